@@ -1,0 +1,112 @@
+// Container activities. Each is idempotent: the container's name derives from its member, so
+// "create" adopts what an earlier attempt made, and "remove" accepts that it is gone.
+import { heartbeat } from '@temporalio/activity';
+import type Docker from 'dockerode';
+import type { MappedPort } from '../../domain/application/status';
+import type { ServiceSpec } from '../../domain/blueprint/model';
+import type { DockerEndpoint } from '../../domain/infra/model';
+import { containerName, isMember, type MemberRef } from '../../domain/naming';
+import { ContainerNameConflictError } from '../errors';
+import { containerCreateOptions, portKey } from './containerOptions';
+import { describeEndpoint, type DockerClientFactory } from './dockerClient';
+import { dockerError, statusCodeOf } from './dockerErrors';
+import { ensureImage } from './images';
+import { demuxLogs } from './logFrames';
+
+export interface EnsureContainerInput {
+  endpoint: DockerEndpoint;
+  ref: MemberRef;
+  spec: ServiceSpec;
+}
+
+export interface ContainerInfo {
+  containerId: string;
+  running: boolean;
+  ports: MappedPort[];
+}
+
+export function containerActivities(dockerFor: DockerClientFactory) {
+  async function inspectMember(docker: Docker, ref: MemberRef, where: string): Promise<Docker.ContainerInspectInfo | undefined> {
+    const name = containerName(ref);
+    try {
+      const info = await docker.getContainer(name).inspect();
+      if (!isMember(info.Config.Labels, ref)) throw new ContainerNameConflictError(name, where);
+      return info;
+    } catch (err) {
+      if (statusCodeOf(err) === 404) return undefined;
+      if (err instanceof ContainerNameConflictError) throw err;
+      throw dockerError(where, `inspect container ${name}`, err);
+    }
+  }
+
+  return {
+    /** Create-if-absent-else-adopt, then make sure it runs. */
+    async ensureContainer({ endpoint, ref, spec }: EnsureContainerInput): Promise<ContainerInfo> {
+      const docker = dockerFor(endpoint);
+      const where = describeEndpoint(endpoint);
+      const name = containerName(ref);
+      let info = await inspectMember(docker, ref, where);
+      if (!info) {
+        await ensureImage(docker, where, spec.image, () => heartbeat());
+        try {
+          await docker.createContainer(containerCreateOptions(ref, spec));
+        } catch (err) {
+          // 409: a concurrent attempt created it first; adopt it below.
+          if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);
+        }
+        info = await inspectMember(docker, ref, where);
+        if (!info) throw dockerError(where, `inspect container ${name}`, new Error('vanished right after create'));
+      }
+      if (!info.State.Running) {
+        try {
+          await docker.getContainer(name).start();
+        } catch (err) {
+          // 304: already started by a concurrent attempt.
+          if (statusCodeOf(err) !== 304) {
+            // A container that cannot start (port taken, bad command) is not left behind.
+            await docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
+            throw dockerError(where, `start container ${name}`, err);
+          }
+        }
+        info = (await inspectMember(docker, ref, where)) ?? info;
+      }
+      return { containerId: info.Id, running: info.State.Running, ports: mappedPorts(spec, info) };
+    },
+
+    /** Delete-if-present. Returns whether a container was removed. */
+    async removeContainer({ endpoint, ref }: { endpoint: DockerEndpoint; ref: MemberRef }): Promise<boolean> {
+      const docker = dockerFor(endpoint);
+      const where = describeEndpoint(endpoint);
+      const info = await inspectMember(docker, ref, where);
+      if (!info) return false;
+      try {
+        await docker.getContainer(info.Id).remove({ force: true, v: true });
+        return true;
+      } catch (err) {
+        if (statusCodeOf(err) === 404) return false;
+        throw dockerError(where, `remove container ${containerName(ref)}`, err);
+      }
+    },
+
+    async containerLogTail({ endpoint, ref, lines }: { endpoint: DockerEndpoint; ref: MemberRef; lines: number }): Promise<string> {
+      return logTail(dockerFor(endpoint), describeEndpoint(endpoint), containerName(ref), lines);
+    },
+  };
+}
+
+export async function logTail(docker: Docker, where: string, name: string, lines: number): Promise<string> {
+  try {
+    const buf = (await docker.getContainer(name).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+    return demuxLogs(buf).trimEnd();
+  } catch (err) {
+    throw dockerError(where, `logs of ${name}`, err);
+  }
+}
+
+function mappedPorts(spec: ServiceSpec, info: Docker.ContainerInspectInfo): MappedPort[] {
+  const bound = info.NetworkSettings.Ports ?? {};
+  return spec.ports.map((p) => {
+    const hostPort = bound[portKey(p)]?.find((b) => b.HostIp === '0.0.0.0' || b.HostIp === '')?.HostPort ?? bound[portKey(p)]?.[0]?.HostPort;
+    return hostPort ? { ...p, boundHostPort: Number(hostPort) } : { ...p };
+  });
+}

@@ -1,0 +1,54 @@
+// The one Docker client factory: every activity gets its dockerode instance here, one per
+// endpoint, reused across calls.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import type { DockerEndpoint } from '../../domain/infra/model';
+
+export type DockerClientFactory = (endpoint: DockerEndpoint) => Docker;
+
+export function describeEndpoint(endpoint: DockerEndpoint): string {
+  return endpoint.kind === 'socket'
+    ? `unix://${endpoint.socketPath}`
+    : `${endpoint.tls ? 'https' : 'tcp'}://${endpoint.host}:${endpoint.port}`;
+}
+
+export function createDockerClientFactory(): DockerClientFactory {
+  const clients = new Map<string, Docker>();
+  return (endpoint) => {
+    const key = JSON.stringify(endpoint);
+    let client = clients.get(key);
+    if (!client) {
+      client = new Docker(connectOptions(endpoint));
+      clients.set(key, client);
+    }
+    return client;
+  };
+}
+
+function connectOptions(endpoint: DockerEndpoint): Docker.DockerOptions {
+  if (endpoint.kind === 'socket') return { socketPath: endpoint.socketPath };
+  if (!endpoint.tls) return { protocol: 'http', host: endpoint.host, port: endpoint.port };
+  // The reference names a folder with ca.pem, cert.pem, key.pem (as DOCKER_CERT_PATH does);
+  // the key material is read here, at the edge, and never travels through workflow history.
+  const dir = endpoint.tls.certRef;
+  return {
+    protocol: 'https',
+    host: endpoint.host,
+    port: endpoint.port,
+    ca: readFileSync(join(dir, 'ca.pem')),
+    cert: readFileSync(join(dir, 'cert.pem')),
+    key: readFileSync(join(dir, 'key.pem')),
+  };
+}
+
+/** The local engine: DOCKER_HOST when it is a unix socket, else the standard socket. */
+export function localDockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
+  const dockerHost = env.DOCKER_HOST;
+  if (dockerHost?.startsWith('unix://')) return { kind: 'socket', socketPath: dockerHost.slice('unix://'.length) };
+  if (dockerHost?.startsWith('tcp://')) {
+    const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
+    return { kind: 'tcp', host: url.hostname, port: Number(url.port || 2375) };
+  }
+  return { kind: 'socket', socketPath: '/var/run/docker.sock' };
+}

@@ -1,0 +1,24 @@
+// Turns what dockerode throws into the named errors Temporal retries, or does not.
+import { DockerRequestError, DockerUnavailableError } from '../errors';
+
+interface DockerodeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  json?: { message?: string } | null;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+export function statusCodeOf(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null ? (err as DockerodeError).statusCode : undefined;
+}
+
+export function dockerError(endpoint: string, operation: string, err: unknown): Error {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as DockerodeError;
+  if (e.code && CONNECTION_CODES.has(e.code)) return new DockerUnavailableError(endpoint, `${e.code} (${operation})`);
+  const detail = e.json?.message ?? e.message ?? String(err);
+  // The engine answering 5xx while starting or shutting down is transient; a refused request is not.
+  if (e.statusCode === 503) return new DockerUnavailableError(endpoint, detail);
+  return new DockerRequestError(endpoint, operation, e.statusCode, detail);
+}

@@ -1,0 +1,26 @@
+// An image is used from the host's store when present, else pulled (with progress reported,
+// so a long pull keeps its activity alive).
+import type Docker from 'dockerode';
+import { ImageNotFoundError } from '../errors';
+import { dockerError, statusCodeOf } from './dockerErrors';
+
+export async function ensureImage(docker: Docker, where: string, image: string, onProgress: () => void): Promise<void> {
+  try {
+    await docker.getImage(image).inspect();
+    return;
+  } catch (err) {
+    if (statusCodeOf(err) !== 404) throw dockerError(where, `inspect image ${image}`, err);
+  }
+  try {
+    const stream = await docker.pull(image);
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()), onProgress),
+    );
+  } catch (err) {
+    const status = statusCodeOf(err);
+    if (status === undefined || status === 404 || status === 500) {
+      throw new ImageNotFoundError(image, where, err instanceof Error ? err.message : String(err));
+    }
+    throw dockerError(where, `pull ${image}`, err);
+  }
+}

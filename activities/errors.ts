@@ -1,0 +1,137 @@
+// One error class per failure kind. Temporal uses the class name as the failure type, and
+// workflows/activityOptions.ts lists the non-retryable ones by name (a unit test keeps the
+// two in step via `retryable`).
+
+export abstract class ClockerError extends Error {
+  /** Whether retrying the same activity can succeed (Temporal retries only those). */
+  abstract readonly retryable: boolean;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A command ran on a host and exited non-zero. Deterministic: not retried. */
+export class RemoteCommandError extends ClockerError {
+  readonly retryable = false;
+  constructor(
+    readonly host: string,
+    readonly argv: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderrTail: string,
+  ) {
+    super(`on ${host}: \`${argv.join(' ')}\` exited ${exitCode ?? 'by signal'}${stderrTail ? `: ${stderrTail}` : ''}`);
+  }
+}
+
+/** A host could not be reached or the connection dropped: the network may come back. */
+export class HostUnreachableError extends ClockerError {
+  readonly retryable = true;
+  constructor(readonly host: string, cause: string) {
+    super(`cannot reach ${host}: ${cause}`);
+  }
+}
+
+/** SSH refused our credentials: retrying with the same key cannot help. */
+export class SshAuthError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly host: string, readonly user: string) {
+    super(`ssh ${user}@${host}: authentication failed; check the key and the user's authorized_keys`);
+  }
+}
+
+/** The host presented a key other than the pinned one: never trusted silently. */
+export class HostKeyMismatchError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly host: string, readonly expected: string, readonly actual: string) {
+    super(`host key of ${host} changed: pinned ${expected}, got ${actual}; if the host was rebuilt, forget its key and retry`);
+  }
+}
+
+/** A command did not finish in its time limit. */
+export class CommandTimeoutError extends ClockerError {
+  readonly retryable = true;
+  constructor(readonly host: string, readonly argv: readonly string[], readonly timeoutMs: number) {
+    super(`on ${host}: \`${argv.join(' ')}\` did not finish within ${timeoutMs} ms`);
+  }
+}
+
+/** The Docker API of a host did not answer (engine down, socket missing): may come back. */
+export class DockerUnavailableError extends ClockerError {
+  readonly retryable = true;
+  constructor(readonly endpoint: string, cause: string) {
+    super(`Docker engine at ${endpoint} is not answering: ${cause}`);
+  }
+}
+
+/** Docker refused a request for a reason that a retry will not change. */
+export class DockerRequestError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly endpoint: string, readonly operation: string, readonly statusCode: number | undefined, detail: string) {
+    super(`Docker at ${endpoint}: ${operation} failed${statusCode ? ` (HTTP ${statusCode})` : ''}: ${detail}`);
+  }
+}
+
+export class ImageNotFoundError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly image: string, readonly endpoint: string, detail: string) {
+    super(`image ${image} is not on ${endpoint} and could not be pulled: ${detail}`);
+  }
+}
+
+/** The derived container name is held by a container Clocker did not create for this member. */
+export class ContainerNameConflictError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly containerName: string, readonly endpoint: string) {
+    super(`a container named ${containerName} already exists on ${endpoint} and is not this member's; remove or rename it`);
+  }
+}
+
+/** A member's container stopped before it became healthy. */
+export class ContainerExitedError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly containerName: string, readonly exitCode: number, readonly logTail: string) {
+    super(`container ${containerName} exited with code ${exitCode} before it was healthy${logTail ? `; last output:\n${logTail}` : ''}`);
+  }
+}
+
+/** The infrastructure a blueprint names has no running workflow. */
+export class InfrastructureNotFoundError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly infrastructure: string) {
+    super(`infrastructure "${infrastructure}" is not running; start it with \`clocker up\` (local) or \`clocker infra create\``);
+  }
+}
+
+/** The scheduler found no host for some members; the message says why, per filter. */
+export class PlacementRejectedError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly infrastructure: string, readonly reason: string) {
+    super(`no room on infrastructure "${infrastructure}": ${reason}`);
+  }
+}
+
+
+/** A member never passed its health check in the time allowed. */
+export class HealthTimeoutError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly containerName: string, readonly timeoutMs: number, readonly lastProblem: string) {
+    super(`container ${containerName} was not healthy within ${timeoutMs} ms: ${lastProblem}`);
+  }
+}
+
+export const allErrorClasses = [
+  RemoteCommandError,
+  HostUnreachableError,
+  SshAuthError,
+  HostKeyMismatchError,
+  CommandTimeoutError,
+  DockerUnavailableError,
+  DockerRequestError,
+  ImageNotFoundError,
+  ContainerNameConflictError,
+  ContainerExitedError,
+  InfrastructureNotFoundError,
+  PlacementRejectedError,
+  HealthTimeoutError,
+] as const;

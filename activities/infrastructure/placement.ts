@@ -1,0 +1,47 @@
+// Activities that talk to the infrastructure workflow. Placement lives there (an Update is
+// serialized with every other booking); the update id derives from the calling activity, so a
+// retried activity gets the first attempt's answer instead of booking twice.
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Assignment } from '../../domain/infra/model';
+import { workflowIds } from '../../domain/naming';
+import { placeContainersUpdate, releaseContainersUpdate } from '../../workflows/messages';
+import { InfrastructureNotFoundError, PlacementRejectedError } from '../errors';
+
+export interface PlaceMembersInput {
+  infrastructure: string;
+  app: string;
+  service: string;
+  members: string[];
+}
+
+export function placementActivities(temporal: Client) {
+  const updateId = () => {
+    const info = Context.current().info;
+    const run = info.workflowExecution;
+    return `${run?.workflowId ?? 'standalone'}/${run?.runId ?? ''}/${info.activityId}`;
+  };
+  const infra = (name: string) => temporal.workflow.getHandle(workflowIds.infrastructure(name));
+  const notFound = (name: string) => (err: unknown): never => {
+    if (err instanceof WorkflowNotFoundError) throw new InfrastructureNotFoundError(name);
+    throw err;
+  };
+
+  return {
+    async placeMembers(req: PlaceMembersInput): Promise<Assignment[]> {
+      const { infrastructure, ...request } = req;
+      const result = await infra(infrastructure)
+        .executeUpdate(placeContainersUpdate, { args: [request], updateId: updateId() })
+        .catch(notFound(infrastructure));
+      if (!result.ok) throw new PlacementRejectedError(infrastructure, result.reason);
+      return result.assignments;
+    },
+
+    async releaseMembers(req: { infrastructure: string; app: string; service: string; members?: string[] }): Promise<number> {
+      const { infrastructure, ...request } = req;
+      return infra(infrastructure)
+        .executeUpdate(releaseContainersUpdate, { args: [request], updateId: updateId() })
+        .catch(notFound(infrastructure));
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// The `clocker` command line: thin wiring from flags to the client library and commands.
+import Docker from 'dockerode';
+import { Command, InvalidArgumentError } from 'commander';
+import { localDockerEndpoint, createDockerClientFactory } from '../activities/docker/dockerClient';
+import { ClockerClient } from './clockerClient';
+import { deployAndWait } from './commands/deploy';
+import { up } from './commands/up';
+import { ensureBusyboxImage } from './images/busyboxImage';
+import { renderApp, renderAppList } from './render/appTable';
+import { temporalConfig } from './temporal/config';
+import { connectClient } from './temporal/connect';
+import { ensureTemporalBinary } from './temporal/temporalBinary';
+
+const program = new Command('clocker')
+  .description('Clocker on Temporal: a Docker cloud over SSH hosts, and applications deployed onto it from YAML blueprints')
+  .option('--temporal <host:port>', 'Temporal frontend address (default: CLOCKER_TEMPORAL_ADDRESS or 127.0.0.1:7233)')
+  .option('--namespace <name>', 'Temporal namespace (default: CLOCKER_NAMESPACE or "default")')
+  .showHelpAfterError();
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+async function clocker(): Promise<ClockerClient> {
+  const opts = program.opts<{ temporal?: string; namespace?: string }>();
+  const config = temporalConfig(process.env, { address: opts.temporal, namespace: opts.namespace });
+  return new ClockerClient(await connectClient(config), config.taskQueue);
+}
+
+program
+  .command('up')
+  .description('start the embedded default: Temporal dev server (SQLite, Web UI), a worker, and the `local` infrastructure')
+  .option('--port <port>', 'Temporal frontend port', integer, 7233)
+  .option('--ui-port <port>', 'Web UI port', integer, 8233)
+  .option('--deploy <file>', 'deploy this blueprint once everything is up')
+  .action(async (o: { port: number; uiPort: number; deploy?: string }) => {
+    const g = program.opts<{ temporal?: string; namespace?: string }>();
+    await up({ ...o, temporal: g.temporal, namespace: g.namespace });
+  });
+
+program
+  .command('worker')
+  .description('run a worker process against an existing Temporal server')
+  .action(() => {
+    const g = program.opts<{ temporal?: string; namespace?: string }>();
+    if (g.temporal) process.env.CLOCKER_TEMPORAL_ADDRESS = g.temporal;
+    if (g.namespace) process.env.CLOCKER_NAMESPACE = g.namespace;
+    require('../workers/main');
+  });
+
+program
+  .command('deploy <file>')
+  .description('deploy a blueprint and follow it until it is RUNNING or FAILED')
+  .option('--no-wait', 'return once the deployment has started')
+  .option('--timeout <seconds>', 'how long to follow the deployment', integer, 300)
+  .action(async (file: string, o: { wait: boolean; timeout: number }) => {
+    const c = await clocker();
+    await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait });
+    await c.temporal.connection.close();
+  });
+
+program
+  .command('status [app]')
+  .description('an application with its services and members, or the list of applications')
+  .option('--json', 'print the raw status as JSON')
+  .option('--all', 'with no app: include ended applications')
+  .action(async (app: string | undefined, o: { json?: boolean; all?: boolean }) => {
+    const c = await clocker();
+    if (app) {
+      const view = await c.status(app);
+      console.log(o.json ? JSON.stringify(view, null, 2) : renderApp(view));
+    } else {
+      const rows = await c.listApplications(o.all ?? false);
+      console.log(o.json ? JSON.stringify(rows, null, 2) : renderAppList(rows));
+    }
+    await c.temporal.connection.close();
+  });
+
+program
+  .command('destroy <app>')
+  .description('remove every container the application created, release its placements, and end it')
+  .option('--timeout <seconds>', 'how long to wait for the teardown', integer, 300)
+  .action(async (app: string, o: { timeout: number }) => {
+    const c = await clocker();
+    const view = await c.destroy(app, o.timeout * 1000);
+    console.log(`application ${view.name}: ${view.status}`);
+    await c.temporal.connection.close();
+  });
+
+program
+  .command('images')
+  .description('build the local images the examples use (no registry needed): clocker/busybox:1')
+  .action(async () => {
+    const docker: Docker = createDockerClientFactory()(localDockerEndpoint());
+    const { image, built } = await ensureBusyboxImage(docker);
+    console.log(`${image}: ${built ? 'built' : 'up to date'}`);
+  });
+
+program
+  .command('temporal-bin')
+  .description('print the path of the Temporal CLI, building it from the Go module proxy if needed')
+  .action(() => console.log(ensureTemporalBinary()));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`clocker: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+// `clocker deploy FILE`: validate, start the application workflow, follow it to RUNNING/FAILED.
+import { publishedEndpoints, type AppView } from '../../domain/application/status';
+import { readBlueprintFile } from '../blueprintFile';
+import type { ClockerClient } from '../clockerClient';
+import { renderApp } from '../render/appTable';
+
+export async function deployAndWait(clocker: ClockerClient, file: string, opts: { timeoutSec: number; wait?: boolean }): Promise<AppView | undefined> {
+  const blueprint = readBlueprintFile(file);
+  const started = Date.now();
+  await clocker.deploy(blueprint);
+  console.log(`deploying "${blueprint.name}" (workflow clocker/app/${blueprint.name})`);
+  if (opts.wait === false) return undefined;
+  let lastLine = '';
+  const view = await clocker.waitFor(
+    blueprint.name,
+    (v) => v.status === 'RUNNING' || v.status === 'FAILED',
+    opts.timeoutSec * 1000,
+    (v) => {
+      const line = v.services.map((s) => `${s.id}: ${s.status}`).join(', ');
+      if (line !== lastLine) console.log(`  ${line}`);
+      lastLine = line;
+    },
+  );
+  console.log(renderApp(view));
+  if (view.status === 'FAILED') throw new Error(`deployment of "${view.name}" failed: ${view.error ?? ''}`);
+  console.log(`"${view.name}" is RUNNING after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  for (const s of view.services) for (const e of publishedEndpoints(s)) console.log(`  ${s.id}: ${e}`);
+  return view;
+}

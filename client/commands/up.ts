@@ -1,0 +1,107 @@
+// `clocker up`: the embedded default. Starts (or reuses) a Temporal dev server with its
+// SQLite file under the state folder, starts a worker process, registers the `local`
+// infrastructure, optionally deploys a blueprint, and stops both children on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { localDockerEndpoint } from '../../activities/docker/dockerClient';
+import type { InfrastructureSpec } from '../../domain/infra/model';
+import { ClockerClient } from '../clockerClient';
+import { temporalConfig } from '../temporal/config';
+import { connectClient } from '../temporal/connect';
+import { stopChild } from '../childProcess';
+import { startDevServer, type DevServer } from '../temporal/devServer';
+import { ensureSearchAttributes } from '../temporal/searchAttributes';
+import { ensureTemporalBinary } from '../temporal/temporalBinary';
+import { clockerHome } from '../stateDir';
+import { deployAndWait } from './deploy';
+
+export interface UpOptions {
+  temporal?: string;
+  namespace?: string;
+  port: number;
+  uiPort: number;
+  deploy?: string;
+}
+
+export function localInfrastructure(): InfrastructureSpec {
+  return {
+    name: 'local',
+    hosts: [{ id: 'local', address: '127.0.0.1', docker: localDockerEndpoint(), status: 'AVAILABLE', labels: {}, maxContainers: 100 }],
+  };
+}
+
+export async function up(options: UpOptions): Promise<void> {
+  const home = clockerHome();
+  mkdirSync(home, { recursive: true });
+  let server: DevServer | undefined;
+  let address = options.temporal;
+  if (!address) {
+    const binary = ensureTemporalBinary();
+    server = await startDevServer({
+      binary,
+      dbFile: join(home, 'temporal.db'),
+      logFile: join(home, 'temporal.log'),
+      port: options.port,
+      uiPort: options.uiPort,
+    });
+    address = server.address;
+    console.log(`Temporal dev server on ${address} (state ${join(home, 'temporal.db')})`);
+    console.log(`Web UI: ${server.uiUrl}/namespaces/default/workflows`);
+  }
+  const config = temporalConfig(process.env, { address, namespace: options.namespace });
+  const client = await connectClient(config);
+  await ensureSearchAttributes(client, config.namespace);
+  const worker = startWorkerProcess(config.address, config.namespace, join(home, 'worker.log'));
+  console.log(`worker started (pid ${worker.pid}, log ${join(home, 'worker.log')})`);
+
+  const clocker = new ClockerClient(client, config.taskQueue);
+  const infra = localInfrastructure();
+  const outcome = await clocker.ensureInfrastructure(infra);
+  console.log(`infrastructure "local" ${outcome === 'started' ? 'registered' : 'resumed'}: Docker at ${JSON.stringify(infra.hosts[0]?.docker)}`);
+
+  const stopAll = async () => {
+    await stopChild(worker);
+    await client.connection.close();
+    if (server) await server.stop();
+  };
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping the worker and the Temporal server…');
+    stopAll().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  worker.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`the worker exited (${code ?? signal}); see ${join(home, 'worker.log')}`);
+    onSignal();
+  });
+
+  if (options.deploy) {
+    try {
+      await deployAndWait(clocker, options.deploy, { timeoutSec: 300 });
+    } catch (err) {
+      console.error(err instanceof Error ? err.message : err);
+    }
+  }
+  console.log('clocker is up; Ctrl-C stops it (state is kept for the next `clocker up`).');
+}
+
+function startWorkerProcess(address: string, namespace: string, logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'workers', 'main.ts')], {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, CLOCKER_TEMPORAL_ADDRESS: address, CLOCKER_NAMESPACE: namespace },
+  });
+  closeSync(log);
+  return child;
+}

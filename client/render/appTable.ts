@@ -1,0 +1,23 @@
+// Tables for `clocker status`.
+import Table from 'cli-table3';
+import type { AppView } from '../../domain/application/status';
+
+export function renderApp(view: AppView): string {
+  const table = new Table({ head: ['service', 'member', 'host', 'state', 'container', 'ports'], style: { head: [], border: [] } });
+  for (const s of view.services) {
+    if (s.members.length === 0) table.push([`${s.id} (${s.status})`, '-', '-', '-', '-', '-']);
+    for (const m of s.members) {
+      const ports = m.ports.map((p) => (p.boundHostPort ? `${m.hostAddress}:${p.boundHostPort}->${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`));
+      table.push([`${s.id} (${s.status})`, m.member, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, ports.join(', ')]);
+    }
+  }
+  const errors = [view.error, ...view.services.map((s) => s.error && `${s.id}: ${s.error}`)].filter(Boolean);
+  return [`application ${view.name} on ${view.location}: ${view.status}`, table.toString(), ...errors.map((e) => `error: ${e}`)].join('\n');
+}
+
+export function renderAppList(rows: { name: string; status: string; workflowStatus: string }[]): string {
+  if (rows.length === 0) return 'no applications';
+  const table = new Table({ head: ['application', 'status', 'workflow'], style: { head: [], border: [] } });
+  for (const r of rows) table.push([r.name, r.status, r.workflowStatus]);
+  return table.toString();
+}

@@ -1,0 +1,44 @@
+// Names and labels of the things Clocker creates derive only from (app, service, member), so a
+// retried or replayed activity finds what an earlier attempt made instead of duplicating it.
+
+/** Every label Clocker sets starts with this; blueprints may not set their own there. */
+export const LABEL_PREFIX = 'io.clocker.';
+
+export const LABEL = {
+  managed: 'io.clocker.managed',
+  app: 'io.clocker.app',
+  service: 'io.clocker.service',
+  member: 'io.clocker.member',
+} as const;
+
+export interface MemberRef {
+  app: string;
+  service: string;
+  member: string;
+}
+
+/** `<app>.<service>.<member>`: ids never contain '.', so the name is unambiguous. */
+export function containerName(ref: MemberRef): string {
+  return `${ref.app}.${ref.service}.${ref.member}`;
+}
+
+export function memberLabels(ref: MemberRef): Record<string, string> {
+  return { [LABEL.managed]: 'true', [LABEL.app]: ref.app, [LABEL.service]: ref.service, [LABEL.member]: ref.member };
+}
+
+/** True when `labels` mark a container as exactly this member (safe to adopt). */
+export function isMember(labels: Record<string, string> | undefined, ref: MemberRef): boolean {
+  const want = memberLabels(ref);
+  return labels !== undefined && Object.entries(want).every(([k, v]) => labels[k] === v);
+}
+
+export const workflowIds = {
+  infrastructure: (name: string) => `clocker/infra/${name}`,
+  application: (app: string) => `clocker/app/${app}`,
+  service: (app: string, service: string) => `clocker/app/${app}/svc/${service}`,
+};
+
+/** Member ids are small integers as strings, allocated in order and never reused by a service. */
+export function memberIds(from: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => String(from + i));
+}

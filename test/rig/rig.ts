@@ -1,0 +1,213 @@
+// The multi-host rig: N "machines" on this one, each a network namespace on a bridge with its
+// own address, running its own sshd (generated keys) and optionally its own dockerd.
+// Traffic stays between the root namespace and these hosts. `teardown()` removes all of it,
+// and a rig whose test process died is cleaned up by the next createRig().
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { run } from '../support/exec';
+import { sshdConfig } from './sshdConfig';
+import { stopChild } from '../../client/childProcess';
+import { waitUntil } from './waitUntil';
+
+export interface RigHost {
+  name: string;
+  netns: string;
+  address: string;
+  sshPort: number;
+  user: string;
+  privateKey: string;
+  hostKeyFingerprint: string;
+  /** Present when the host runs its own dockerd (plain TCP 2375 inside the rig). */
+  docker?: { kind: 'tcp'; host: string; port: number };
+  dir: string;
+}
+
+export interface Rig {
+  id: string;
+  bridge: string;
+  gateway: string;
+  hosts: RigHost[];
+  teardown(): Promise<void>;
+}
+
+const RIGS_ROOT = '/tmp/clocker-rigs';
+
+interface RigRecord {
+  id: string;
+  ownerPid: number;
+  bridge: string;
+  netns: string[];
+  forwardRule: string[];
+}
+
+export async function createRig(opts: { hosts: number; docker: boolean }): Promise<Rig> {
+  await cleanupAbandonedRigs();
+  const id = randomBytes(2).toString('hex');
+  const octet = 100 + (parseInt(id, 16) % 150);
+  const subnet = `10.213.${octet}`;
+  const dir = join(RIGS_ROOT, id);
+  mkdirSync(dir, { recursive: true });
+  const bridge = `ckb${id}`;
+  const forwardRule = ['FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'];
+  const record: RigRecord = { id, ownerPid: process.pid, bridge, netns: [], forwardRule };
+  const save = () => writeFileSync(join(dir, 'rig.json'), JSON.stringify(record));
+  save();
+  const children: ChildProcess[] = [];
+  const hosts: RigHost[] = [];
+  const rig: Rig = {
+    id,
+    bridge,
+    gateway: `${subnet}.1`,
+    hosts,
+    teardown: () => teardownRig(record, hosts, children),
+  };
+  try {
+    await run(['ip', 'link', 'add', bridge, 'type', 'bridge']);
+    await run(['ip', 'addr', 'add', `${subnet}.1/24`, 'dev', bridge]);
+    await run(['ip', 'link', 'set', bridge, 'up']);
+    // Docker sets FORWARD's policy to DROP; bridged traffic between rig hosts must pass.
+    await run(['iptables', '-I', ...forwardRule]);
+    await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `clocker-rig-${id}`, '-f', join(dir, 'id_ed25519')]);
+    const privateKey = readFileSync(join(dir, 'id_ed25519'), 'utf8');
+    const publicKey = readFileSync(join(dir, 'id_ed25519.pub'), 'utf8');
+    mkdirSync('/run/sshd', { recursive: true });
+
+    for (let i = 1; i <= opts.hosts; i++) {
+      const name = `h${i}`;
+      const netns = `ck${id}h${i}`;
+      const address = `${subnet}.${10 + i}`;
+      const hostDir = join(dir, name);
+      mkdirSync(hostDir, { recursive: true });
+      record.netns.push(netns);
+      save();
+      await run(['ip', 'netns', 'add', netns]);
+      await run(['ip', 'link', 'add', `ck${id}v${i}`, 'type', 'veth', 'peer', 'name', `ck${id}p${i}`]);
+      await run(['ip', 'link', 'set', `ck${id}p${i}`, 'netns', netns]);
+      await run(['ip', 'link', 'set', `ck${id}v${i}`, 'master', bridge, 'up']);
+      await run(['ip', '-n', netns, 'link', 'set', `ck${id}p${i}`, 'name', 'eth0']);
+      await run(['ip', '-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+      await run(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
+      await run(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
+      await run(['ip', '-n', netns, 'route', 'add', 'default', 'via', `${subnet}.1`]);
+
+      await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `${name}-hostkey`, '-f', join(hostDir, 'host_key')]);
+      writeFileSync(join(hostDir, 'authorized_keys'), publicKey, { mode: 0o600 });
+      writeFileSync(join(hostDir, 'sshd_config'), sshdConfig({ address, dir: hostDir }));
+      // nsenter, not `ip netns exec`: the latter remounts /sys and hides the cgroup mounts dockerd needs.
+      const sshd = spawnIn(netns, ['/usr/sbin/sshd', '-D', '-e', '-f', join(hostDir, 'sshd_config')], join(hostDir, 'sshd.log'));
+      children.push(sshd);
+      const fingerprint = (await run(['ssh-keygen', '-l', '-f', join(hostDir, 'host_key.pub')])).split(' ')[1] ?? '';
+
+      const host: RigHost = { name, netns, address, sshPort: 22, user: 'root', privateKey, hostKeyFingerprint: fingerprint, dir: hostDir };
+      if (opts.docker) {
+        const dockerd = spawnIn(
+          netns,
+          [
+            'dockerd',
+            '--host', `unix://${join(hostDir, 'docker.sock')}`,
+            '--host', `tcp://${address}:2375`,
+            '--data-root', join(hostDir, 'docker-data'),
+            '--exec-root', join(hostDir, 'docker-exec'),
+            '--pidfile', join(hostDir, 'docker.pid'),
+            '--bip', `10.214.${i}.1/24`,
+            '--default-address-pool', `base=10.216.${i * 16}.0/20,size=24`,
+            '--tls=false',
+          ],
+          join(hostDir, 'dockerd.log'),
+        );
+        children.push(dockerd);
+        host.docker = { kind: 'tcp', host: address, port: 2375 };
+      }
+      hosts.push(host);
+    }
+    await Promise.all(hosts.map((h) => waitForHost(h)));
+    return rig;
+  } catch (err) {
+    await rig.teardown().catch((e: unknown) => console.error(`rig teardown after a failed start: ${String(e)}`));
+    throw err;
+  }
+}
+
+function spawnIn(netns: string, argv: string[], logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  const child = spawn('nsenter', [`--net=/var/run/netns/${netns}`, ...argv], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  return child;
+}
+
+async function waitForHost(h: RigHost): Promise<void> {
+  await waitUntil(`sshd on ${h.name} (${h.address}:22)`, 30_000, () => tcpOpen(h.address, 22), join(h.dir, 'sshd.log'));
+  if (h.docker) {
+    const docker = new Docker({ protocol: 'http', host: h.address, port: 2375 });
+    await waitUntil(`dockerd on ${h.name}`, 60_000, () => docker.ping().then(() => true, () => false), join(h.dir, 'dockerd.log'));
+  }
+}
+
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s: Socket = connect({ host, port });
+    s.setTimeout(1000, () => (s.destroy(), resolve(false)));
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function teardownRig(record: RigRecord, hosts: RigHost[], children: ChildProcess[]): Promise<void> {
+  const problems: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  for (const h of hosts) {
+    if (h.docker) {
+      const docker = new Docker({ protocol: 'http', host: h.address, port: 2375 });
+      await attempt(`containers on ${h.name}`, async () => {
+        for (const c of await docker.listContainers({ all: true })) await docker.getContainer(c.Id).remove({ force: true });
+      });
+    }
+  }
+  for (const child of children) await attempt('stop a rig daemon', () => stopChild(child, 20_000));
+  for (const ns of record.netns) await attempt(`delete netns ${ns}`, () => run(['ip', 'netns', 'del', ns]));
+  await attempt(`delete bridge ${record.bridge}`, () => run(['ip', 'link', 'del', record.bridge]));
+  await attempt('delete the FORWARD rule', () => run(['iptables', '-D', ...record.forwardRule]));
+  await attempt('remove the rig folder', async () => {
+    await run(['sh', '-c', `grep ' ${join(RIGS_ROOT, record.id)}' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`], { allowFail: true });
+    rmSync(join(RIGS_ROOT, record.id), { recursive: true, force: true });
+  });
+  if (problems.length > 0) throw new Error(`rig ${record.id} teardown left problems:\n${problems.join('\n')}`);
+}
+
+/** A rig whose owning process is gone (killed test run) is torn down before a new one starts. */
+async function cleanupAbandonedRigs(): Promise<void> {
+  if (!existsSync(RIGS_ROOT)) return;
+  for (const id of readdirSync(RIGS_ROOT)) {
+    const file = join(RIGS_ROOT, id, 'rig.json');
+    if (!existsSync(file)) continue;
+    const record = JSON.parse(readFileSync(file, 'utf8')) as RigRecord;
+    if (processAlive(record.ownerPid)) continue;
+    console.error(`cleaning up abandoned rig ${id} (owner ${record.ownerPid} is gone)`);
+    for (const pidFile of readdirSync(join(RIGS_ROOT, id), { recursive: true }) as string[]) {
+      if (!pidFile.endsWith('.pid')) continue;
+      const pid = Number(readFileSync(join(RIGS_ROOT, id, pidFile), 'utf8'));
+      if (processAlive(pid)) process.kill(pid, 'SIGTERM');
+    }
+    await run(['pkill', '-f', `${join(RIGS_ROOT, id)}/`], { allowFail: true });
+    await teardownRig(record, [], []).catch((err: unknown) => console.error(String(err)));
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false; // ESRCH: no such process
+  }
+}

@@ -1,0 +1,49 @@
+// Which real components this machine has. An end-to-end test whose component is missing
+// fails under CI=true (naming the component) and skips with that message elsewhere.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { findTemporalBinary } from '../../client/temporal/temporalBinary';
+
+export type Component = 'temporal' | 'docker' | 'rig';
+
+const checks: Record<Component, () => string | undefined> = {
+  temporal: () => (findTemporalBinary() ? undefined : 'no Temporal CLI (run `node bin/clocker.js temporal-bin` to build it)'),
+  docker: () => dockerProblem(process.env.DOCKER_SOCKET ?? '/var/run/docker.sock'),
+  rig: () => {
+    if (process.getuid?.() !== 0) return 'the SSH rig needs root (network namespaces)';
+    for (const bin of ['/usr/sbin/sshd', '/usr/bin/ssh-keygen', '/usr/bin/nsenter', '/usr/sbin/ip', '/usr/bin/dockerd']) {
+      if (!existsSync(bin) && !existsSync(bin.replace('/usr/sbin/', '/sbin/'))) return `the SSH rig needs ${bin} (Debian: openssh-server, iproute2, util-linux, docker.io)`;
+    }
+    return undefined;
+  },
+};
+
+/** The first missing component's description, or undefined when all are here. */
+export function missingComponent(...needed: Component[]): string | undefined {
+  for (const c of needed) {
+    const problem = checks[c]();
+    if (problem) return `${c}: ${problem}`;
+  }
+  return undefined;
+}
+
+/**
+ * For `describe(name, { skip: skipUnlessPresent(...) })`: false when everything is here; under
+ * CI a missing component throws, failing the file loudly instead of skipping it.
+ */
+export function skipUnlessPresent(...needed: Component[]): string | false {
+  const missing = missingComponent(...needed);
+  if (!missing) return false;
+  if (process.env.CI === 'true') throw new Error(`required component missing under CI: ${missing}`);
+  return `skipped: ${missing}`;
+}
+
+function dockerProblem(socket: string): string | undefined {
+  if (!existsSync(socket)) return `no Docker engine socket at ${socket} (install docker.io and start dockerd)`;
+  const ping = spawnSync(
+    process.execPath,
+    ['-e', `require('http').get({socketPath:${JSON.stringify(socket)},path:'/_ping',timeout:5000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`],
+    { timeout: 10_000 },
+  );
+  return ping.status === 0 ? undefined : `the Docker engine at ${socket} does not answer /_ping (start dockerd)`;
+}

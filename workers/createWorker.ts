@@ -1,0 +1,44 @@
+// Builds a worker that runs every Clocker workflow and activity on one task queue.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createDockerClientFactory } from '../activities/docker/dockerClient';
+import type { TemporalConfig } from '../client/temporal/config';
+
+export interface ClockerWorker {
+  worker: Worker;
+  /** Closes the connections the worker opened; call after `worker.run()` returns. */
+  close(): Promise<void>;
+}
+
+export async function createClockerWorker(
+  config: TemporalConfig,
+  extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'identity' | 'shutdownGraceTime'>> = {},
+): Promise<ClockerWorker> {
+  const native = await NativeConnection.connect({ address: config.address });
+  // Activities that talk to other workflows (placement Updates) need a client too.
+  const connection = await Connection.connect({ address: config.address });
+  const temporal = new Client({ connection, namespace: config.namespace });
+  const workflowSource = extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: workflowsPath() };
+  const worker = await Worker.create({
+    connection: native,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    ...workflowSource,
+    activities: createActivities({ docker: createDockerClientFactory(), temporal }),
+    ...(extra.identity ? { identity: extra.identity } : {}),
+    shutdownGraceTime: extra.shutdownGraceTime ?? '10s',
+  });
+  return {
+    worker,
+    async close() {
+      await connection.close();
+      await native.close();
+    },
+  };
+}
+
+/** The workflows' entry, as source (under tsx) or compiled JavaScript. */
+export function workflowsPath(): string {
+  return require.resolve('../workflows');
+}

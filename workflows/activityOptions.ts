@@ -1,0 +1,35 @@
+// Timeouts and retry policies for activity calls, in one place. Error types listed here are
+// failures a retry cannot fix; test/unit/errors.test.ts keeps this list in step with the
+// error classes' `retryable` flag.
+import type { ActivityOptions } from '@temporalio/workflow';
+
+export const NON_RETRYABLE_ERRORS = [
+  'RemoteCommandError',
+  'SshAuthError',
+  'HostKeyMismatchError',
+  'DockerRequestError',
+  'ImageNotFoundError',
+  'ContainerNameConflictError',
+  'ContainerExitedError',
+  'InfrastructureNotFoundError',
+  'PlacementRejectedError',
+  'HealthTimeoutError',
+];
+
+const retry = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 20,
+  nonRetryableErrorTypes: NON_RETRYABLE_ERRORS,
+};
+
+/** Quick calls to the Docker API or to the infrastructure workflow. */
+export const quick: ActivityOptions = { startToCloseTimeout: '30s', retry };
+
+/** Calls that may take long (image pulls, health waits): they heartbeat, so a dead worker is noticed fast. */
+export const heartbeating: ActivityOptions = {
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '10s',
+  retry,
+};

@@ -1,0 +1,52 @@
+// An application's state: its services' latest reports, and the rules for its own status.
+import type { AppView, ServiceView } from '../domain/application/status';
+import type { Blueprint } from '../domain/blueprint/model';
+
+export class ApplicationState {
+  readonly view: AppView;
+
+  constructor(blueprint: Blueprint) {
+    this.view = {
+      name: blueprint.name,
+      location: blueprint.location,
+      status: 'DEPLOYING',
+      services: blueprint.services.map((s) => ({ id: s.id, status: 'PENDING', desired: s.count, members: [] })),
+    };
+  }
+
+  report(service: ServiceView): void {
+    const i = this.view.services.findIndex((s) => s.id === service.id);
+    if (i >= 0) this.view.services[i] = service;
+  }
+
+  /** A service has finished deploying, one way or the other. */
+  settled(id: string): boolean {
+    const s = this.service(id);
+    return s.status === 'RUNNING' || s.status === 'FAILED';
+  }
+
+  failedServices(): ServiceView[] {
+    return this.view.services.filter((s) => s.status === 'FAILED');
+  }
+
+  /** After the start sequence: RUNNING if every service is, else FAILED naming the failures. */
+  finishDeploy(): void {
+    const failed = this.failedServices();
+    this.view.status = failed.length === 0 ? 'RUNNING' : 'FAILED';
+    if (failed.length > 0) this.view.error = failed.map((s) => `${s.id}: ${s.error ?? 'failed'}`).join('; ');
+  }
+
+  destroying(): void {
+    this.view.status = 'DESTROYING';
+  }
+
+  destroyed(): void {
+    this.view.status = 'DESTROYED';
+  }
+
+  private service(id: string): ServiceView {
+    const s = this.view.services.find((x) => x.id === id);
+    if (!s) throw new Error(`no service ${id} in application ${this.view.name}`);
+    return s;
+  }
+}

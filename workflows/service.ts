@@ -1,0 +1,105 @@
+// A service: place its members through the infrastructure, start each container on its host,
+// wait for health, report to the application, then stay until destroyed.
+import {
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ServiceSpec } from '../domain/blueprint/model';
+import type { Assignment } from '../domain/infra/model';
+import { containerName, memberIds } from '../domain/naming';
+import { heartbeating, quick } from './activityOptions';
+import { failureText } from './failureText';
+import { destroySignal, serviceReportSignal, serviceStatusQuery } from './messages';
+import { searchAttributes } from './searchAttributes';
+import { ServiceState } from './serviceState';
+
+export interface ServiceInput {
+  app: string;
+  infrastructure: string;
+  spec: ServiceSpec;
+}
+
+const act = proxyActivities<Activities>(quick);
+const slow = proxyActivities<Activities>(heartbeating);
+const HEALTH_TIMEOUT_MS = 120_000;
+
+export async function service({ app, infrastructure, spec }: ServiceInput) {
+  const state = new ServiceState(app, spec.id, spec.count);
+  let destroyRequested = false;
+  setHandler(serviceStatusQuery, () => state.view);
+  setHandler(destroySignal, () => void (destroyRequested = true));
+  upsertSearchAttributes([
+    { key: searchAttributes.kind, value: 'service' },
+    { key: searchAttributes.app, value: app },
+    { key: searchAttributes.service, value: spec.id },
+    { key: searchAttributes.infrastructure, value: infrastructure },
+  ]);
+
+  const publish = async () => {
+    upsertSearchAttributes([{ key: searchAttributes.status, value: state.view.status }]);
+    const parent = workflowInfo().parent;
+    if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(serviceReportSignal, state.view);
+  };
+
+  const startMember = async (a: Assignment) => {
+    const ref = { app, service: spec.id, member: a.member };
+    try {
+      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec });
+      state.created(a.member, info);
+      await slow.waitHealthy({
+        endpoint: a.host.docker,
+        containerName: containerName(ref),
+        hostAddress: a.host.address,
+        ports: info.ports,
+        timeoutMs: HEALTH_TIMEOUT_MS,
+      });
+      state.memberRunning(a.member);
+    } catch (err) {
+      state.memberFailed(a.member, failureText(err));
+      throw err;
+    }
+  };
+
+  // Where each host's Docker API is; rebuilt on replay from the placement result.
+  const endpointOf = new Map<string, Assignment['host']['docker']>();
+
+  // Removes every container this service made, then gives its room back to the infrastructure.
+  const cleanup = async () => {
+    for (const m of state.liveMembers()) {
+      const endpoint = endpointOf.get(m.hostId);
+      if (endpoint) await act.removeContainer({ endpoint, ref: { app, service: spec.id, member: m.member } });
+      state.removed(m.member);
+    }
+    await act.releaseMembers({ infrastructure, app, service: spec.id });
+  };
+
+  state.placing();
+  await publish();
+  try {
+    const assignments = await act.placeMembers({ infrastructure, app, service: spec.id, members: memberIds(1, spec.count) });
+    for (const a of assignments) endpointOf.set(a.host.id, a.host.docker);
+    state.placed(assignments);
+    await publish();
+    const outcomes = await Promise.allSettled(assignments.map(startMember));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    state.running();
+  } catch (err) {
+    state.failed(failureText(err));
+    await cleanup();
+  }
+  await publish();
+
+  await condition(() => destroyRequested);
+  state.destroying();
+  await publish();
+  await cleanup();
+  state.destroyed();
+  await publish();
+  return state.view;
+}
