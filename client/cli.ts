@@ -85,8 +85,9 @@ program
   .action(async (app: string, o: { timeout: number }) => {
     const c = await clocker();
     const view = await c.destroy(app, o.timeout * 1000);
-    console.log(`application ${view.name}: ${view.status}`);
     await c.temporal.connection.close();
+    if (view.status !== 'DESTROYED') throw new Error(`application ${view.name} is ${view.status}: ${view.error ?? ''}`);
+    console.log(`application ${view.name}: ${view.status}`);
   });
 
 program

@@ -29,16 +29,22 @@ export async function application({ blueprint }: ApplicationInput) {
   setStatus();
 
   const children: ChildWorkflowHandle<typeof service>[] = [];
+  const results: Promise<void>[] = [];
   for (const layer of startLayers(blueprint.services)) {
     if (destroyRequested || state.failedServices().length > 0) break; // dependents of a failure never start
-    for (const id of layer) {
-      const spec = blueprint.services.find((s) => s.id === id)!;
-      children.push(
-        await startChild(service, {
-          workflowId: workflowIds.service(blueprint.name, id),
-          args: [{ app: blueprint.name, infrastructure: blueprint.location, spec }],
-        }),
+    for (const spec of blueprint.services.filter((s) => layer.includes(s.id))) {
+      const child = await startChild(service, {
+        workflowId: workflowIds.service(blueprint.name, spec.id),
+        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec }],
+      });
+      // A child that ends (destroyed, or crashed) reports its last word here.
+      results.push(
+        child.result().then(
+          (view) => state.report(view),
+          (err: unknown) => state.serviceCrashed(spec.id, failureText(err)),
+        ),
       );
+      children.push(child);
     }
     await condition(() => destroyRequested || layer.every((id) => state.settled(id)));
   }
@@ -50,14 +56,8 @@ export async function application({ blueprint }: ApplicationInput) {
   await condition(() => destroyRequested);
   state.destroying();
   setStatus();
-  await Promise.all(children.map((c) => c.signal(destroySignal)));
-  for (const child of children) {
-    try {
-      state.report(await child.result());
-    } catch (err) {
-      state.view.error = `${state.view.error ?? ''}${failureText(err)}`;
-    }
-  }
+  await Promise.all(children.map((c) => c.signal(destroySignal).catch(() => undefined))); // a crashed child cannot hear it
+  await Promise.all(results);
   state.destroyed();
   setStatus();
   return state.view;

@@ -19,6 +19,11 @@ export class ApplicationState {
     if (i >= 0) this.view.services[i] = service;
   }
 
+  /** The service's workflow ended with an error instead of a report. */
+  serviceCrashed(id: string, error: string): void {
+    Object.assign(this.service(id), { status: 'FAILED', error });
+  }
+
   /** A service has finished deploying, one way or the other. */
   settled(id: string): boolean {
     const s = this.service(id);
@@ -40,8 +45,11 @@ export class ApplicationState {
     this.view.status = 'DESTROYING';
   }
 
+  /** DESTROYED when every service is; otherwise FAILED, naming what was left behind. */
   destroyed(): void {
-    this.view.status = 'DESTROYED';
+    const left = this.view.services.filter((s) => s.status !== 'DESTROYED' && s.status !== 'PENDING');
+    this.view.status = left.length === 0 ? 'DESTROYED' : 'FAILED';
+    if (left.length > 0) this.view.error = left.map((s) => `${s.id}: ${s.error ?? s.status}`).join('; ');
   }
 
   private service(id: string): ServiceView {

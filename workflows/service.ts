@@ -69,13 +69,23 @@ export async function service({ app, infrastructure, spec }: ServiceInput) {
   const endpointOf = new Map<string, Assignment['host']['docker']>();
 
   // Removes every container this service made, then gives its room back to the infrastructure.
-  const cleanup = async () => {
+  // What could not be removed stays on the books (and in the status) with the reason.
+  const cleanup = async (): Promise<string[]> => {
+    const problems: string[] = [];
     for (const m of state.liveMembers()) {
       const endpoint = endpointOf.get(m.hostId);
-      if (endpoint) await act.removeContainer({ endpoint, ref: { app, service: spec.id, member: m.member } });
-      state.removed(m.member);
+      try {
+        if (endpoint) await act.removeContainer({ endpoint, ref: { app, service: spec.id, member: m.member } });
+        state.removed(m.member);
+      } catch (err) {
+        problems.push(`${m.containerName} on ${m.hostId} was not removed: ${failureText(err)}`);
+      }
     }
-    await act.releaseMembers({ infrastructure, app, service: spec.id });
+    const removed = state.view.members.filter((m) => m.state === 'REMOVED').map((m) => m.member);
+    if (removed.length > 0 || state.view.members.length === 0) {
+      await act.releaseMembers({ infrastructure, app, service: spec.id, members: removed.length > 0 ? removed : undefined });
+    }
+    return problems;
   };
 
   state.placing();
@@ -90,16 +100,17 @@ export async function service({ app, infrastructure, spec }: ServiceInput) {
     if (failure) throw failure.reason;
     state.running();
   } catch (err) {
-    state.failed(failureText(err));
-    await cleanup();
+    const problems = await cleanup();
+    state.failed([failureText(err), ...problems].join('; '));
   }
   await publish();
 
   await condition(() => destroyRequested);
   state.destroying();
   await publish();
-  await cleanup();
-  state.destroyed();
+  const problems = await cleanup();
+  if (problems.length > 0) state.failed(`destroy incomplete: ${problems.join('; ')}`);
+  else state.destroyed();
   await publish();
   return state.view;
 }

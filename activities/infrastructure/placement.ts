@@ -37,11 +37,15 @@ export function placementActivities(temporal: Client) {
       return result.assignments;
     },
 
+    /** Frees the service's bookings; an infrastructure that is gone holds none (0 released). */
     async releaseMembers(req: { infrastructure: string; app: string; service: string; members?: string[] }): Promise<number> {
       const { infrastructure, ...request } = req;
       return infra(infrastructure)
         .executeUpdate(releaseContainersUpdate, { args: [request], updateId: updateId() })
-        .catch(notFound(infrastructure));
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return 0;
+          throw err;
+        });
     },
   };
 }

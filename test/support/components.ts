@@ -2,6 +2,7 @@
 // fails under CI=true (naming the component) and skips with that message elsewhere.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 
 export type Component = 'temporal' | 'docker' | 'rig';
@@ -11,10 +12,8 @@ const checks: Record<Component, () => string | undefined> = {
   docker: () => dockerProblem(process.env.DOCKER_SOCKET ?? '/var/run/docker.sock'),
   rig: () => {
     if (process.getuid?.() !== 0) return 'the SSH rig needs root (network namespaces)';
-    for (const bin of ['/usr/sbin/sshd', '/usr/bin/ssh-keygen', '/usr/bin/nsenter', '/usr/sbin/ip', '/usr/bin/dockerd']) {
-      if (!existsSync(bin) && !existsSync(bin.replace('/usr/sbin/', '/sbin/'))) return `the SSH rig needs ${bin} (Debian: openssh-server, iproute2, util-linux, docker.io)`;
-    }
-    return undefined;
+    const missing = ['sshd', 'ssh-keygen', 'nsenter', 'ip', 'iptables', 'dockerd'].filter((bin) => !onPath(bin));
+    return missing.length === 0 ? undefined : `the SSH rig needs ${missing.join(', ')} (Debian: openssh-server, iproute2, iptables, util-linux, docker.io)`;
   },
 };
 
@@ -36,6 +35,11 @@ export function skipUnlessPresent(...needed: Component[]): string | false {
   if (!missing) return false;
   if (process.env.CI === 'true') throw new Error(`required component missing under CI: ${missing}`);
   return `skipped: ${missing}`;
+}
+
+function onPath(bin: string): boolean {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'];
+  return dirs.some((d) => d && existsSync(join(d, bin)));
 }
 
 function dockerProblem(socket: string): string | undefined {

@@ -1,0 +1,96 @@
+// IPAM state and messages. The state is plain JSON (objects, arrays, strings, numbers): it
+// lives in the infrastructure workflow and travels through history and continueAsNew.
+// Indexes that need Map/bigint are rebuilt in memory from it when needed.
+import type { Family } from './addressMath';
+
+export type { Family } from './addressMath';
+
+export interface PoolConfig {
+  /** Defaults to the CIDR text. */
+  id?: string;
+  cidr: string;
+  /** Size of subnets carved from this pool when a request names none: /24 (IPv4), /64 (IPv6). */
+  subnetPrefixLength?: number;
+}
+
+export interface PoolState {
+  id: string;
+  cidr: string;
+  family: Family;
+  subnetPrefixLength: number;
+}
+
+export interface AddressRecord {
+  owner: string;
+  /** Asked for by address (a static member address), rather than handed out. */
+  static: boolean;
+}
+
+export interface SubnetState {
+  /** The subnet's CIDR in canonical form; unique because subnets never overlap. */
+  id: string;
+  cidr: string;
+  family: Family;
+  prefixLength: number;
+  /** The pool it was carved from; null for a named CIDR outside every pool. */
+  pool: string | null;
+  /** Who holds it: an application network id. One subnet per owner. */
+  owner: string;
+  /** First usable address; reserved for the network's gateway. */
+  gateway: string;
+  /** Offset from the network address of the next never-used address (dynamic allocation). */
+  cursor: number;
+  /** Highest offset the cursor may hand out (IPv4 broadcast excluded; huge IPv6 blocks capped). */
+  lastOffset: number;
+  /** Released addresses behind the cursor, reused once the cursor has run out. */
+  free: string[];
+  /** Address → holder. */
+  addresses: Record<string, AddressRecord>;
+  /** Holder → address: one address per owner per subnet, so retries get the same one. */
+  owners: Record<string, string>;
+}
+
+export interface IpamState {
+  version: 1;
+  pools: PoolState[];
+  subnets: Record<string, SubnetState>;
+}
+
+export interface SubnetRequest {
+  owner: string;
+  /** Carve a block of this size; defaults to the pool's subnetPrefixLength. */
+  prefixLength?: number;
+  /** A specific CIDR the blueprint names; checked against pools and existing subnets. */
+  cidr?: string;
+  /** Which family to carve from when no CIDR is named; default 4. */
+  family?: Family;
+  /** Which pool to carve from; default the first pool of the family. */
+  pool?: string;
+}
+
+export interface AddressRequest {
+  owner: string;
+  /** A static address; otherwise the next free one. */
+  address?: string;
+}
+
+/** What callers get back about a subnet (no bookkeeping). */
+export interface SubnetInfo {
+  id: string;
+  cidr: string;
+  family: Family;
+  prefixLength: number;
+  pool: string | null;
+  owner: string;
+  gateway: string;
+}
+
+export interface IpamIssue {
+  /** Stable machine-readable kind, e.g. `ipam.overlap`. */
+  code: string;
+  /** Field path in the request, e.g. `cidr`; '' for the request as a whole. */
+  path: string;
+  message: string;
+}
+
+export type IpamResult<T> = ({ ok: true } & T) | { ok: false; issues: IpamIssue[] };

@@ -1,0 +1,17 @@
+// What a Docker engine really holds, for end-to-end assertions.
+import type Docker from 'dockerode';
+import { LABEL } from '../../domain/naming';
+
+export async function appContainers(docker: Docker, app: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${app}`] } });
+}
+
+/** GET over loopback or to a rig host; returns the body, or the error text. */
+export async function httpGet(url: string): Promise<{ ok: boolean; body: string }> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+    return { ok: res.ok, body: await res.text() };
+  } catch (err) {
+    return { ok: false, body: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -1,0 +1,74 @@
+// The end-to-end stack: a real Temporal dev server (the product's own launcher, a fresh
+// SQLite file) and real worker processes (the product's entry point), which a test may kill.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stopChild } from '../../client/childProcess';
+import { ClockerClient } from '../../client/clockerClient';
+import { temporalConfig } from '../../client/temporal/config';
+import { connectClient } from '../../client/temporal/connect';
+import { startDevServer, type DevServer } from '../../client/temporal/devServer';
+import { findTemporalBinary } from '../../client/temporal/temporalBinary';
+import { waitUntil } from '../rig/waitUntil';
+import { freePort } from './ports';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface Stack {
+  home: string;
+  server: DevServer;
+  clocker: ClockerClient;
+  workers: ChildProcess[];
+  /** Starts a worker process and resolves once it polls its task queue. */
+  startWorker(): Promise<ChildProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const binary = findTemporalBinary();
+  if (!binary) throw new Error('no Temporal CLI: run `node bin/clocker.js temporal-bin` first');
+  const home = mkdtempSync(join(tmpdir(), 'clocker-e2e-'));
+  const server = await startDevServer({
+    binary,
+    dbFile: join(home, 'temporal.db'),
+    logFile: join(home, 'temporal.log'),
+    port: await freePort(),
+    uiPort: await freePort(),
+  });
+  const config = temporalConfig({}, { address: server.address, taskQueue: `e2e-${process.pid}` });
+  const client = await connectClient(config);
+  const workers: ChildProcess[] = [];
+  let workerCount = 0;
+
+  const startWorker = async () => {
+    const logFile = join(home, `worker-${++workerCount}.log`);
+    const log = openSync(logFile, 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')], {
+      cwd: ROOT,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, CLOCKER_TEMPORAL_ADDRESS: config.address, CLOCKER_TASK_QUEUE: config.taskQueue },
+    });
+    closeSync(log);
+    workers.push(child);
+    await waitUntil('worker start', 60_000, async () => {
+      if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}:\n${readFileSync(logFile, 'utf8')}`);
+      return readFileSync(logFile, 'utf8').includes('clocker worker:');
+    });
+    return child;
+  };
+
+  return {
+    home,
+    server,
+    clocker: new ClockerClient(client, config.taskQueue),
+    workers,
+    startWorker,
+    async stop() {
+      for (const w of workers) await stopChild(w);
+      await client.connection.close();
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}

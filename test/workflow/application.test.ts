@@ -1,0 +1,132 @@
+// Application, service and infrastructure workflows on a real Temporal server, with an
+// in-memory engine in place of Docker.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { placementActivities } from '../../activities/infrastructure/placement';
+import { ClockerClient } from '../../client/clockerClient';
+import type { InfrastructureSpec } from '../../domain/infra/model';
+import { skipUnlessPresent } from '../support/components';
+import { FakeEngine } from '../support/fakeEngine';
+import { blueprint, serviceSpec } from '../support/specs';
+import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+
+const TASK_QUEUE = 'workflow-tier';
+
+function twoHosts(name: string): InfrastructureSpec {
+  return {
+    name,
+    hosts: ['h1', 'h2'].map((id, i) => ({
+      id,
+      address: `192.0.2.${i + 1}`,
+      docker: { kind: 'tcp' as const, host: id, port: 2375 },
+      status: 'AVAILABLE' as const,
+      labels: {},
+      maxContainers: 3,
+    })),
+  };
+}
+
+describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let clocker: ClockerClient;
+  const engine = new FakeEngine();
+
+  before(async () => {
+    env = await startTestEnv();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+      activities: { ...placementActivities(env.client), ...engine.activities() },
+    });
+    running = worker.run();
+    clocker = new ClockerClient(env.client, TASK_QUEUE);
+  });
+
+  after(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  test('services start in dependency order, spread over hosts, and destroy removes everything', async () => {
+    await clocker.ensureInfrastructure(twoHosts('two'));
+    const app = blueprint(
+      'shop',
+      [
+        serviceSpec({ id: 'web', image: 'web:1', count: 2, dependsOn: ['db'], ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] }),
+        serviceSpec({ id: 'db', image: 'db:1', count: 2 }),
+      ],
+      'two',
+    );
+    await clocker.deploy(app);
+    const view = await clocker.waitFor('shop', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(view.status, 'RUNNING');
+    assert.deepEqual(engine.created.slice(0, 2).map((k) => k.split('/')[1]).sort(), ['shop.db.1', 'shop.db.2']);
+    assert.deepEqual(engine.created.slice(2).map((k) => k.split('/')[1]).sort(), ['shop.web.1', 'shop.web.2']);
+    const web = view.services.find((s) => s.id === 'web');
+    assert.deepEqual(web?.members.map((m) => m.hostId).sort(), ['h1', 'h2']);
+    assert.equal((await clocker.infrastructureStatus('two')).bookings.length, 4);
+
+    const destroyed = await clocker.destroy('shop', 30_000);
+    assert.equal(destroyed.status, 'DESTROYED');
+    assert.deepEqual(destroyed.services.map((s) => s.status), ['DESTROYED', 'DESTROYED']);
+    assert.equal(engine.containers.size, 0);
+    assert.equal((await clocker.infrastructureStatus('two')).bookings.length, 0);
+  });
+
+  test('a missing image fails its service with the reason, cleans up, and never starts dependents', async () => {
+    await clocker.ensureInfrastructure(twoHosts('two'));
+    engine.missingImages.add('broken:1');
+    const app = blueprint(
+      'broken',
+      [
+        serviceSpec({ id: 'db', image: 'db:1', count: 1 }),
+        serviceSpec({ id: 'api', image: 'broken:1', count: 2, dependsOn: ['db'] }),
+        serviceSpec({ id: 'lb', image: 'lb:1', dependsOn: ['api'] }),
+      ],
+      'two',
+    );
+    await clocker.deploy(app);
+    const view = await clocker.waitFor('broken', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(view.status, 'FAILED');
+    const api = view.services.find((s) => s.id === 'api');
+    assert.equal(api?.status, 'FAILED');
+    assert.match(api?.error ?? '', /^ImageNotFoundError: image broken:1 is not on h[12]$/);
+    assert.equal(view.services.find((s) => s.id === 'lb')?.status, 'PENDING');
+    assert.deepEqual([...engine.containers.keys()].map((k) => k.split('/')[1]), ['broken.db.1']);
+    const bookings = (await clocker.infrastructureStatus('two')).bookings;
+    assert.deepEqual(bookings.map((b) => `${b.app}.${b.service}.${b.member}`), ['broken.db.1']);
+
+    await clocker.destroy('broken', 30_000);
+    assert.equal(engine.containers.size, 0);
+    assert.equal((await clocker.infrastructureStatus('two')).bookings.length, 0);
+  });
+
+  test('a blueprint naming an infrastructure that does not run fails with what to do', async () => {
+    await clocker.deploy(blueprint('lost', [serviceSpec({ id: 'web', image: 'web:1' })], 'nowhere'));
+    const view = await clocker.waitFor('lost', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(view.status, 'FAILED');
+    assert.match(view.error ?? '', /web: InfrastructureNotFoundError: infrastructure "nowhere" is not running; start it with `clocker up`/);
+    await clocker.destroy('lost', 30_000);
+  });
+
+  test('twenty services placing at once never over-commit a host', async () => {
+    await clocker.ensureInfrastructure({ ...twoHosts('tight'), name: 'tight' });
+    // 2 hosts x 3 containers = 6 slots; 20 one-member apps compete for them.
+    const names = Array.from({ length: 20 }, (_, i) => `race${i}`);
+    await Promise.all(names.map((n) => clocker.deploy(blueprint(n, [serviceSpec({ id: 'svc', image: 'x:1' })], 'tight'))));
+    const views = await Promise.all(names.map((n) => clocker.waitFor(n, (v) => v.status !== 'DEPLOYING', 60_000)));
+    assert.equal(views.filter((v) => v.status === 'RUNNING').length, 6);
+    for (const v of views.filter((x) => x.status === 'FAILED')) assert.match(v.error ?? '', /PlacementRejectedError: no room on infrastructure "tight": 2 hosts: 2 at maxContainers/);
+    const perHost = new Map<string, number>();
+    for (const b of (await clocker.infrastructureStatus('tight')).bookings) perHost.set(b.hostId, (perHost.get(b.hostId) ?? 0) + 1);
+    assert.deepEqual([...perHost.entries()].sort(), [['h1', 3], ['h2', 3]]);
+    await Promise.all(names.map((n) => clocker.destroy(n, 60_000)));
+    assert.equal((await clocker.infrastructureStatus('tight')).bookings.length, 0);
+  });
+});
