@@ -1,31 +1,60 @@
 // The typed application model that workflows receive as plain JSON. It is produced only by
 // the blueprint loader (validated at the edge); workflows never parse files or cast.
+// Everything here is plain data (objects, arrays, strings, numbers) so it survives Temporal's
+// JSON payload converter unchanged.
 
 export interface Blueprint {
   /** Application name: becomes part of workflow ids, container and network names. */
   name: string;
-  /** The infrastructure to deploy on (`clocker/infra/<location>`). */
+  /** The infrastructure to deploy on (`clocker/infra/<location>`). Default `local`. */
   location: string;
   services: ServiceSpec[];
+  /** Networks the application declares. A service with no `networks` joins the default one. */
+  networks: NetworkSpec[];
+  /** Names of every secret the blueprint references, sorted: resolved by activities only. */
+  secrets: string[];
+  /** Which dialect the file was written in (for messages and `clocker validate`). */
+  source: BlueprintSource;
+}
+
+export interface BlueprintSource {
+  file: string;
+  format: 'native' | 'clocker1' | 'compose';
 }
 
 export interface ServiceSpec {
-  /** Unique within the blueprint; part of container names. */
+  /** Unique within the blueprint; part of container names; never contains '.'. */
   id: string;
-  /** A Docker image reference, e.g. `clocker/busybox:1`. */
+  /** A Docker image reference, e.g. `clocker/busybox:1`. Derived from the id when only `build` is given. */
   image: string;
+  /** Build the image from a context on the Docker host instead of pulling it. */
+  build?: BuildSpec;
   /** Replaces the image's CMD, as argv (never a shell string). */
   command?: string[];
   /** Replaces the image's ENTRYPOINT, as argv. */
   entrypoint?: string[];
+  /** Environment entries with literal values only. */
   env: Record<string, string>;
+  /** Environment entries whose values hold references or secrets; resolved before create. */
+  envTemplates: Record<string, Template>;
   ports: PortSpec[];
-  /** How many members (containers) to run. */
+  /** How many members (containers) to run at first; equals `size.initial`. */
   count: number;
+  /** Cluster bounds; `min == max == count` for a fixed-size service. */
+  size: ClusterSize;
   /** Extra container labels; the `io.clocker.*` namespace is reserved. */
   labels: Record<string, string>;
-  /** Services that must be up before this one starts. */
+  /** Services that must be up before this one starts (declared plus implied by references and links). */
   dependsOn: string[];
+  volumes: VolumeSpec[];
+  /** Networks to join; empty means the application's default network. */
+  networks: NetworkAttachment[];
+  /** Docker links (Clocker 1.x): the alias's link environment variables are in `envTemplates`. */
+  links: LinkSpec[];
+  resources: ResourceSpec;
+  health?: HealthCheck;
+  placement: PlacementSpec;
+  policies: PolicySpec;
 }
 
 export interface PortSpec {
@@ -35,3 +64,130 @@ export interface PortSpec {
   hostPort?: number;
   protocol: 'tcp' | 'udp';
 }
+
+export interface BuildSpec {
+  /** Relative to the blueprint's folder; never escapes it ('..' is rejected). */
+  context: string;
+  dockerfile?: string;
+}
+
+export interface ClusterSize {
+  initial: number;
+  min: number;
+  max: number;
+}
+
+export type VolumeSpec =
+  /** A host folder mounted into the container; `source` is absolute and has no '..'. */
+  | { type: 'bind'; source: string; target: string; readOnly: boolean }
+  /** A Docker named volume (created if absent); `source` is a Docker name. */
+  | { type: 'volume'; source: string; target: string; readOnly: boolean }
+  /** An anonymous volume at `target`. */
+  | { type: 'anonymous'; target: string; readOnly: boolean };
+
+export interface NetworkAttachment {
+  /** A `NetworkSpec.id` of this blueprint. */
+  network: string;
+  aliases: string[];
+  /** A static address inside the network's CIDR; absent: allocated. */
+  ipv4Address?: string;
+}
+
+export interface LinkSpec {
+  alias: string;
+  service: string;
+}
+
+export interface ResourceSpec {
+  /** CPU cores (fractions allowed), used for reservations by the scheduler. */
+  cpus?: number;
+  memoryBytes?: number;
+}
+
+export type HealthProbe =
+  | { kind: 'tcp'; port: number }
+  | { kind: 'http'; port: number; path: string; expectStatus: number }
+  | { kind: 'exec'; command: string[] };
+
+export interface HealthCheck {
+  probe: HealthProbe;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+export type PlacementStrategy = 'random' | 'depth-first' | 'breadth-first' | 'least-cpu' | 'least-memory' | 'fewest-containers';
+
+export interface PlacementSpec {
+  /** Rankers in tie-break order; empty lets the infrastructure choose. */
+  strategies: PlacementStrategy[];
+  constraints: PlacementConstraints;
+}
+
+export interface PlacementConstraints {
+  /** Host labels that must match exactly. */
+  labels: Record<string, string>;
+  regions: string[];
+  zones: string[];
+  maxPerHost?: number;
+  maxPerZone?: number;
+  /** A safe expression over host attributes (evaluated by the scheduler, never `eval`). */
+  predicate?: string;
+}
+
+export interface PolicySpec {
+  autoscaler?: AutoscalerPolicy;
+  restarter?: RestarterPolicy;
+  replacer?: ReplacerPolicy;
+}
+
+export interface AutoscalerPolicy {
+  /** `cpu`, `memory` or a custom metric a service publishes. */
+  metric: string;
+  lowThreshold: number;
+  highThreshold: number;
+  minSize: number;
+  maxSize: number;
+  stabilizationMs: number;
+  periodMs: number;
+}
+
+export interface RestarterPolicy {
+  maxRestarts: number;
+  windowMs: number;
+}
+
+export interface ReplacerPolicy {
+  /** Consecutive failed health checks before a member is replaced. */
+  failureThreshold: number;
+  /** Try another host than the failed member's. */
+  avoidFailedHost: boolean;
+}
+
+export interface NetworkSpec {
+  /** Unique within the blueprint; part of Docker network names; never contains '.'. */
+  id: string;
+  cidr?: string;
+  gateway?: string;
+  /** Literal addresses or references (e.g. a DNS service's `host.address`). */
+  dnsServers: Template[];
+  driver: 'bridge' | 'overlay' | 'weave' | 'calico';
+  /** Shared by applications on the infrastructure, instead of per-application. */
+  shared: boolean;
+  /** Isolate the network from others with iptables rules. */
+  addIptablesRules: boolean;
+  labels: Record<string, string>;
+}
+
+/** A value that may embed references: text parts and parts resolved later. */
+export interface Template {
+  parts: TemplatePart[];
+}
+
+export type TemplatePart =
+  | { kind: 'text'; text: string }
+  /** An attribute another service publishes once it is up, e.g. `host.address`. */
+  | { kind: 'attribute'; service: string; attribute: string }
+  /** A secret, resolved by the activity that needs it; never in workflow history. */
+  | { kind: 'secret'; name: string };

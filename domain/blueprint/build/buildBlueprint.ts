@@ -1,0 +1,39 @@
+// Stage 4: the schema's output (defaults applied) → the model: values parsed into
+// templates, config substituted, sizes and images settled, link variables added.
+import type { Blueprint, NetworkSpec, Template } from '../model';
+import type { Reporter } from '../reporter';
+import type { RawBlueprint } from '../schema/blueprint';
+import { buildService } from './buildService';
+import { linkEnvironment } from './linkEnvironment';
+import { ValueBuilder } from './valueBuilder';
+
+export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['format'], reporter: Reporter): Blueprint {
+  const serviceConfig = new Map(raw.services.map((s) => [s.id, s.config]));
+  const values = new ValueBuilder({ service: (id) => serviceConfig.get(id), blueprint: raw.config }, reporter);
+  const networks: NetworkSpec[] = raw.networks.map((n, i) => {
+    const dnsServers = n.dnsServers.flatMap((text, j) => values.template(text, undefined, ['networks', i, 'dnsServers', j]) ?? []);
+    const { description: _description, ...rest } = n;
+    return { ...rest, dnsServers };
+  });
+  const services = raw.services.map((s, i) => buildService(s, raw.name, ['services', i], values, reporter));
+  // Implied dependencies on unknown services are reported where the reference is written;
+  // declared ones (listed first) stay, for the cross-field checks to report.
+  const ids = new Set(services.map((s) => s.id));
+  services.forEach((s, i) => {
+    const declared = raw.services[i]?.dependsOn.length ?? 0;
+    s.dependsOn = s.dependsOn.filter((d, j) => j < declared || ids.has(d));
+  });
+  // Link variables need the target's ports, so they come once every service is built.
+  for (const service of services) {
+    for (const link of service.links) {
+      const target = services.find((s) => s.id === link.service);
+      if (!target) continue;
+      for (const [key, value] of Object.entries(linkEnvironment(link.alias, target.id, target.ports))) {
+        if (!(key in service.env) && !(key in service.envTemplates)) service.envTemplates[key] = value;
+      }
+    }
+  }
+  const templates: Template[] = [...networks.flatMap((n) => n.dnsServers), ...services.flatMap((s) => Object.values(s.envTemplates))];
+  const secrets = [...new Set(templates.flatMap((t) => t.parts.flatMap((p) => (p.kind === 'secret' ? [p.name] : []))))].sort();
+  return { name: raw.name, location: raw.location, services, networks, secrets, source: { file: reporter.file, format } };
+}

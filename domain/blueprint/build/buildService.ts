@@ -1,0 +1,65 @@
+// Stage 4 for one service: validated raw service → model service (sizes, image, templates,
+// implied dependencies). Link variables need the target's ports: see buildBlueprint.
+import type { ClusterSize, ServiceSpec } from '../model';
+import { referencedServices } from '../references/resolveValue';
+import type { Reporter } from '../reporter';
+import { policiesWithSize } from '../schema/placementAndPolicies';
+import type { RawService } from '../schema/service';
+import { isLiteral, literalText, type ValueBuilder } from './valueBuilder';
+
+function clusterSize(raw: RawService, path: (string | number)[], reporter: Reporter): ClusterSize {
+  const c = raw.cluster;
+  if (c?.initialSize !== undefined && raw.count !== undefined && c.initialSize !== raw.count) {
+    reporter.error('size.conflict', [...path, 'count'], `count (${raw.count}) and cluster.initialSize (${c.initialSize}) disagree: give one`);
+  }
+  const initial = c?.initialSize ?? raw.count ?? c?.minSize ?? 1;
+  const size = { initial, min: c?.minSize ?? (c ? Math.min(1, initial) : initial), max: c?.maxSize ?? initial };
+  if (size.min > size.initial || size.initial > size.max) {
+    reporter.error('size.range', [...path, c ? 'cluster' : 'count'], `cluster sizes must satisfy minSize ≤ initialSize ≤ maxSize, got ${size.min} ≤ ${size.initial} ≤ ${size.max}`);
+  }
+  return size;
+}
+
+function derivedImage(app: string, id: string): string {
+  return `clocker-build/${`${app}-${id}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}:latest`;
+}
+
+export function buildService(raw: RawService, app: string, path: (string | number)[], values: ValueBuilder, reporter: Reporter): ServiceSpec {
+  if (raw.image === undefined && raw.build === undefined) reporter.error('schema.required', [...path, 'image'], 'a service needs "image" or "build"');
+  const env: Record<string, string> = {};
+  const envTemplates: ServiceSpec['envTemplates'] = {};
+  for (const [key, text] of Object.entries(raw.env)) {
+    const value = values.template(text, raw.id, [...path, 'env', key]);
+    if (value === undefined) continue;
+    if (isLiteral(value)) env[key] = literalText(value);
+    else envTemplates[key] = value;
+  }
+  const links = Object.entries(raw.links).flatMap(([alias, text]) => {
+    const service = values.linkTarget(text, [...path, 'links', alias]);
+    return service === undefined ? [] : [{ alias, service }];
+  });
+  const implied = [...Object.values(envTemplates).flatMap(referencedServices), ...links.map((l) => l.service)];
+  const size = clusterSize(raw, path, reporter);
+  const service: ServiceSpec = {
+    id: raw.id,
+    image: raw.image ?? derivedImage(app, raw.id),
+    env,
+    envTemplates,
+    ports: raw.ports,
+    count: size.initial,
+    size,
+    labels: raw.labels,
+    dependsOn: [...new Set([...raw.dependsOn, ...implied])].filter((d) => d !== raw.id || raw.dependsOn.includes(d)),
+    volumes: raw.volumes,
+    networks: raw.networks,
+    links,
+    resources: { ...(raw.resources.cpus !== undefined && { cpus: raw.resources.cpus }), ...(raw.resources.memory !== undefined && { memoryBytes: raw.resources.memory }) },
+    placement: raw.placement,
+    policies: policiesWithSize(raw.policies, size),
+  };
+  if (raw.build !== undefined) service.build = raw.build;
+  if (raw.command !== undefined) service.command = raw.command;
+  if (raw.entrypoint !== undefined) service.entrypoint = raw.entrypoint;
+  if (raw.health !== undefined) service.health = raw.health;
+  return service;
+}

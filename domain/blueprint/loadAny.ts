@@ -1,0 +1,19 @@
+// `clocker deploy FILE` takes a blueprint or a Compose file: a Compose file's `services` is
+// a map of names, a blueprint's a list. Parsing twice is cheap and keeps each loader simple.
+import { parse } from 'yaml';
+import { importCompose } from './compose/importCompose';
+import { loadBlueprint, type LoadResult } from './load';
+
+export function isComposeText(text: string): boolean {
+  try {
+    const data: unknown = parse(text, { maxAliasCount: 100 });
+    const services = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['services'] : undefined;
+    return typeof services === 'object' && services !== null && !Array.isArray(services);
+  } catch {
+    return false;
+  }
+}
+
+export function loadBlueprintOrCompose(text: string, file: string): LoadResult {
+  return isComposeText(text) ? importCompose(text, file) : loadBlueprint(text, file);
+}

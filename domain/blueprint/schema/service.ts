@@ -1,0 +1,53 @@
+// The native shape of one service, as an author writes it (short forms accepted).
+// Values that may hold references (env, config) stay text here; the model builder parses them.
+import { z } from 'zod';
+import { healthSpec } from './health';
+import { placementSpec, policySpec } from './placementAndPolicies';
+import { portSpec } from './ports';
+import { appName, argv, bytes, id, scalarText, stringMap } from './primitives';
+import { volumeSpec } from './volumes';
+
+const envList = z
+  .array(z.string().regex(/^[^=\s]+=/, 'expected "NAME=value"'))
+  .transform((entries) => Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])));
+
+export const envMap = z.union([z.record(z.string().regex(/^[^=\s]+$/, 'must not be empty or contain "=" or spaces'), scalarText), envList]);
+
+const networkAttachment = z.union([
+  id.transform((network) => ({ network, aliases: [] as string[] })),
+  z.strictObject({ network: id, aliases: z.array(appName).default([]), ipv4Address: z.ipv4().optional() }),
+]);
+
+const size = z.number().int().min(0);
+
+export const serviceSpec = z.strictObject({
+  id,
+  description: z.string().optional(),
+  image: z.string().min(1, 'must not be empty').optional(),
+  build: z
+    .union([
+      z.string().min(1).transform((context) => ({ context })),
+      z.strictObject({ context: z.string().min(1), dockerfile: z.string().min(1).optional() }),
+    ])
+    .optional(),
+  command: argv.optional(),
+  entrypoint: argv.optional(),
+  env: envMap.default({}),
+  ports: z.array(portSpec).default([]),
+  count: size.optional(),
+  cluster: z.strictObject({ initialSize: size.optional(), minSize: size.optional(), maxSize: size.optional() }).optional(),
+  volumes: z.array(volumeSpec).default([]),
+  networks: z.array(networkAttachment).default([]),
+  /** alias → service id (or a `$brooklyn:component("id")` reference). */
+  links: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"'), z.string()).default({}),
+  labels: stringMap.default({}),
+  dependsOn: z.array(id).default([]),
+  resources: z.strictObject({ cpus: z.number().positive().optional(), memory: bytes.optional() }).default({}),
+  health: healthSpec.optional(),
+  placement: placementSpec.prefault({}),
+  policies: policySpec,
+  /** Keys `$brooklyn:config("key")` and `${config:key}` read; the blueprint's `config` is the fallback. */
+  config: z.record(z.string(), scalarText).default({}),
+});
+
+export type RawService = z.output<typeof serviceSpec>;
