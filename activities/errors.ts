@@ -79,11 +79,19 @@ export class ImageNotFoundError extends ClockerError {
   }
 }
 
-/** The derived container name is held by a container Clocker did not create for this member. */
-export class ContainerNameConflictError extends ClockerError {
+/** A derived name (container, network, volume) is held by something Clocker did not create for it. */
+export class NameConflictError extends ClockerError {
   readonly retryable = false;
-  constructor(readonly containerName: string, readonly endpoint: string) {
-    super(`a container named ${containerName} already exists on ${endpoint} and is not this member's; remove or rename it`);
+  constructor(readonly kind: 'container' | 'network' | 'volume', readonly resourceName: string, readonly endpoint: string) {
+    super(`a ${kind} named ${resourceName} already exists on ${endpoint} and is not Clocker's for it; remove or rename it`);
+  }
+}
+
+/** The blueprint asks for something this deployment path cannot do yet; never silently ignored. */
+export class UnsupportedFeatureError extends ClockerError {
+  readonly retryable = false;
+  constructor(what: string) {
+    super(`not supported yet: ${what}`);
   }
 }
 
@@ -120,6 +128,14 @@ export class HealthTimeoutError extends ClockerError {
   }
 }
 
+/** A blueprint references a secret that no store holds. */
+export class SecretNotFoundError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly secret: string, envVar: string, file: string) {
+    super(`secret "${secret}" is not set: define ${envVar} for the worker, or write it to ${file}`);
+  }
+}
+
 export const allErrorClasses = [
   RemoteCommandError,
   HostUnreachableError,
@@ -129,9 +145,11 @@ export const allErrorClasses = [
   DockerUnavailableError,
   DockerRequestError,
   ImageNotFoundError,
-  ContainerNameConflictError,
+  NameConflictError,
+  UnsupportedFeatureError,
   ContainerExitedError,
   InfrastructureNotFoundError,
   PlacementRejectedError,
   HealthTimeoutError,
+  SecretNotFoundError,
 ] as const;

@@ -1,20 +1,26 @@
 // Every activity the worker registers, built from its dependencies so tests can pass fakes
 // for the edges (Temporal samples: activities-dependency-injection).
 import type { Client } from '@temporalio/client';
+import { appResourceActivities } from './application/appResources';
 import { containerActivities } from './docker/containers';
 import type { DockerClientFactory } from './docker/dockerClient';
 import { healthActivities } from './docker/health';
+import { networkActivities } from './docker/networks';
 import { placementActivities } from './infrastructure/placement';
+import type { SecretStore } from './secrets/secretStore';
 
 export interface ActivityDeps {
   docker: DockerClientFactory;
   temporal: Client;
+  secrets: SecretStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...containerActivities(deps.docker),
+    ...containerActivities(deps.docker, deps.secrets),
     ...healthActivities(deps.docker),
+    ...networkActivities(deps.docker),
+    ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal),
   };
 }

@@ -1,7 +1,10 @@
 // The `clocker` command line: thin wiring from flags to the client library and commands.
+import { writeFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { Command, InvalidArgumentError } from 'commander';
 import { localDockerEndpoint, createDockerClientFactory } from '../activities/docker/dockerClient';
+import { blueprintJsonSchema, summary } from '../domain/blueprint';
+import { loadBlueprintFile } from './blueprintFile';
 import { ClockerClient } from './clockerClient';
 import { deployAndWait } from './commands/deploy';
 import { up } from './commands/up';
@@ -97,6 +100,29 @@ program
     const docker: Docker = createDockerClientFactory()(localDockerEndpoint());
     const { image, built } = await ensureBusyboxImage(docker);
     console.log(`${image}: ${built ? 'built' : 'up to date'}`);
+  });
+
+program
+  .command('validate <file>')
+  .description('check a blueprint or Compose file: every error with file:line:column, or "ok" with a summary')
+  .action((file: string) => {
+    const { result, report } = loadBlueprintFile(file);
+    if (report) console.error(report);
+    if (!result.ok) {
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`ok: ${summary(result.blueprint)}`);
+  });
+
+program
+  .command('schema')
+  .description("print the blueprint JSON Schema (editors' YAML language server uses it), or write it to a file")
+  .option('--out <file>', 'write it here instead of printing it')
+  .action((o: { out?: string }) => {
+    const text = `${JSON.stringify(blueprintJsonSchema(), null, 2)}\n`;
+    if (o.out) writeFileSync(o.out, text);
+    else process.stdout.write(text);
   });
 
 program

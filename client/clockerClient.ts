@@ -6,6 +6,14 @@ import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { appStatusQuery, destroySignal, infraStatusQuery, type InfraView } from '../workflows/messages';
+import {
+  allocateSubnetUpdate,
+  releaseSubnetUpdate,
+  type AllocateSubnetRequest,
+  type ReleaseSubnetRequest,
+  type ReleaseSubnetResult,
+  type SubnetInfo,
+} from '../workflows/messages';
 import { searchAttributes } from '../workflows/searchAttributes';
 
 export class ClockerClient {
@@ -111,5 +119,14 @@ export class ClockerClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Carves (or names) a subnet for `owner` from the infrastructure's pools; asking again returns the same one. */
+  async allocateSubnet(infrastructure: string, request: AllocateSubnetRequest): Promise<SubnetInfo> {
+    return this.temporal.workflow.getHandle(workflowIds.infrastructure(infrastructure)).executeUpdate(allocateSubnetUpdate, { args: [request] });
+  }
+
+  async releaseSubnet(infrastructure: string, request: ReleaseSubnetRequest): Promise<ReleaseSubnetResult> {
+    return this.temporal.workflow.getHandle(workflowIds.infrastructure(infrastructure)).executeUpdate(releaseSubnetUpdate, { args: [request] });
   }
 }

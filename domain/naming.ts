@@ -9,6 +9,8 @@ export const LABEL = {
   app: 'io.clocker.app',
   service: 'io.clocker.service',
   member: 'io.clocker.member',
+  network: 'io.clocker.network',
+  volume: 'io.clocker.volume',
 } as const;
 
 export interface MemberRef {
@@ -30,6 +32,24 @@ export function memberLabels(ref: MemberRef): Record<string, string> {
 export function isMember(labels: Record<string, string> | undefined, ref: MemberRef): boolean {
   const want = memberLabels(ref);
   return labels !== undefined && Object.entries(want).every(([k, v]) => labels[k] === v);
+}
+
+/** An application's network on a Docker host: `<app>.<network id>`. */
+export function networkName(app: string, network: string): string {
+  return `${app}.${network}`;
+}
+
+export function networkLabels(app: string, network: string): Record<string, string> {
+  return { [LABEL.managed]: 'true', [LABEL.app]: app, [LABEL.network]: network };
+}
+
+/** A named volume belongs to its application: `<app>.<volume>`. */
+export function volumeName(app: string, volume: string): string {
+  return `${app}.${volume}`;
+}
+
+export function volumeLabels(app: string, volume: string): Record<string, string> {
+  return { [LABEL.managed]: 'true', [LABEL.app]: app, [LABEL.volume]: volume };
 }
 
 export const workflowIds = {

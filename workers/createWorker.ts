@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDockerClientFactory } from '../activities/docker/dockerClient';
+import { createSecretStore } from '../activities/secrets/secretStore';
 import type { TemporalConfig } from '../client/temporal/config';
 
 export interface ClockerWorker {
@@ -25,7 +26,7 @@ export async function createClockerWorker(
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     ...workflowSource,
-    activities: createActivities({ docker: createDockerClientFactory(), temporal }),
+    activities: createActivities({ docker: createDockerClientFactory(), temporal, secrets: createSecretStore() }),
     ...(extra.identity ? { identity: extra.identity } : {}),
     shutdownGraceTime: extra.shutdownGraceTime ?? '10s',
   });

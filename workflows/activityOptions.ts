@@ -9,11 +9,13 @@ export const NON_RETRYABLE_ERRORS = [
   'HostKeyMismatchError',
   'DockerRequestError',
   'ImageNotFoundError',
-  'ContainerNameConflictError',
+  'NameConflictError',
+  'UnsupportedFeatureError',
   'ContainerExitedError',
   'InfrastructureNotFoundError',
   'PlacementRejectedError',
   'HealthTimeoutError',
+  'SecretNotFoundError',
 ];
 
 const retry = {

@@ -1,9 +1,13 @@
 // An application: start one service child per blueprint service, in dependency order; report
 // RUNNING or FAILED; on `destroy`, tear the services down and end.
-import { condition, setHandler, startChild, upsertSearchAttributes, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, startChild, upsertSearchAttributes, type ChildWorkflowHandle } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { bindServiceEnv, serviceAttributes } from '../domain/application/attributes';
 import { startLayers } from '../domain/application/startLayers';
+import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
 import type { Blueprint } from '../domain/blueprint/model';
 import { workflowIds } from '../domain/naming';
+import { quick } from './activityOptions';
 import { ApplicationState } from './applicationState';
 import { failureText } from './failureText';
 import { appStatusQuery, destroySignal, serviceReportSignal } from './messages';
@@ -13,6 +17,8 @@ import { service } from './service';
 export interface ApplicationInput {
   blueprint: Blueprint;
 }
+
+const act = proxyActivities<Activities>(quick);
 
 export async function application({ blueprint }: ApplicationInput) {
   const state = new ApplicationState(blueprint);
@@ -33,9 +39,17 @@ export async function application({ blueprint }: ApplicationInput) {
   for (const layer of startLayers(blueprint.services)) {
     if (destroyRequested || state.failedServices().length > 0) break; // dependents of a failure never start
     for (const spec of blueprint.services.filter((s) => layer.includes(s.id))) {
+      // References resolve to what the services started before this layer published.
+      const attributes: PublishedAttributes = Object.fromEntries(state.view.services.map((s) => [s.id, serviceAttributes(s)]));
+      const bound = bindServiceEnv(spec, attributes);
+      if (!bound.ok) {
+        state.serviceCrashed(spec.id, `unresolved references (is the attribute name right?): ${bound.missing.join(', ')}`);
+        continue;
+      }
+      const networks = blueprint.networks.filter((n) => spec.networks.some((a) => a.network === n.id));
       const child = await startChild(service, {
         workflowId: workflowIds.service(blueprint.name, spec.id),
-        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec }],
+        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec, env: bound.env, networks }],
       });
       // A child that ends (destroyed, or crashed) reports its last word here.
       results.push(
@@ -58,6 +72,13 @@ export async function application({ blueprint }: ApplicationInput) {
   setStatus();
   await Promise.all(children.map((c) => c.signal(destroySignal).catch(() => undefined))); // a crashed child cannot hear it
   await Promise.all(results);
+  // Networks and named volumes go last, once no member uses them.
+  const endpoints = [...new Map(state.view.services.flatMap((s) => Object.entries(s.hostEndpoints))).values()];
+  try {
+    if (endpoints.length > 0) await act.removeAppResources({ app: blueprint.name, endpoints });
+  } catch (err) {
+    state.leftBehind(`networks or volumes were not removed: ${failureText(err)}`);
+  }
   state.destroyed();
   setStatus();
   return state.view;

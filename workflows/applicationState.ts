@@ -4,13 +4,14 @@ import type { Blueprint } from '../domain/blueprint/model';
 
 export class ApplicationState {
   readonly view: AppView;
+  private readonly teardownProblems: string[] = [];
 
   constructor(blueprint: Blueprint) {
     this.view = {
       name: blueprint.name,
       location: blueprint.location,
       status: 'DEPLOYING',
-      services: blueprint.services.map((s) => ({ id: s.id, status: 'PENDING', desired: s.count, members: [] })),
+      services: blueprint.services.map((s) => ({ id: s.id, status: 'PENDING', desired: s.count, members: [], hostEndpoints: {} })),
     };
   }
 
@@ -45,11 +46,17 @@ export class ApplicationState {
     this.view.status = 'DESTROYING';
   }
 
-  /** DESTROYED when every service is; otherwise FAILED, naming what was left behind. */
+  /** Something the teardown could not remove, kept for the final status. */
+  leftBehind(problem: string): void {
+    this.teardownProblems.push(problem);
+  }
+
+  /** DESTROYED when every service is and nothing was left behind; otherwise FAILED, saying what. */
   destroyed(): void {
-    const left = this.view.services.filter((s) => s.status !== 'DESTROYED' && s.status !== 'PENDING');
-    this.view.status = left.length === 0 ? 'DESTROYED' : 'FAILED';
-    if (left.length > 0) this.view.error = left.map((s) => `${s.id}: ${s.error ?? s.status}`).join('; ');
+    const left = this.view.services.filter((s) => s.status === 'DESTROYING' || (s.status === 'FAILED' && s.members.some((m) => m.state !== 'REMOVED')));
+    const problems = [...left.map((s) => `${s.id}: ${s.error ?? s.status}`), ...this.teardownProblems];
+    this.view.status = problems.length === 0 ? 'DESTROYED' : 'FAILED';
+    this.view.error = problems.length === 0 ? undefined : problems.join('; ');
   }
 
   private service(id: string): ServiceView {

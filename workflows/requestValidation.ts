@@ -1,5 +1,9 @@
-// Update validators: a malformed request is rejected before it enters history.
-import type { PlaceRequest, ReleaseRequest } from './messages';
+// Update validators: a malformed request is rejected before it enters history. Each throws
+// one Error listing every problem ("path: message; …"); the caller sees it as the update's
+// failure. Validators that depend on the state only read it.
+import { formatIpamIssues, validateAddressRequest, validateSubnetRequest, type IpamIssue, type IpamState } from '../domain/ipam';
+import { formatIssues, validatePlacementRequest } from '../domain/placement';
+import type { AllocateAddressRequest, AllocateSubnetRequest, PlaceRequest, ReleaseAddressRequest, ReleaseRequest, ReleaseSubnetRequest } from './messages';
 
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
@@ -9,19 +13,65 @@ function checkId(what: string, value: unknown): void {
   }
 }
 
+function checkObject(what: string, req: unknown): asserts req is Record<string, unknown> {
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) throw new Error(`${what} must be an object (got ${JSON.stringify(req)})`);
+}
+
+function checkText(what: string, value: unknown): void {
+  if (typeof value !== 'string' || value === '') throw new Error(`${what} must be a non-empty string (got ${JSON.stringify(value)})`);
+}
+
+const oneLine = (text: string) => text.replace(/\n/g, '; ');
+
+function throwIpamIssues(what: string, issues: readonly IpamIssue[]): void {
+  if (issues.length > 0) throw new Error(`invalid ${what}: ${oneLine(formatIpamIssues(issues))}`);
+}
+
 export function validatePlaceRequest(req: PlaceRequest): void {
-  checkId('app', req?.app);
-  checkId('service', req?.service);
+  checkObject('a placement request', req);
+  checkId('app', req.app);
+  checkId('service', req.service);
   if (!Array.isArray(req.members) || req.members.length === 0) throw new Error('members must be a non-empty list');
   req.members.forEach((m, i) => checkId(`members[${i}]`, m));
   if (new Set(req.members).size !== req.members.length) throw new Error('members must not repeat');
+  // Everything else (duplicates, resources, constraints, the predicate's syntax, rankers) at once.
+  const issues = validatePlacementRequest(req);
+  if (issues.length > 0) throw new Error(`invalid placement request: ${oneLine(formatIssues(issues))}`);
 }
 
 export function validateReleaseRequest(req: ReleaseRequest): void {
-  checkId('app', req?.app);
-  checkId('service', req?.service);
+  checkObject('a release request', req);
+  checkId('app', req.app);
+  checkId('service', req.service);
   if (req.members !== undefined) {
     if (!Array.isArray(req.members)) throw new Error('members, when given, must be a list');
     req.members.forEach((m, i) => checkId(`members[${i}]`, m));
   }
+}
+
+/** Overlaps, unknown pools and exhausted pools are found here too: the same planning as the allocation. */
+export function validateAllocateSubnet(ipam: IpamState, req: AllocateSubnetRequest): void {
+  throwIpamIssues('subnet request', validateSubnetRequest(ipam, req));
+}
+
+export function validateReleaseSubnet(req: ReleaseSubnetRequest): void {
+  checkObject('a subnet release', req);
+  const extra = Object.keys(req).filter((k) => k !== 'subnetId' && k !== 'owner');
+  if (extra.length > 0) throw new Error(`a subnet release takes subnetId or owner, not ${extra.join(', ')}`);
+  if ((req.subnetId === undefined) === (req.owner === undefined)) throw new Error('a subnet release names exactly one of subnetId and owner');
+  if (req.subnetId !== undefined) checkText('subnetId', req.subnetId);
+  if (req.owner !== undefined) checkText('owner', req.owner);
+}
+
+export function validateAllocateAddress(ipam: IpamState, req: AllocateAddressRequest): void {
+  checkObject('an address request', req);
+  checkText('subnetId', req.subnetId);
+  const { subnetId, ...request } = req;
+  throwIpamIssues('address request', validateAddressRequest(ipam, subnetId, request));
+}
+
+export function validateReleaseAddress(req: ReleaseAddressRequest): void {
+  checkObject('an address release', req);
+  checkText('subnetId', req.subnetId);
+  checkText('owner', req.owner);
 }

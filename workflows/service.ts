@@ -9,9 +9,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ServiceSpec } from '../domain/blueprint/model';
+import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
 import type { Assignment } from '../domain/infra/model';
-import { containerName, memberIds } from '../domain/naming';
+import { containerName, memberIds, networkName } from '../domain/naming';
 import { heartbeating, quick } from './activityOptions';
 import { failureText } from './failureText';
 import { destroySignal, serviceReportSignal, serviceStatusQuery } from './messages';
@@ -22,13 +22,17 @@ export interface ServiceInput {
   app: string;
   infrastructure: string;
   spec: ServiceSpec;
+  /** The templated environment with its dependencies' attributes bound (secrets still references). */
+  env?: Record<string, Template>;
+  /** The application networks this service joins. */
+  networks?: NetworkSpec[];
 }
 
 const act = proxyActivities<Activities>(quick);
 const slow = proxyActivities<Activities>(heartbeating);
 const HEALTH_TIMEOUT_MS = 120_000;
 
-export async function service({ app, infrastructure, spec }: ServiceInput) {
+export async function service({ app, infrastructure, spec, env = {}, networks = [] }: ServiceInput) {
   const state = new ServiceState(app, spec.id, spec.count);
   let destroyRequested = false;
   setHandler(serviceStatusQuery, () => state.view);
@@ -46,16 +50,37 @@ export async function service({ app, infrastructure, spec }: ServiceInput) {
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(serviceReportSignal, state.view);
   };
 
+  // Each network exists on a host before the first member there joins it (once per host).
+  const networksReady = new Map<string, Promise<void>>();
+  const ensureNetworksOn = (a: Assignment) => {
+    let ready = networksReady.get(a.host.id);
+    if (!ready) {
+      ready = (async () => {
+        for (const network of networks) await act.ensureNetwork({ endpoint: a.host.docker, app, network });
+      })();
+      networksReady.set(a.host.id, ready);
+    }
+    return ready;
+  };
+  const attachments = spec.networks.map((n) => ({
+    id: n.network,
+    name: networkName(app, n.network),
+    aliases: [spec.id, ...n.aliases],
+    ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
+  }));
+
   const startMember = async (a: Assignment) => {
     const ref = { app, service: spec.id, member: a.member };
     try {
-      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec });
+      await ensureNetworksOn(a);
+      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec, env, networks: attachments });
       state.created(a.member, info);
       await slow.waitHealthy({
         endpoint: a.host.docker,
         containerName: containerName(ref),
         hostAddress: a.host.address,
         ports: info.ports,
+        health: spec.health,
         timeoutMs: HEALTH_TIMEOUT_MS,
       });
       state.memberRunning(a.member);
@@ -65,15 +90,12 @@ export async function service({ app, infrastructure, spec }: ServiceInput) {
     }
   };
 
-  // Where each host's Docker API is; rebuilt on replay from the placement result.
-  const endpointOf = new Map<string, Assignment['host']['docker']>();
-
   // Removes every container this service made, then gives its room back to the infrastructure.
   // What could not be removed stays on the books (and in the status) with the reason.
   const cleanup = async (): Promise<string[]> => {
     const problems: string[] = [];
     for (const m of state.liveMembers()) {
-      const endpoint = endpointOf.get(m.hostId);
+      const endpoint = state.view.hostEndpoints[m.hostId];
       try {
         if (endpoint) await act.removeContainer({ endpoint, ref: { app, service: spec.id, member: m.member } });
         state.removed(m.member);
@@ -91,8 +113,14 @@ export async function service({ app, infrastructure, spec }: ServiceInput) {
   state.placing();
   await publish();
   try {
-    const assignments = await act.placeMembers({ infrastructure, app, service: spec.id, members: memberIds(1, spec.count) });
-    for (const a of assignments) endpointOf.set(a.host.id, a.host.docker);
+    const assignments = await act.placeMembers({
+      infrastructure,
+      app,
+      service: spec.id,
+      members: memberIds(1, spec.count),
+      resources: spec.resources,
+      placement: spec.placement,
+    });
     state.placed(assignments);
     await publish();
     const outcomes = await Promise.allSettled(assignments.map(startMember));

@@ -8,7 +8,7 @@ export class ServiceState {
   readonly view: ServiceView;
 
   constructor(private readonly app: string, id: string, desired: number) {
-    this.view = { id, status: 'PENDING', desired, members: [] };
+    this.view = { id, status: 'PENDING', desired, members: [], hostEndpoints: {} };
   }
 
   placing(): void {
@@ -18,6 +18,7 @@ export class ServiceState {
   placed(assignments: Assignment[]): void {
     this.view.status = 'STARTING';
     for (const a of assignments) {
+      this.view.hostEndpoints[a.host.id] = a.host.docker;
       this.view.members.push({
         member: a.member,
         hostId: a.host.id,
@@ -30,7 +31,7 @@ export class ServiceState {
   }
 
   created(member: string, info: ContainerInfo): void {
-    Object.assign(this.member(member), { state: 'CREATED', containerId: info.containerId, ports: info.ports });
+    Object.assign(this.member(member), { state: 'CREATED', containerId: info.containerId, ports: info.ports, networks: info.networks });
   }
 
   memberRunning(member: string): void {

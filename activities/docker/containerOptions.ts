@@ -1,31 +1,80 @@
 // Pure builder: what Docker is asked to create for one member. Tests pin its output.
 import type Docker from 'dockerode';
-import type { ServiceSpec } from '../../domain/blueprint/model';
-import { LABEL_PREFIX, containerName, memberLabels, type MemberRef } from '../../domain/naming';
+import type { ServiceSpec, VolumeSpec } from '../../domain/blueprint/model';
+import { LABEL_PREFIX, containerName, memberLabels, volumeLabels, volumeName, type MemberRef } from '../../domain/naming';
+
+/** A Docker network the member joins, already named for its host. */
+export interface NetworkAttachment {
+  name: string;
+  aliases: string[];
+  ipv4Address?: string;
+}
 
 export function portKey(p: { containerPort: number; protocol: 'tcp' | 'udp' }): string {
   return `${p.containerPort}/${p.protocol}`;
 }
 
-export function containerCreateOptions(ref: MemberRef, spec: ServiceSpec): Docker.ContainerCreateOptions {
+/**
+ * Docker (API 1.41) takes one network at create; the others are connected before start by
+ * the activity, so the first attachment goes here.
+ */
+export function containerCreateOptions(
+  ref: MemberRef,
+  spec: ServiceSpec,
+  env: Record<string, string>,
+  networks: NetworkAttachment[] = [],
+): Docker.ContainerCreateOptions {
   const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([k]) => !k.startsWith(LABEL_PREFIX)));
   const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp?: string; HostPort: string }[]> = {};
+  const bindings: Record<string, { HostPort: string }[]> = {};
   for (const p of spec.ports) {
     exposed[portKey(p)] = {};
     if (p.hostPort !== undefined) bindings[portKey(p)] = [{ HostPort: p.hostPort === 0 ? '' : String(p.hostPort) }];
   }
+  const hostConfig: Docker.HostConfig = { PortBindings: bindings };
+  if (spec.volumes.length > 0) hostConfig.Mounts = spec.volumes.map((v) => mount(ref.app, v));
+  if (spec.resources.cpus !== undefined) hostConfig.NanoCpus = Math.round(spec.resources.cpus * 1e9);
+  if (spec.resources.memoryBytes !== undefined) hostConfig.Memory = spec.resources.memoryBytes;
+  const first = networks[0];
+  if (first) hostConfig.NetworkMode = first.name;
+
   const options: Docker.ContainerCreateOptions = {
     name: containerName(ref),
     Image: spec.image,
-    Env: Object.entries(spec.env)
+    Env: Object.entries(env)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}=${v}`),
     Labels: { ...userLabels, ...memberLabels(ref) },
     ExposedPorts: exposed,
-    HostConfig: { PortBindings: bindings },
+    HostConfig: hostConfig,
   };
+  if (first) options.NetworkingConfig = { EndpointsConfig: { [first.name]: endpointConfig(first) } };
   if (spec.command) options.Cmd = spec.command;
   if (spec.entrypoint) options.Entrypoint = spec.entrypoint;
   return options;
+}
+
+export function endpointConfig(n: NetworkAttachment): Docker.EndpointSettings {
+  const settings: Docker.EndpointSettings = { Aliases: n.aliases };
+  if (n.ipv4Address) settings.IPAMConfig = { IPv4Address: n.ipv4Address };
+  return settings;
+}
+
+function mount(app: string, v: VolumeSpec): Docker.MountSettings {
+  switch (v.type) {
+    case 'bind':
+      return { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly };
+    case 'volume':
+      // Named volumes belong to the application; labels let destroy find what it created.
+      return {
+        Type: 'volume',
+        Source: volumeName(app, v.source),
+        Target: v.target,
+        ReadOnly: v.readOnly,
+        VolumeOptions: { Labels: volumeLabels(app, v.source) } as Docker.MountSettings['VolumeOptions'],
+      };
+    case 'anonymous':
+      // An empty source asks Docker for a fresh anonymous volume (removed with the container).
+      return { Type: 'volume', Source: '', Target: v.target, ReadOnly: v.readOnly };
+  }
 }

@@ -3,11 +3,13 @@
 import { heartbeat } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import type { MappedPort } from '../../domain/application/status';
-import type { ServiceSpec } from '../../domain/blueprint/model';
+import type { ServiceSpec, Template } from '../../domain/blueprint/model';
+import { resolveValue } from '../../domain/blueprint/references/resolveValue';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { containerName, isMember, type MemberRef } from '../../domain/naming';
-import { ContainerNameConflictError } from '../errors';
-import { containerCreateOptions, portKey } from './containerOptions';
+import { NameConflictError, UnsupportedFeatureError } from '../errors';
+import type { SecretStore } from '../secrets/secretStore';
+import { containerCreateOptions, endpointConfig, portKey, type NetworkAttachment } from './containerOptions';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { ensureImage } from './images';
@@ -17,31 +19,49 @@ export interface EnsureContainerInput {
   endpoint: DockerEndpoint;
   ref: MemberRef;
   spec: ServiceSpec;
+  /** The service's templated environment, attributes already bound; secrets still references. */
+  env?: Record<string, Template>;
+  /** Application networks to join, named for this host, with the blueprint's network id. */
+  networks?: (NetworkAttachment & { id: string })[];
 }
 
 export interface ContainerInfo {
   containerId: string;
   running: boolean;
   ports: MappedPort[];
+  /** Address on each application network, by network id. */
+  networks: Record<string, string>;
 }
 
-export function containerActivities(dockerFor: DockerClientFactory) {
+export function containerActivities(dockerFor: DockerClientFactory, secrets: SecretStore) {
+  /** Literal env plus templates resolved with secrets read here, at the edge. */
+  function resolveEnv(spec: ServiceSpec, templates: Record<string, Template>): Record<string, string> {
+    const env = { ...spec.env };
+    for (const [key, template] of Object.entries(templates)) {
+      const values = Object.fromEntries(template.parts.flatMap((p) => (p.kind === 'secret' ? [[p.name, secrets(p.name)]] : [])));
+      const resolved = resolveValue(template, {}, values);
+      if (!resolved.ok) throw new UnsupportedFeatureError(`env ${key} still references ${resolved.missing.join(', ')} at container creation`);
+      env[key] = resolved.text;
+    }
+    return env;
+  }
+
   async function inspectMember(docker: Docker, ref: MemberRef, where: string): Promise<Docker.ContainerInspectInfo | undefined> {
     const name = containerName(ref);
     try {
       const info = await docker.getContainer(name).inspect();
-      if (!isMember(info.Config.Labels, ref)) throw new ContainerNameConflictError(name, where);
+      if (!isMember(info.Config.Labels, ref)) throw new NameConflictError('container', name, where);
       return info;
     } catch (err) {
       if (statusCodeOf(err) === 404) return undefined;
-      if (err instanceof ContainerNameConflictError) throw err;
+      if (err instanceof NameConflictError) throw err;
       throw dockerError(where, `inspect container ${name}`, err);
     }
   }
 
   return {
     /** Create-if-absent-else-adopt, then make sure it runs. */
-    async ensureContainer({ endpoint, ref, spec }: EnsureContainerInput): Promise<ContainerInfo> {
+    async ensureContainer({ endpoint, ref, spec, env = {}, networks = [] }: EnsureContainerInput): Promise<ContainerInfo> {
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
       const name = containerName(ref);
@@ -49,13 +69,21 @@ export function containerActivities(dockerFor: DockerClientFactory) {
       if (!info) {
         await ensureImage(docker, where, spec.image, () => heartbeat());
         try {
-          await docker.createContainer(containerCreateOptions(ref, spec));
+          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks));
         } catch (err) {
           // 409: a concurrent attempt created it first; adopt it below.
           if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);
         }
         info = await inspectMember(docker, ref, where);
         if (!info) throw dockerError(where, `inspect container ${name}`, new Error('vanished right after create'));
+      }
+      // Docker joins one network at create; the rest are connected here (skipped when already joined).
+      for (const n of networks.slice(1)) {
+        if (info.NetworkSettings.Networks?.[n.name]) continue;
+        await docker
+          .getNetwork(n.name)
+          .connect({ Container: info.Id, EndpointConfig: endpointConfig(n) })
+          .catch((err: unknown) => Promise.reject(dockerError(where, `connect ${name} to ${n.name}`, err)));
       }
       if (!info.State.Running) {
         try {
@@ -70,7 +98,9 @@ export function containerActivities(dockerFor: DockerClientFactory) {
         }
         info = (await inspectMember(docker, ref, where)) ?? info;
       }
-      return { containerId: info.Id, running: info.State.Running, ports: mappedPorts(spec, info) };
+      const joined = info.NetworkSettings.Networks ?? {};
+      const addresses = Object.fromEntries(networks.flatMap((n) => (joined[n.name]?.IPAddress ? [[n.id, joined[n.name]!.IPAddress]] : [])));
+      return { containerId: info.Id, running: info.State.Running, ports: mappedPorts(spec, info), networks: addresses };
     },
 
     /** Delete-if-present. Returns whether a container was removed. */

@@ -1,75 +1,97 @@
-// A member is healthy when its container runs and every published TCP port accepts a
-// connection that stays open. Why "stays open": Docker's userland proxy accepts on the host
-// port even when nothing listens inside, then closes at once; a real server keeps it open.
-import { Socket } from 'node:net';
+// Waiting for a new member to be healthy. The blueprint's probe decides (tcp, http, exec),
+// with Docker's semantics: failures inside the start period do not count, then `retries`
+// consecutive failures make it unhealthy. With no probe, every published TCP port must
+// answer. A container that stops meanwhile fails at once, with its log tail.
 import { heartbeat } from '@temporalio/activity';
+import type Docker from 'dockerode';
 import type { MappedPort } from '../../domain/application/status';
+import type { HealthCheck, HealthProbe } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { ContainerExitedError, HealthTimeoutError } from '../errors';
+import { execInContainer } from './containerExec';
+import { logTail } from './containers';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError } from './dockerErrors';
-import { logTail } from './containers';
+import { probeHttp, probeTcp } from './probes';
 
 export interface WaitHealthyInput {
   endpoint: DockerEndpoint;
   containerName: string;
   hostAddress: string;
   ports: MappedPort[];
+  health?: HealthCheck;
+  /** Upper bound on the whole wait, whatever the probe's timing says. */
   timeoutMs: number;
 }
 
-const SETTLE_MS = 300;
-const POLL_MS = 250;
+const DEFAULT_TIMING = { intervalMs: 250, timeoutMs: 2_000, retries: Number.POSITIVE_INFINITY, startPeriodMs: 0 };
 
 export function healthActivities(dockerFor: DockerClientFactory) {
   return {
     async waitHealthy(input: WaitHealthyInput): Promise<void> {
       const docker = dockerFor(input.endpoint);
       const where = describeEndpoint(input.endpoint);
-      const deadline = Date.now() + input.timeoutMs;
-      let problem = 'not checked yet';
-      while (Date.now() < deadline) {
+      const timing = input.health ?? DEFAULT_TIMING;
+      const started = Date.now();
+      let failures = 0;
+      let problem = 'not probed yet';
+      while (Date.now() - started < input.timeoutMs) {
         heartbeat();
         const info = await docker
           .getContainer(input.containerName)
           .inspect()
-          .catch((err: unknown) => {
-            throw dockerError(where, `inspect container ${input.containerName}`, err);
-          });
+          .catch((err: unknown) => Promise.reject(dockerError(where, `inspect container ${input.containerName}`, err)));
         if (!info.State.Running) {
-          const tail = await logTail(docker, where, input.containerName, 20).catch(() => '');
+          const tail = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
           throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
         }
-        problem = await firstClosedPort(input.hostAddress, input.ports);
+        problem = input.health
+          ? await runProbe(docker, where, input, input.health.probe, timing.timeoutMs)
+          : await firstClosedPort(input.hostAddress, input.ports, timing.timeoutMs);
         if (problem === '') return;
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
+          throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
+        }
+        await new Promise((r) => setTimeout(r, Math.min(timing.intervalMs, 5_000)));
       }
       throw new HealthTimeoutError(input.containerName, input.timeoutMs, problem);
     },
   };
 }
 
-/** '' when every published TCP port answers; else what was wrong with the first that did not. */
-async function firstClosedPort(address: string, ports: MappedPort[]): Promise<string> {
+/** '' when healthy, else what was wrong. */
+async function runProbe(docker: Docker, where: string, input: WaitHealthyInput, probe: HealthProbe, timeoutMs: number): Promise<string> {
+  if (probe.kind === 'exec') {
+    const r = await execInContainer(docker, where, input.containerName, probe.command, timeoutMs);
+    return r.exitCode === 0 ? '' : `\`${probe.command.join(' ')}\` exited ${r.exitCode}${r.output ? `: ${r.output.slice(-300)}` : ''}`;
+  }
+  const published = input.ports.find((p) => p.containerPort === probe.port && p.protocol === 'tcp')?.boundHostPort;
+  if (probe.kind === 'http') {
+    if (published === undefined) return `port ${probe.port} is not published, so the worker cannot reach it for an http probe`;
+    return probeHttp(`http://${input.hostAddress}:${published}${probe.path}`, probe.expectStatus, timeoutMs);
+  }
+  if (published !== undefined) return prefixed(`${input.hostAddress}:${published}`, await probeTcp(input.hostAddress, published, timeoutMs));
+  // Not published: ask the container's own kernel whether something listens there.
+  const r = await execInContainer(docker, where, input.containerName, listeningCheckArgv(probe.port), timeoutMs);
+  return r.exitCode === 0 ? '' : `nothing listens on port ${probe.port} inside the container`;
+}
+
+async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number): Promise<string> {
   for (const p of ports) {
     if (p.protocol !== 'tcp' || p.boundHostPort === undefined) continue;
-    const result = await probeTcp(address, p.boundHostPort);
-    if (result !== '') return `${address}:${p.boundHostPort}: ${result}`;
+    const result = await probeTcp(address, p.boundHostPort, timeoutMs);
+    if (result !== '') return prefixed(`${address}:${p.boundHostPort}`, result);
   }
   return '';
 }
 
-export function probeTcp(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const finish = (outcome: string) => {
-      socket.destroy();
-      resolve(outcome);
-    };
-    socket.setTimeout(2_000, () => finish('connect timed out'));
-    socket.once('error', (err) => finish(err.message));
-    socket.once('data', () => finish(''));
-    socket.once('end', () => finish('closed by peer right after connect'));
-    socket.connect(port, host, () => setTimeout(() => finish(''), SETTLE_MS));
-  });
+/**
+ * `grep` over /proc/net/tcp{,6} for a LISTEN (state 0A) socket on the port: needs no `nc`
+ * (busybox's has no -z) and sees exactly the container's network namespace.
+ */
+export function listeningCheckArgv(port: number): string[] {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['grep', '-qsE', `^ *[0-9]+: [0-9A-F]+:${hex} [0-9A-F]+:[0-9A-F]+ 0A `, '/proc/net/tcp', '/proc/net/tcp6'];
 }
+
+const prefixed = (where: string, problem: string) => (problem === '' ? '' : `${where}: ${problem}`);

@@ -3,6 +3,8 @@
 // retried activity gets the first attempt's answer instead of booking twice.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { PlacementSpec, ResourceSpec } from '../../domain/blueprint/model';
+import { placementOptions } from '../../domain/infra/blueprintPlacement';
 import type { Assignment } from '../../domain/infra/model';
 import { workflowIds } from '../../domain/naming';
 import { placeContainersUpdate, releaseContainersUpdate } from '../../workflows/messages';
@@ -13,6 +15,9 @@ export interface PlaceMembersInput {
   app: string;
   service: string;
   members: string[];
+  /** The service's blueprint resources and placement rules, turned into a scheduler request here. */
+  resources?: ResourceSpec;
+  placement?: PlacementSpec;
 }
 
 export function placementActivities(temporal: Client) {
@@ -29,7 +34,8 @@ export function placementActivities(temporal: Client) {
 
   return {
     async placeMembers(req: PlaceMembersInput): Promise<Assignment[]> {
-      const { infrastructure, ...request } = req;
+      const { infrastructure, app, service, members, resources, placement } = req;
+      const request = { app, service, members, ...placementOptions(resources, placement) };
       const result = await infra(infrastructure)
         .executeUpdate(placeContainersUpdate, { args: [request], updateId: updateId() })
         .catch(notFound(infrastructure));

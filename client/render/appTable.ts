@@ -11,7 +11,9 @@ export function renderApp(view: AppView): string {
       table.push([`${s.id} (${s.status})`, m.member, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, ports.join(', ')]);
     }
   }
-  const errors = [view.error, ...view.services.map((s) => s.error && `${s.id}: ${s.error}`)].filter(Boolean);
+  // The application's error sums up its services' errors; print it only when they say nothing.
+  const serviceErrors = view.services.flatMap((s) => (s.error ? [`${s.id}: ${s.error}`] : []));
+  const errors = serviceErrors.length > 0 ? serviceErrors : view.error ? [view.error] : [];
   return [`application ${view.name} on ${view.location}: ${view.status}`, table.toString(), ...errors.map((e) => `error: ${e}`)].join('\n');
 }
 

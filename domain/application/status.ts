@@ -1,5 +1,6 @@
 // What the application and service workflows report: the shape behind `clocker status`.
 import type { PortSpec } from '../blueprint/model';
+import type { DockerEndpoint } from '../infra/model';
 
 export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
 export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
@@ -18,6 +19,8 @@ export interface MemberView {
   containerId?: string;
   state: MemberState;
   ports: MappedPort[];
+  /** The member's address on each application network, by network id. */
+  networks?: Record<string, string>;
   error?: string;
 }
 
@@ -26,6 +29,8 @@ export interface ServiceView {
   status: ServiceStatus;
   desired: number;
   members: MemberView[];
+  /** How to reach the Docker API of each host the service has members on (no secrets). */
+  hostEndpoints: Record<string, DockerEndpoint>;
   error?: string;
 }
 

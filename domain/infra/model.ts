@@ -1,5 +1,7 @@
 // The infrastructure's durable picture of its hosts, as plain JSON (it travels through
 // workflow history and continueAsNew).
+import type { IpamState, PoolConfig } from '../ipam';
+import type { Reservation } from '../placement';
 
 /** How a worker reaches a host's Docker API. No secrets here: TLS material is by reference. */
 export type DockerEndpoint =
@@ -16,8 +18,16 @@ export interface HostRecord {
   status: HostStatus;
   labels: Record<string, string>;
   maxContainers: number;
+  /** CPU cores members may reserve; absent = not declared, so CPU reservations never block. */
+  cpus?: number;
+  /** Memory members may reserve; absent = not declared, so memory reservations never block. */
+  memoryBytes?: number;
+  /** Geography for placement constraints; a host without one never matches a region/zone rule. */
+  region?: string;
+  zone?: string;
 }
 
+/** A member booked on a host: the flat form `clocker infra status` and tests read. */
 export interface Booking {
   app: string;
   service: string;
@@ -28,9 +38,31 @@ export interface Booking {
 export interface InfrastructureSpec {
   name: string;
   hosts: HostRecord[];
+  /** Address pools application networks are carved from; default DEFAULT_POOLS. */
+  pools?: PoolConfig[];
 }
 
 export interface Assignment {
   member: string;
   host: Pick<HostRecord, 'id' | 'address' | 'docker'>;
+}
+
+/** What the host's probe measured; zero until host monitoring reports (a later issue). */
+export interface HostUsage {
+  cpuPercent: number;
+  memoryBytes: number;
+}
+
+/** One host in the scheduler's state: what it is, what it runs, how busy it measured. */
+export interface HostEntry {
+  record: HostRecord;
+  usage: HostUsage;
+  reservations: Reservation[];
+}
+
+/** Everything the infrastructure workflow owns; carried across continueAsNew as is. */
+export interface InfraState {
+  version: 1;
+  hosts: HostEntry[];
+  ipam: IpamState;
 }

@@ -4,14 +4,19 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Activities } from '../../activities';
 import type { EnsureContainerInput } from '../../activities/docker/containers';
+import { templateText } from '../../domain/blueprint/references/resolveValue';
 import { containerName } from '../../domain/naming';
 
-type ContainerActivities = Pick<Activities, 'ensureContainer' | 'removeContainer' | 'waitHealthy' | 'containerLogTail'>;
+type ContainerActivities = Pick<
+  Activities,
+  'ensureContainer' | 'removeContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources'
+>;
 
 export interface FakeContainer {
   name: string;
   host: string;
   image: string;
+  /** The environment as the activity received it: literal values plus bound templates as text. */
   env: Record<string, string>;
 }
 
@@ -21,10 +26,12 @@ export class FakeEngine {
   readonly created: string[] = [];
   /** Images that "do not exist": creating from them fails like a missing image does. */
   readonly missingImages = new Set<string>();
+  /** Networks by `host/name`. */
+  readonly networks = new Set<string>();
 
   activities(): ContainerActivities {
     return {
-      ensureContainer: async ({ endpoint, ref, spec }: EnsureContainerInput) => {
+      ensureContainer: async ({ endpoint, ref, spec, env = {}, networks = [] }: EnsureContainerInput) => {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
         const name = containerName(ref);
         const key = `${host}/${name}`;
@@ -32,10 +39,29 @@ export class FakeEngine {
           if (this.missingImages.has(spec.image)) {
             throw ApplicationFailure.create({ type: 'ImageNotFoundError', message: `image ${spec.image} is not on ${host}`, nonRetryable: true });
           }
-          this.containers.set(key, { name, host, image: spec.image, env: spec.env });
+          const templated = Object.fromEntries(Object.entries(env).map(([k, t]) => [k, templateText(t)]));
+          this.containers.set(key, { name, host, image: spec.image, env: { ...spec.env, ...templated } });
           this.created.push(key);
         }
-        return { containerId: `id-${name}`, running: true, ports: spec.ports.map((p) => ({ ...p, boundHostPort: p.hostPort || 30000 })) };
+        return {
+          containerId: `id-${name}`,
+          running: true,
+          ports: spec.ports.map((p) => ({ ...p, boundHostPort: p.hostPort || 30000 + Number(ref.member) })),
+          networks: Object.fromEntries(networks.map((n, i) => [n.id, `10.9.${i}.${10 + Number(ref.member)}`])),
+        };
+      },
+      ensureNetwork: async ({ endpoint, app, network }) => {
+        const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
+        this.networks.add(`${host}/${app}.${network.id}`);
+        return `net-${app}.${network.id}`;
+      },
+      removeAppResources: async ({ app, endpoints }) => {
+        const removed: string[] = [];
+        for (const e of endpoints) {
+          const host = e.kind === 'tcp' ? e.host : e.socketPath;
+          for (const n of [...this.networks]) if (n.startsWith(`${host}/${app}.`)) (this.networks.delete(n), removed.push(n));
+        }
+        return removed;
       },
       removeContainer: async ({ endpoint, ref }) => {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;

@@ -17,7 +17,7 @@ test('create options carry image, argv, sorted env, ports and member labels', ()
     ],
     labels: { team: 'shop', 'io.clocker.app': 'spoofed' },
   });
-  assert.deepEqual(containerCreateOptions({ app: 'shop', service: 'web', member: '1' }, spec), {
+  assert.deepEqual(containerCreateOptions({ app: 'shop', service: 'web', member: '1' }, spec, spec.env), {
     name: 'shop.web.1',
     Image: 'clocker/busybox:1',
     Cmd: ['httpd', '-f', '-p', '8080'],
@@ -35,7 +35,7 @@ test('create options carry image, argv, sorted env, ports and member labels', ()
 });
 
 test('no command or entrypoint keeps the image defaults', () => {
-  const options = containerCreateOptions({ app: 'a', service: 's', member: '1' }, serviceSpec({ id: 's', image: 'i' }));
+  const options = containerCreateOptions({ app: 'a', service: 's', member: '1' }, serviceSpec({ id: 's', image: 'i' }), {});
   assert.equal('Cmd' in options, false);
   assert.equal('Entrypoint' in options, false);
 });

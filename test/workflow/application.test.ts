@@ -122,7 +122,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     await Promise.all(names.map((n) => clocker.deploy(blueprint(n, [serviceSpec({ id: 'svc', image: 'x:1' })], 'tight'))));
     const views = await Promise.all(names.map((n) => clocker.waitFor(n, (v) => v.status !== 'DEPLOYING', 60_000)));
     assert.equal(views.filter((v) => v.status === 'RUNNING').length, 6);
-    for (const v of views.filter((x) => x.status === 'FAILED')) assert.match(v.error ?? '', /PlacementRejectedError: no room on infrastructure "tight": 2 hosts: 2 at maxContainers/);
+    for (const v of views.filter((x) => x.status === 'FAILED')) assert.match(v.error ?? '', /PlacementRejectedError: no room on infrastructure "tight": no host fits member 1 of race\d+\/svc \(placed 0 of 1\): 2 hosts: 2 over maxContainers=3/);
     const perHost = new Map<string, number>();
     for (const b of (await clocker.infrastructureStatus('tight')).bookings) perHost.set(b.hostId, (perHost.get(b.hostId) ?? 0) + 1);
     assert.deepEqual([...perHost.entries()].sort(), [['h1', 3], ['h2', 3]]);

@@ -8,11 +8,6 @@ export const dockerNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** Ids are joined with '.' into container names (`<app>.<service>.<member>`), so no '.' inside. */
 export const idPattern = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
-export const appName = z
-  .string()
-  .max(63, 'must be at most 63 characters')
-  .regex(dockerNamePattern, "must start with a letter or digit, then letters, digits, '_', '.' or '-'");
-
 export const id = z
   .string()
   .max(63, 'must be at most 63 characters')
@@ -23,6 +18,9 @@ export const id = z
       : "must start with a letter or digit, then letters, digits, '_' or '-'";
     ctx.addIssue({ code: 'custom', message, input: text });
   });
+
+/** The application's name is joined into container names and workflow ids like an id. */
+export const appName = id;
 
 /** Scalars people write unquoted (`PORT: 80`, `DEBUG: true`) are meant as text. */
 export const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);

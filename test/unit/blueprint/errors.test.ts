@@ -69,8 +69,8 @@ test('names that become container and network names follow Docker rules; ids hav
       - { id: m, cidr: 10.0.0.0/24, gateway: 10.1.0.1 }
   `);
   assert.deepEqual(errorsOf(text), [
-    `app.yaml:1:7: error: name: must start with a letter or digit, then letters, digits, '_', '.' or '-', got "-bad"`,
-    `app.yaml:2:11: error: location: must start with a letter or digit, then letters, digits, '_', '.' or '-', got "a b"`,
+    `app.yaml:1:7: error: name: must start with a letter or digit, then letters, digits, '_' or '-', got "-bad"`,
+    `app.yaml:2:11: error: location: must start with a letter or digit, then letters, digits, '_' or '-', got "a b"`,
     `app.yaml:4:11: error: services[0].id: must not contain '.': ids are joined with '.' in container names, got "web.1"`,
     `app.yaml:5:11: error: services[1].id: must start with a letter or digit, then letters, digits, '_' or '-', got "-x"`,
     'app.yaml:7:20: error: networks[0].cidr: expected an IPv4 CIDR like "192.168.34.0/24", got "10.0.0.0/33"',

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { load, yaml } from './helpers';
 
 const everyField = yaml(`
-  name: shop.v2
+  name: shop-v2
   description: every field
   location: eu-west
   config:
@@ -54,7 +54,7 @@ const everyField = yaml(`
 
 test('every native field loads into the model', () => {
   const bp = load(everyField);
-  assert.equal(bp.name, 'shop.v2');
+  assert.equal(bp.name, 'shop-v2');
   assert.equal(bp.location, 'eu-west');
   assert.deepEqual(bp.source, { file: 'app.yaml', format: 'native' });
   assert.deepEqual(bp.networks, [

@@ -1,0 +1,83 @@
+// Application networks on a Docker host: created if absent (adopted when Clocker made it for
+// this application), removed by label when the application is destroyed.
+import type Docker from 'dockerode';
+import type { NetworkSpec } from '../../domain/blueprint/model';
+import type { DockerEndpoint } from '../../domain/infra/model';
+import { LABEL, networkLabels, networkName } from '../../domain/naming';
+import { NameConflictError, UnsupportedFeatureError } from '../errors';
+import { describeEndpoint, type DockerClientFactory } from './dockerClient';
+import { dockerError, statusCodeOf } from './dockerErrors';
+
+export type NetworkToEnsure = Pick<NetworkSpec, 'id' | 'driver' | 'cidr' | 'gateway' | 'labels'>;
+
+export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.NetworkCreateOptions {
+  const options: Docker.NetworkCreateOptions = {
+    Name: networkName(app, n.id),
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Labels: { ...n.labels, ...networkLabels(app, n.id) },
+  };
+  if (n.cidr) options.IPAM = { Driver: 'default', Config: [{ Subnet: n.cidr, ...(n.gateway ? { Gateway: n.gateway } : {}) }] };
+  return options;
+}
+
+export function networkActivities(dockerFor: DockerClientFactory) {
+  return {
+    async ensureNetwork({ endpoint, app, network }: { endpoint: DockerEndpoint; app: string; network: NetworkToEnsure }): Promise<string> {
+      if (network.driver !== 'bridge') {
+        throw new UnsupportedFeatureError(`network driver "${network.driver}" (network ${network.id}); only "bridge" (one host) works so far`);
+      }
+      const docker = dockerFor(endpoint);
+      const where = describeEndpoint(endpoint);
+      const name = networkName(app, network.id);
+      const existing = await inspectNetwork(docker, where, name);
+      if (existing) {
+        if (existing.Labels?.[LABEL.app] !== app || existing.Labels?.[LABEL.network] !== network.id) throw new NameConflictError('network', name, where);
+        return existing.Id;
+      }
+      try {
+        const created = await docker.createNetwork(networkCreateOptions(app, network));
+        return created.id;
+      } catch (err) {
+        // 409: a concurrent attempt (another service's member on this host) created it first.
+        if (statusCodeOf(err) === 409) return (await inspectNetwork(docker, where, name))?.Id ?? name;
+        throw dockerError(where, `create network ${name}`, err);
+      }
+    },
+  };
+}
+
+async function inspectNetwork(docker: Docker, where: string, name: string): Promise<Docker.NetworkInspectInfo | undefined> {
+  try {
+    return (await docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return undefined;
+    throw dockerError(where, `inspect network ${name}`, err);
+  }
+}
+
+/** Removes the application's networks and named volumes on one host; returns what it removed. */
+export async function removeAppResourcesOn(docker: Docker, where: string, app: string): Promise<string[]> {
+  const removed: string[] = [];
+  const filters = { label: [`${LABEL.app}=${app}`, `${LABEL.managed}=true`] };
+  for (const n of await docker.listNetworks({ filters }).catch((err: unknown) => Promise.reject(dockerError(where, 'list networks', err)))) {
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .then(() => removed.push(`network ${n.Name}`))
+      .catch((err: unknown) => {
+        if (statusCodeOf(err) !== 404) throw dockerError(where, `remove network ${n.Name}`, err);
+      });
+  }
+  const volumes = await docker.listVolumes({ filters }).catch((err: unknown) => Promise.reject(dockerError(where, 'list volumes', err)));
+  for (const v of volumes.Volumes ?? []) {
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .then(() => removed.push(`volume ${v.Name}`))
+      .catch((err: unknown) => {
+        if (statusCodeOf(err) !== 404) throw dockerError(where, `remove volume ${v.Name}`, err);
+      });
+  }
+  return removed;
+}

@@ -1,0 +1,109 @@
+// Placement through the infrastructure workflow on a real Temporal dev server: Updates per
+// second when each Update places a batch of 100 members, beside the naive way measured in
+// the same run (one Update per member). Both go one at a time (a service awaiting its
+// placement) and with several in flight (many services deploying at once).
+// Run: node --import tsx bench/workflow.bench.ts   (~40 s; starts and stops its own server)
+import { Worker } from '@temporalio/worker';
+import type { HostRecord } from '../domain/infra/model';
+import { workflowIds } from '../domain/naming';
+import { startTestEnv, workflowBundle } from '../test/support/temporalEnv';
+import type { infrastructure } from '../workflows/infrastructure';
+import { infraStatusQuery, placeContainersUpdate, type PlaceRequest } from '../workflows/messages';
+
+const TASK_QUEUE = 'workflow-bench';
+const HOSTS = 100;
+const BATCH = 100;
+/** Batched updates per run (5,000 members), and single-member updates for the naive run. */
+const BATCHED_UPDATES = Number(process.env.BATCHED_UPDATES ?? 50);
+const SINGLE_UPDATES = Number(process.env.SINGLE_UPDATES ?? 500);
+const IN_FLIGHT = 8;
+
+function hosts(): HostRecord[] {
+  return Array.from({ length: HOSTS }, (_, i) => ({
+    id: `h${String(i).padStart(3, '0')}`,
+    address: `198.51.100.${i + 1}`,
+    docker: { kind: 'tcp' as const, host: `h${i}`, port: 2375 },
+    status: 'AVAILABLE' as const,
+    labels: { disk: i % 2 === 0 ? 'ssd' : 'hdd' },
+    maxContainers: 500,
+    cpus: 64,
+    memoryBytes: 256 * 1024 ** 3,
+    zone: `z${i % 3}`,
+  }));
+}
+
+const request = (service: string, members: string[]): PlaceRequest => ({
+  app: 'bench',
+  service,
+  members,
+  resources: { cpus: 0.1, memoryBytes: 64 * 1024 ** 2 },
+  constraints: { predicate: 'cpus >= 8', maxPerHost: 1000 },
+  strategy: ['breadth-first', 'least-memory'],
+});
+
+/** Runs `count` jobs with at most `inFlight` at once; returns elapsed milliseconds. */
+async function timed(count: number, inFlight: number, job: (i: number) => Promise<void>): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) await job(next++);
+    }),
+  );
+  return performance.now() - start;
+}
+
+async function main(): Promise<void> {
+  const env = await startTestEnv();
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: await workflowBundle() });
+  const running = worker.run();
+  let infraCount = 0;
+  const freshInfrastructure = async () => {
+    const name = `bench${infraCount++}`;
+    const handle = await env.client.workflow.start<typeof infrastructure>('infrastructure', {
+      taskQueue: TASK_QUEUE,
+      workflowId: workflowIds.infrastructure(name),
+      args: [{ name, hosts: hosts() }],
+    });
+    await handle.query(infraStatusQuery); // the first workflow task has run
+    return handle;
+  };
+  const place = async (handle: Awaited<ReturnType<typeof freshInfrastructure>>, req: PlaceRequest) => {
+    const result = await handle.executeUpdate(placeContainersUpdate, { args: [req] });
+    if (!result.ok) throw new Error(result.reason);
+  };
+  const batchJob = (handle: Awaited<ReturnType<typeof freshInfrastructure>>) => (i: number) =>
+    place(handle, request(`s${i}`, Array.from({ length: BATCH }, (_, m) => `m${m}`)));
+  const singleJob = (handle: Awaited<ReturnType<typeof freshInfrastructure>>) => (i: number) => place(handle, request(`s${i % 50}`, [`m${i}`]));
+
+  try {
+    await timed(5, 1, batchJob(await freshInfrastructure())); // warm up worker, bundle and server
+    const rows: { name: string; updates: number; members: number; ms: number }[] = [];
+    for (const inFlight of [1, IN_FLIGHT]) {
+      const batched = await timed(BATCHED_UPDATES, inFlight, batchJob(await freshInfrastructure()));
+      rows.push({ name: `batch of ${BATCH}, ${inFlight} in flight`, updates: BATCHED_UPDATES, members: BATCHED_UPDATES * BATCH, ms: batched });
+      const single = await timed(SINGLE_UPDATES, inFlight, singleJob(await freshInfrastructure()));
+      rows.push({ name: `naive: 1 member/update, ${inFlight} in flight`, updates: SINGLE_UPDATES, members: SINGLE_UPDATES, ms: single });
+    }
+    console.log(`placement through the infrastructure workflow: ${HOSTS} hosts, predicate + maxPerHost, breadth-first then least-memory`);
+    const rate = (n: number, ms: number) => (n / ms) * 1000;
+    for (let i = 0; i < rows.length; i += 2) {
+      const [batched, naive] = [rows[i]!, rows[i + 1]!];
+      for (const r of [batched, naive]) {
+        console.log(
+          `  ${r.name.padEnd(36)}${rate(r.updates, r.ms).toFixed(0).padStart(6)} updates/s ${rate(r.members, r.ms).toFixed(0).padStart(8)} placements/s  (${r.ms.toFixed(0)} ms for ${r.updates} updates)`,
+        );
+      }
+      console.log(`  => batching places ${(rate(batched.members, batched.ms) / rate(naive.members, naive.ms)).toFixed(1)}x more members per second`);
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

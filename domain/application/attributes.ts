@@ -1,0 +1,35 @@
+// What a running service publishes for others to reference (the blueprint's contract:
+// `host.address`, `host.name`, `port.<containerPort>`, `ip.<network>`, `service.isUp`), and
+// binding a service's environment to what its dependencies published.
+import { bindAttributes, type PublishedAttributes } from '../blueprint/references/resolveValue';
+import type { ServiceSpec, Template } from '../blueprint/model';
+import type { ServiceView } from './status';
+
+/** A service's attributes are those of its first running member (Brooklyn's cluster default). */
+export function serviceAttributes(view: ServiceView): Record<string, string> {
+  const member = view.members.find((m) => m.state === 'RUNNING');
+  if (!member) return { 'service.isUp': 'false' };
+  const attributes: Record<string, string> = {
+    'service.isUp': String(view.status === 'RUNNING'),
+    'host.address': member.hostAddress,
+    'host.name': member.hostId,
+    'container.name': member.containerName,
+  };
+  for (const p of member.ports) if (p.boundHostPort !== undefined) attributes[`port.${p.containerPort}`] = String(p.boundHostPort);
+  for (const [network, ip] of Object.entries(member.networks ?? {})) attributes[`ip.${network}`] = ip;
+  return attributes;
+}
+
+export type BoundEnv = { ok: true; env: Record<string, Template> } | { ok: false; missing: string[] };
+
+/** Every attribute reference replaced by its value; secrets stay references for the activity. */
+export function bindServiceEnv(spec: ServiceSpec, attributes: PublishedAttributes): BoundEnv {
+  const env: Record<string, Template> = {};
+  const missing: string[] = [];
+  for (const [key, template] of Object.entries(spec.envTemplates)) {
+    const bound = bindAttributes(template, attributes);
+    for (const p of bound.parts) if (p.kind === 'attribute') missing.push(`${key}: \${${p.service}.${p.attribute}}`);
+    env[key] = bound;
+  }
+  return missing.length === 0 ? { ok: true, env } : { ok: false, missing };
+}

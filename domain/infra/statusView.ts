@@ -1,0 +1,81 @@
+// What `clocker infra status` shows: each host with capacity, measured usage and what is
+// reserved on it; each subnet with how full it is and who holds which address. Built from
+// the state on every query (the state itself keeps no totals that could drift).
+import type { Family, PoolState, SubnetUsage } from '../ipam';
+import { ipamUsage } from '../ipam';
+import type { Reservation } from '../placement';
+import type { Booking, HostEntry, HostRecord, HostUsage, InfraState } from './model';
+
+export interface HostStatusView {
+  id: string;
+  address: string;
+  status: HostRecord['status'];
+  labels: Record<string, string>;
+  region?: string;
+  zone?: string;
+  /** `null` where the operator declared no capacity (reservations are not limited there). */
+  capacity: { cpus: number | null; memoryBytes: number | null; maxContainers: number };
+  usage: HostUsage;
+  reserved: { containers: number; cpus: number; memoryBytes: number };
+  reservations: Reservation[];
+}
+
+export interface AddressHolding {
+  address: string;
+  owner: string;
+  static: boolean;
+}
+
+export interface SubnetStatusView extends SubnetUsage {
+  cidr: string;
+  family: Family;
+  prefixLength: number;
+  addresses: AddressHolding[];
+}
+
+export interface InfraView {
+  name: string;
+  hosts: HostStatusView[];
+  /** Every reservation as one flat list (app, service, member, host). */
+  bookings: Booking[];
+  pools: PoolState[];
+  subnets: SubnetStatusView[];
+}
+
+function hostStatus({ record, usage, reservations }: HostEntry): HostStatusView {
+  const reserved = { containers: reservations.length, cpus: 0, memoryBytes: 0 };
+  for (const r of reservations) {
+    reserved.cpus += r.cpus;
+    reserved.memoryBytes += r.memoryBytes;
+  }
+  return {
+    id: record.id,
+    address: record.address,
+    status: record.status,
+    labels: record.labels,
+    region: record.region,
+    zone: record.zone,
+    capacity: { cpus: record.cpus ?? null, memoryBytes: record.memoryBytes ?? null, maxContainers: record.maxContainers },
+    usage,
+    reserved,
+    reservations,
+  };
+}
+
+export function infraView(name: string, state: InfraState): InfraView {
+  const usage = new Map(ipamUsage(state.ipam).map((u) => [u.id, u]));
+  const subnets = Object.values(state.ipam.subnets).map((s): SubnetStatusView => ({
+    ...(usage.get(s.id) as SubnetUsage),
+    cidr: s.cidr,
+    family: s.family,
+    prefixLength: s.prefixLength,
+    addresses: Object.entries(s.addresses).map(([address, held]) => ({ address, owner: held.owner, static: held.static })),
+  }));
+  return {
+    name,
+    hosts: state.hosts.map(hostStatus),
+    bookings: state.hosts.flatMap((h) => h.reservations.map((r) => ({ app: r.app, service: r.service, member: r.member, hostId: h.record.id }))),
+    pools: state.ipam.pools,
+    subnets,
+  };
+}
