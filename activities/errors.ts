@@ -136,6 +136,14 @@ export class SecretNotFoundError extends ClockerError {
   }
 }
 
+/** The infrastructure's IPAM refused a network's subnet (overlap, outside the pools, pool full). */
+export class SubnetRejectedError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly infrastructure: string, readonly owner: string, reason: string) {
+    super(`no subnet for ${owner} on infrastructure "${infrastructure}": ${reason}`);
+  }
+}
+
 export const allErrorClasses = [
   RemoteCommandError,
   HostUnreachableError,
@@ -152,4 +160,5 @@ export const allErrorClasses = [
   PlacementRejectedError,
   HealthTimeoutError,
   SecretNotFoundError,
+  SubnetRejectedError,
 ] as const;

@@ -7,6 +7,7 @@ import { blueprintJsonSchema, summary } from '../domain/blueprint';
 import { loadBlueprintFile } from './blueprintFile';
 import { ClockerClient } from './clockerClient';
 import { deployAndWait } from './commands/deploy';
+import { infraStatus } from './commands/infraStatus';
 import { up } from './commands/up';
 import { ensureBusyboxImage } from './images/busyboxImage';
 import { renderApp, renderAppList } from './render/appTable';
@@ -58,9 +59,10 @@ program
   .description('deploy a blueprint and follow it until it is RUNNING or FAILED')
   .option('--no-wait', 'return once the deployment has started')
   .option('--timeout <seconds>', 'how long to follow the deployment', integer, 300)
-  .action(async (file: string, o: { wait: boolean; timeout: number }) => {
+  .option('--location <infrastructure>', "deploy onto this infrastructure instead of the blueprint's")
+  .action(async (file: string, o: { wait: boolean; timeout: number; location?: string }) => {
     const c = await clocker();
-    await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait });
+    await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, location: o.location });
     await c.temporal.connection.close();
   });
 
@@ -91,6 +93,17 @@ program
     await c.temporal.connection.close();
     if (view.status !== 'DESTROYED') throw new Error(`application ${view.name} is ${view.status}: ${view.error ?? ''}`);
     console.log(`application ${view.name}: ${view.status}`);
+  });
+
+const infra = program.command('infra').description('infrastructures: pools of Docker hosts');
+infra
+  .command('status [name]')
+  .description('hosts with capacity, usage and reservations; subnets with their addresses')
+  .option('--json', 'print the raw status as JSON')
+  .action(async (name: string | undefined, o: { json?: boolean }) => {
+    const c = await clocker();
+    console.log(await infraStatus(c, name ?? 'local', o.json ?? false));
+    await c.temporal.connection.close();
   });
 
 program

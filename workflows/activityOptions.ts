@@ -16,6 +16,7 @@ export const NON_RETRYABLE_ERRORS = [
   'PlacementRejectedError',
   'HealthTimeoutError',
   'SecretNotFoundError',
+  'SubnetRejectedError',
 ];
 
 const retry = {

@@ -4,6 +4,7 @@ import { condition, proxyActivities, setHandler, startChild, upsertSearchAttribu
 import type { Activities } from '../activities';
 import { bindServiceEnv, serviceAttributes } from '../domain/application/attributes';
 import { startLayers } from '../domain/application/startLayers';
+import type { NetworkSpec } from '../domain/blueprint/model';
 import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
 import type { Blueprint } from '../domain/blueprint/model';
 import { workflowIds } from '../domain/naming';
@@ -19,6 +20,7 @@ export interface ApplicationInput {
 }
 
 const act = proxyActivities<Activities>(quick);
+const subnetOwner = (app: string, network: string) => `${app}/${network}`;
 
 export async function application({ blueprint }: ApplicationInput) {
   const state = new ApplicationState(blueprint);
@@ -34,10 +36,21 @@ export async function application({ blueprint }: ApplicationInput) {
   ]);
   setStatus();
 
+  // Every network's subnet comes from the infrastructure's IPAM, so applications never overlap.
+  const networks: NetworkSpec[] = [];
+  try {
+    for (const n of blueprint.networks) {
+      const subnet = await act.allocateNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(blueprint.name, n.id), cidr: n.cidr });
+      networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
+    }
+  } catch (err) {
+    state.networksFailed(failureText(err));
+  }
+
   const children: ChildWorkflowHandle<typeof service>[] = [];
   const results: Promise<void>[] = [];
   for (const layer of startLayers(blueprint.services)) {
-    if (destroyRequested || state.failedServices().length > 0) break; // dependents of a failure never start
+    if (destroyRequested || state.failedServices().length > 0 || state.view.error) break; // dependents of a failure never start
     for (const spec of blueprint.services.filter((s) => layer.includes(s.id))) {
       // References resolve to what the services started before this layer published.
       const attributes: PublishedAttributes = Object.fromEntries(state.view.services.map((s) => [s.id, serviceAttributes(s)]));
@@ -46,10 +59,10 @@ export async function application({ blueprint }: ApplicationInput) {
         state.serviceCrashed(spec.id, `unresolved references (is the attribute name right?): ${bound.missing.join(', ')}`);
         continue;
       }
-      const networks = blueprint.networks.filter((n) => spec.networks.some((a) => a.network === n.id));
+      const joins = networks.filter((n) => spec.networks.some((a) => a.network === n.id));
       const child = await startChild(service, {
         workflowId: workflowIds.service(blueprint.name, spec.id),
-        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec, env: bound.env, networks }],
+        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec, env: bound.env, networks: joins }],
       });
       // A child that ends (destroyed, or crashed) reports its last word here.
       results.push(
@@ -79,6 +92,7 @@ export async function application({ blueprint }: ApplicationInput) {
   } catch (err) {
     state.leftBehind(`networks or volumes were not removed: ${failureText(err)}`);
   }
+  for (const n of networks) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(blueprint.name, n.id) });
   state.destroyed();
   setStatus();
   return state.view;

@@ -35,10 +35,15 @@ export class ApplicationState {
     return this.view.services.filter((s) => s.status === 'FAILED');
   }
 
+  /** No subnet for the application's networks: nothing starts. */
+  networksFailed(error: string): void {
+    this.view.error = `networks: ${error}`;
+  }
+
   /** After the start sequence: RUNNING if every service is, else FAILED naming the failures. */
   finishDeploy(): void {
     const failed = this.failedServices();
-    this.view.status = failed.length === 0 ? 'RUNNING' : 'FAILED';
+    this.view.status = failed.length === 0 && !this.view.error ? 'RUNNING' : 'FAILED';
     if (failed.length > 0) this.view.error = failed.map((s) => `${s.id}: ${s.error ?? 'failed'}`).join('; ');
   }
 

@@ -2,13 +2,13 @@
 // serialized with every other booking); the update id derives from the calling activity, so a
 // retried activity gets the first attempt's answer instead of booking twice.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { PlacementSpec, ResourceSpec } from '../../domain/blueprint/model';
 import { placementOptions } from '../../domain/infra/blueprintPlacement';
 import type { Assignment } from '../../domain/infra/model';
 import { workflowIds } from '../../domain/naming';
-import { placeContainersUpdate, releaseContainersUpdate } from '../../workflows/messages';
-import { InfrastructureNotFoundError, PlacementRejectedError } from '../errors';
+import { allocateSubnetUpdate, placeContainersUpdate, releaseContainersUpdate, releaseSubnetUpdate, type SubnetInfo } from '../../workflows/messages';
+import { InfrastructureNotFoundError, PlacementRejectedError, SubnetRejectedError } from '../errors';
 
 export interface PlaceMembersInput {
   infrastructure: string;
@@ -41,6 +41,26 @@ export function placementActivities(temporal: Client) {
         .catch(notFound(infrastructure));
       if (!result.ok) throw new PlacementRejectedError(infrastructure, result.reason);
       return result.assignments;
+    },
+
+    /** A subnet for an application network: the blueprint's CIDR checked, or one carved from a pool. */
+    async allocateNetworkSubnet(req: { infrastructure: string; owner: string; cidr?: string }): Promise<SubnetInfo> {
+      const { infrastructure, owner, cidr } = req;
+      return infra(infrastructure)
+        .executeUpdate(allocateSubnetUpdate, { args: [cidr ? { owner, cidr } : { owner }], updateId: updateId() })
+        .catch((err: unknown) => {
+          // The validator refused it (overlap, outside every pool, pool full): a retry cannot help.
+          if (err instanceof WorkflowUpdateFailedError) throw new SubnetRejectedError(infrastructure, owner, err.cause?.message ?? err.message);
+          return notFound(infrastructure)(err);
+        });
+    },
+
+    async releaseNetworkSubnet(req: { infrastructure: string; owner: string }): Promise<void> {
+      await infra(req.infrastructure)
+        .executeUpdate(releaseSubnetUpdate, { args: [{ owner: req.owner }], updateId: updateId() })
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err; // gone: it holds nothing
+        });
     },
 
     /** Frees the service's bookings; an infrastructure that is gone holds none (0 released). */

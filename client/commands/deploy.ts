@@ -4,8 +4,16 @@ import { readBlueprintFile } from '../blueprintFile';
 import type { ClockerClient } from '../clockerClient';
 import { renderApp } from '../render/appTable';
 
-export async function deployAndWait(clocker: ClockerClient, file: string, opts: { timeoutSec: number; wait?: boolean }): Promise<AppView | undefined> {
-  const blueprint = readBlueprintFile(file);
+export interface DeployOptions {
+  timeoutSec: number;
+  wait?: boolean;
+  /** Overrides the blueprint's `location`. */
+  location?: string;
+}
+
+export async function deployAndWait(clocker: ClockerClient, file: string, opts: DeployOptions): Promise<AppView | undefined> {
+  const loaded = readBlueprintFile(file);
+  const blueprint = opts.location ? { ...loaded, location: opts.location } : loaded;
   const started = Date.now();
   await clocker.deploy(blueprint);
   console.log(`deploying "${blueprint.name}" (workflow clocker/app/${blueprint.name})`);

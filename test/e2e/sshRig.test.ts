@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory } from '../../activities/docker/dockerClient';
 import { HostKeyMismatchError } from '../../activities/errors';
 import { runOverSsh, type SshTarget } from '../../activities/ssh/sshRunner';
+import { readBlueprintFile } from '../../client/blueprintFile';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { createRig, type Rig, type RigHost } from '../rig/rig';
@@ -66,7 +67,7 @@ describe('SSH rig', { skip: skipUnlessPresent('rig', 'docker', 'temporal') }, ()
     await stack.startWorker();
     const infra: InfrastructureSpec = {
       name: 'rig',
-      hosts: rig.hosts.map((h) => ({ id: h.name, address: h.address, docker: h.docker!, status: 'AVAILABLE', labels: {}, maxContainers: 10 })),
+      hosts: rig.hosts.map((h) => ({ id: h.name, address: h.address, docker: h.docker!, status: 'AVAILABLE', labels: { zone: 'eu' }, maxContainers: 10 })),
     };
     await stack.clocker.ensureInfrastructure(infra);
     const web = serviceSpec({
@@ -93,5 +94,25 @@ describe('SSH rig', { skip: skipUnlessPresent('rig', 'docker', 'temporal') }, ()
 
     assert.equal((await stack.clocker.destroy('spread', 60_000)).status, 'DESTROYED');
     for (const h of rig.hosts) assert.equal((await appContainers(dockerFor(h.docker!), 'spread')).length, 0);
+  });
+
+  test('a Docker Compose file runs across the hosts: replicas spread, fixed port on each, network and health', async () => {
+    await stack.clocker.deploy({ ...readBlueprintFile('examples/docker-compose.yaml'), location: 'rig' });
+    const view = await stack.clocker.waitFor('compose-shop', (v) => v.status !== 'DEPLOYING', 120_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    const web = view.services.find((s) => s.id === 'web');
+    assert.deepEqual(web?.members.map((m) => m.hostId).sort(), ['h1', 'h2']);
+    for (const h of rig.hosts) {
+      const reply = await httpGet(`http://${h.address}:8080/`);
+      assert.match(reply.body, /404 Not Found/, 'busybox httpd answered on the fixed port (it has no index page)');
+      const onHost = await appContainers(dockerFor(h.docker!), 'compose-shop');
+      assert.ok(onHost.some((c) => c.Names[0]?.startsWith('/compose-shop.web.')), `a web member on ${h.name}`);
+    }
+    assert.equal((await stack.clocker.destroy('compose-shop', 60_000)).status, 'DESTROYED');
+    for (const h of rig.hosts) {
+      const docker = dockerFor(h.docker!);
+      assert.equal((await appContainers(docker, 'compose-shop')).length, 0);
+      assert.equal((await docker.listNetworks({ filters: { label: ['io.clocker.app=compose-shop'] } })).length, 0);
+    }
   });
 });

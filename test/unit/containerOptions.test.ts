@@ -39,3 +39,34 @@ test('no command or entrypoint keeps the image defaults', () => {
   assert.equal('Cmd' in options, false);
   assert.equal('Entrypoint' in options, false);
 });
+
+test('volumes, resources and the first network go into the create options', () => {
+  const spec = serviceSpec({
+    id: 'db',
+    image: 'db:1',
+    volumes: [
+      { type: 'volume', source: 'data', target: '/data', readOnly: false },
+      { type: 'bind', source: '/srv/conf', target: '/conf', readOnly: true },
+      { type: 'anonymous', target: '/tmp/cache', readOnly: false },
+    ],
+    resources: { cpus: 0.5, memoryBytes: 268435456 },
+  });
+  const options = containerCreateOptions({ app: 'shop', service: 'db', member: '1' }, spec, {}, [
+    { name: 'shop.backend', aliases: ['db', 'database'], ipv4Address: '10.66.1.5' },
+    { name: 'shop.admin', aliases: ['db'] },
+  ]);
+  assert.deepEqual(options.HostConfig, {
+    PortBindings: {},
+    Mounts: [
+      { Type: 'volume', Source: 'shop.data', Target: '/data', ReadOnly: false, VolumeOptions: { Labels: { 'io.clocker.managed': 'true', 'io.clocker.app': 'shop', 'io.clocker.volume': 'data' } } },
+      { Type: 'bind', Source: '/srv/conf', Target: '/conf', ReadOnly: true },
+      { Type: 'volume', Source: '', Target: '/tmp/cache', ReadOnly: false },
+    ],
+    NanoCpus: 500000000,
+    Memory: 268435456,
+    NetworkMode: 'shop.backend',
+  });
+  assert.deepEqual(options.NetworkingConfig, {
+    EndpointsConfig: { 'shop.backend': { Aliases: ['db', 'database'], IPAMConfig: { IPv4Address: '10.66.1.5' } } },
+  });
+});

@@ -79,6 +79,89 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.equal((await clocker.infrastructureStatus('two')).bookings.length, 0);
   });
 
+  test('references resolve to what dependencies published; networks come before members and go at destroy', async () => {
+    await clocker.ensureInfrastructure(twoHosts('two'));
+    const backend = { id: 'backend', driver: 'bridge' as const, dnsServers: [], shared: false, addIptablesRules: false, labels: {} };
+    const app = blueprint(
+      'wired',
+      [
+        serviceSpec({ id: 'db', image: 'db:1', ports: [{ containerPort: 5432, hostPort: 0, protocol: 'tcp' }], networks: [{ network: 'backend', aliases: [] }] }),
+        serviceSpec({
+          id: 'web',
+          image: 'web:1',
+          dependsOn: ['db'],
+          networks: [{ network: 'backend', aliases: ['app'] }],
+          envTemplates: {
+            DB: {
+              parts: [
+                { kind: 'attribute', service: 'db', attribute: 'host.address' },
+                { kind: 'text', text: ':' },
+                { kind: 'attribute', service: 'db', attribute: 'port.5432' },
+                { kind: 'text', text: ' via ' },
+                { kind: 'attribute', service: 'db', attribute: 'ip.backend' },
+              ],
+            },
+            PASSWORD: { parts: [{ kind: 'secret', name: 'DB_PASSWORD' }] },
+          },
+        }),
+      ],
+      'two',
+    );
+    app.networks = [backend];
+    await clocker.deploy(app);
+    const view = await clocker.waitFor('wired', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    const db = view.services.find((s) => s.id === 'db')?.members[0];
+    const web = [...engine.containers.values()].find((c) => c.name === 'wired.web.1');
+    // The secret stays a reference all the way to the activity (here, its text form).
+    assert.deepEqual(web?.env, { DB: `${db?.hostAddress}:30001 via 10.9.0.11`, PASSWORD: '${secret:DB_PASSWORD}' });
+    assert.ok([...engine.networks].some((n) => n.endsWith('/wired.backend')));
+
+    assert.equal((await clocker.destroy('wired', 30_000)).status, 'DESTROYED');
+    assert.equal([...engine.networks].filter((n) => n.endsWith('/wired.backend')).length, 0);
+  });
+
+  test('networks get subnets from the infrastructure: carved from a pool, or the CIDR asked for if free', async () => {
+    await clocker.ensureInfrastructure(twoHosts('two'));
+    const net = (id: string, cidr?: string) => ({ id, driver: 'bridge' as const, dnsServers: [], shared: false, addIptablesRules: false, labels: {}, ...(cidr ? { cidr } : {}) });
+    const first = blueprint('nets1', [serviceSpec({ id: 'a', image: 'a:1', networks: [{ network: 'front', aliases: [] }] })], 'two');
+    first.networks = [net('front'), net('back', '192.168.77.0/24')];
+    await clocker.deploy(first);
+    assert.equal((await clocker.waitFor('nets1', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    const subnets = (await clocker.infrastructureStatus('two')).subnets;
+    assert.deepEqual(subnets.map((s) => [s.owner, s.cidr]).sort(), [['nets1/back', '192.168.77.0/24'], ['nets1/front', '10.128.0.0/24']]);
+
+    const clash = blueprint('nets2', [serviceSpec({ id: 'b', image: 'b:1' })], 'two');
+    clash.networks = [net('mine', '192.168.77.128/25')];
+    await clocker.deploy(clash);
+    const refused = await clocker.waitFor('nets2', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(refused.status, 'FAILED');
+    assert.match(refused.error ?? '', /^networks: SubnetRejectedError: no subnet for nets2\/mine on infrastructure "two": .*192\.168\.77\.0\/24/);
+    assert.equal(refused.services[0]?.status, 'PENDING');
+
+    await clocker.destroy('nets1', 30_000);
+    await clocker.destroy('nets2', 30_000);
+    assert.deepEqual((await clocker.infrastructureStatus('two')).subnets, []);
+  });
+
+  test('a reference to an attribute nobody publishes fails that service before it starts', async () => {
+    await clocker.ensureInfrastructure(twoHosts('two'));
+    const app = blueprint(
+      'typo',
+      [
+        serviceSpec({ id: 'db', image: 'db:1' }),
+        serviceSpec({ id: 'web', image: 'web:1', dependsOn: ['db'], envTemplates: { DB: { parts: [{ kind: 'attribute', service: 'db', attribute: 'hots.address' }] } } }),
+      ],
+      'two',
+    );
+    await clocker.deploy(app);
+    const view = await clocker.waitFor('typo', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(view.status, 'FAILED');
+    assert.equal(view.services.find((s) => s.id === 'web')?.error, 'unresolved references (is the attribute name right?): DB: ${db.hots.address}');
+    assert.equal([...engine.containers.keys()].filter((k) => k.includes('typo.web')).length, 0);
+    assert.equal((await clocker.destroy('typo', 30_000)).status, 'DESTROYED');
+  });
+
   test('a missing image fails its service with the reason, cleans up, and never starts dependents', async () => {
     await clocker.ensureInfrastructure(twoHosts('two'));
     engine.missingImages.add('broken:1');

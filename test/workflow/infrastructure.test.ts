@@ -120,6 +120,8 @@ describe('infrastructure workflow', { skip: skipUnlessPresent('temporal') }, () 
     assert.ok([...perService.values()].every((n) => n === 2), 'every service has both members or none');
     assert.equal(status.subnets[0]?.used, 40);
     assert.deepEqual(status.subnets[0]?.addresses.map((a) => a.address).sort(), [...addresses].sort());
+    // The random ranker is seeded from update ids: replaying the history makes the same choices.
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory());
   });
 
   test('a predicate constraint is evaluated inside the workflow sandbox', async () => {

@@ -16,7 +16,7 @@ test('the example Compose file becomes a blueprint', () => {
   const [db, web] = bp.services;
   assert.deepEqual(db?.command, ['sh', '-c', 'while true; do echo ok | nc -l -p 5432; done']);
   assert.deepEqual(db?.volumes, [{ type: 'volume', source: 'db-data', target: '/var/lib/data', readOnly: false }]);
-  assert.deepEqual(db?.health, { probe: { kind: 'exec', command: ['sh', '-c', 'nc -z localhost 5432'] }, intervalMs: 10_000, timeoutMs: 3000, retries: 5, startPeriodMs: 0 });
+  assert.deepEqual(db?.health, { probe: { kind: 'exec', command: ['sh', '-c', 'netstat -ltn | grep -q :5432'] }, intervalMs: 10_000, timeoutMs: 3000, retries: 5, startPeriodMs: 0 });
   assert.deepEqual(web?.env, { DB_HOST: 'db' });
   assert.deepEqual(web?.ports, [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }]);
   assert.deepEqual(web?.dependsOn, ['db']);

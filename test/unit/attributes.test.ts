@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bindServiceEnv, serviceAttributes } from '../../domain/application/attributes';
+import type { ServiceView } from '../../domain/application/status';
+import { serviceSpec } from '../support/specs';
+
+const view: ServiceView = {
+  id: 'db',
+  status: 'RUNNING',
+  desired: 2,
+  hostEndpoints: {},
+  members: [
+    { member: '1', hostId: 'h1', hostAddress: '10.0.0.1', containerName: 'a.db.1', state: 'FAILED', ports: [] },
+    {
+      member: '2',
+      hostId: 'h2',
+      hostAddress: '10.0.0.2',
+      containerName: 'a.db.2',
+      state: 'RUNNING',
+      ports: [
+        { containerPort: 5432, hostPort: 0, protocol: 'tcp', boundHostPort: 32768 },
+        { containerPort: 9000, protocol: 'tcp' },
+      ],
+      networks: { backend: '10.66.1.3' },
+    },
+  ],
+};
+
+test('a service publishes its first running member: host, published ports, network addresses', () => {
+  assert.deepEqual(serviceAttributes(view), {
+    'service.isUp': 'true',
+    'host.address': '10.0.0.2',
+    'host.name': 'h2',
+    'container.name': 'a.db.2',
+    'port.5432': '32768',
+    'ip.backend': '10.66.1.3',
+  });
+});
+
+test('a service with no running member is not up and publishes nothing else', () => {
+  assert.deepEqual(serviceAttributes({ ...view, status: 'FAILED', members: [] }), { 'service.isUp': 'false' });
+});
+
+test('binding fills attributes and keeps secrets as references', () => {
+  const spec = serviceSpec({
+    id: 'web',
+    image: 'w',
+    envTemplates: {
+      URL: { parts: [{ kind: 'text', text: 'pg://' }, { kind: 'attribute', service: 'db', attribute: 'host.address' }, { kind: 'text', text: ':' }, { kind: 'attribute', service: 'db', attribute: 'port.5432' }] },
+      PASSWORD: { parts: [{ kind: 'secret', name: 'DB_PASSWORD' }] },
+    },
+  });
+  const bound = bindServiceEnv(spec, { db: serviceAttributes(view) });
+  assert.deepEqual(bound, {
+    ok: true,
+    env: { URL: { parts: [{ kind: 'text', text: 'pg://10.0.0.2:32768' }] }, PASSWORD: { parts: [{ kind: 'secret', name: 'DB_PASSWORD' }] } },
+  });
+});
+
+test('an attribute nobody published is reported with the variable it was for', () => {
+  const spec = serviceSpec({ id: 'web', image: 'w', envTemplates: { URL: { parts: [{ kind: 'attribute', service: 'db', attribute: 'port.80' }] } } });
+  assert.deepEqual(bindServiceEnv(spec, { db: serviceAttributes(view) }), { ok: false, missing: ['URL: ${db.port.80}'] });
+});
