@@ -144,6 +144,30 @@ export class SubnetRejectedError extends ClockerError {
   }
 }
 
+/** The host runs an OS Clocker cannot install Docker on; a retry finds the same OS. */
+export class UnsupportedOsError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly host: string, readonly os: string, readonly supported: readonly string[]) {
+    super(`${host} runs ${os}; Clocker installs Docker only on ${supported.join(', ')} (or install Docker yourself and retry)`);
+  }
+}
+
+/** openssl refused to make a certificate on the worker: a retry runs the same command. */
+export class CertificateError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly argv: readonly string[], readonly exitCode: number | null, readonly stderrTail: string) {
+    super(`\`${argv.join(' ')}\` exited ${exitCode ?? 'by signal'}${stderrTail ? `: ${stderrTail}` : ''}`);
+  }
+}
+
+/** An SSH key reference (`$secret:NAME` or a path) names nothing readable on the worker. */
+export class SshKeyNotFoundError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly keyRef: string, detail: string) {
+    super(`ssh key ${keyRef} cannot be read on the worker: ${detail}`);
+  }
+}
+
 export const allErrorClasses = [
   RemoteCommandError,
   HostUnreachableError,
@@ -161,4 +185,7 @@ export const allErrorClasses = [
   HealthTimeoutError,
   SecretNotFoundError,
   SubnetRejectedError,
+  UnsupportedOsError,
+  CertificateError,
+  SshKeyNotFoundError,
 ] as const;

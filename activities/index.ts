@@ -7,6 +7,7 @@ import type { DockerClientFactory } from './docker/dockerClient';
 import { healthActivities } from './docker/health';
 import { networkActivities } from './docker/networks';
 import { placementActivities } from './infrastructure/placement';
+import { provisioningActivities } from './provisioning';
 import type { SecretStore } from './secrets/secretStore';
 
 export interface ActivityDeps {
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...networkActivities(deps.docker),
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal),
+    ...provisioningActivities(deps),
   };
 }
 

@@ -17,6 +17,9 @@ export const NON_RETRYABLE_ERRORS = [
   'HealthTimeoutError',
   'SecretNotFoundError',
   'SubnetRejectedError',
+  'UnsupportedOsError',
+  'CertificateError',
+  'SshKeyNotFoundError',
 ];
 
 const retry = {

@@ -2,7 +2,8 @@
 // RUNNING or FAILED; on `destroy`, tear the services down and end.
 import { condition, proxyActivities, setHandler, startChild, upsertSearchAttributes, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { bindServiceEnv, serviceAttributes } from '../domain/application/attributes';
+import { bindServiceEnv, resolveDnsServers, serviceAttributes } from '../domain/application/attributes';
+import { unsupportedFeatures } from '../domain/application/preflight';
 import { startLayers } from '../domain/application/startLayers';
 import type { NetworkSpec } from '../domain/blueprint/model';
 import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
@@ -36,15 +37,18 @@ export async function application({ blueprint }: ApplicationInput) {
   ]);
   setStatus();
 
+  const unsupported = unsupportedFeatures(blueprint);
+  if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
+
   // Every network's subnet comes from the infrastructure's IPAM, so applications never overlap.
   const networks: NetworkSpec[] = [];
   try {
-    for (const n of blueprint.networks) {
+    for (const n of unsupported.length > 0 ? [] : blueprint.networks) {
       const subnet = await act.allocateNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(blueprint.name, n.id), cidr: n.cidr });
       networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
     }
   } catch (err) {
-    state.networksFailed(failureText(err));
+    state.cannotStart(`networks: ${failureText(err)}`);
   }
 
   const children: ChildWorkflowHandle<typeof service>[] = [];
@@ -60,9 +64,14 @@ export async function application({ blueprint }: ApplicationInput) {
         continue;
       }
       const joins = networks.filter((n) => spec.networks.some((a) => a.network === n.id));
+      const dns = resolveDnsServers(joins, attributes);
+      if (!dns.ok) {
+        state.serviceCrashed(spec.id, `unresolved references: ${dns.missing.join(', ')}`);
+        continue;
+      }
       const child = await startChild(service, {
         workflowId: workflowIds.service(blueprint.name, spec.id),
-        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec, env: bound.env, networks: joins }],
+        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec, env: bound.env, networks: joins, dns: dns.dns }],
       });
       // A child that ends (destroyed, or crashed) reports its last word here.
       results.push(

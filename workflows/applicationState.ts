@@ -35,9 +35,9 @@ export class ApplicationState {
     return this.view.services.filter((s) => s.status === 'FAILED');
   }
 
-  /** No subnet for the application's networks: nothing starts. */
-  networksFailed(error: string): void {
-    this.view.error = `networks: ${error}`;
+  /** The application cannot start at all (unsupported features, no subnet): nothing starts. */
+  cannotStart(error: string): void {
+    this.view.error = error;
   }
 
   /** After the start sequence: RUNNING if every service is, else FAILED naming the failures. */

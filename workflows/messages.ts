@@ -2,7 +2,8 @@
 // `temporal workflow signal/update/query` with the same names and JSON).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppView, ServiceView } from '../domain/application/status';
-import type { Assignment } from '../domain/infra/model';
+import type { ByonHost } from '../domain/infra/machines';
+import type { Assignment, DockerEndpoint, HostUsage } from '../domain/infra/model';
 import type { InfraView } from '../domain/infra/statusView';
 import type { SubnetInfo, SubnetRequest } from '../domain/ipam';
 import type { PlacementConstraints, RankerName } from '../domain/placement';
@@ -68,6 +69,85 @@ export const releaseSubnetUpdate = defineUpdate<ReleaseSubnetResult, [ReleaseSub
 export const allocateAddressUpdate = defineUpdate<AddressAllocation, [AllocateAddressRequest]>('allocateAddress');
 export const releaseAddressUpdate = defineUpdate<ReleaseAddressResult, [ReleaseAddressRequest]>('releaseAddress');
 export const infraStatusQuery = defineQuery<InfraView>('status');
+
+// Hosts of a provisioned (byon) infrastructure. Operators send the first three with plain
+// `temporal workflow signal --workflow-id clocker/infra/<name> --name <signal> --input '<json>'`:
+//   resize      {"hosts": 4}                         provision spares up to 4 active hosts, or drain down to 4
+//   addHost     {"host": {"id": "h4", "address": "10.0.0.14", "keyRef": "$secret:ssh-key"}, "spare": false}
+//   removeHost  {"hostId": "h2"}                     drain (services move members), stop dockerd, forget
+//   hostFailed  {"hostId": "h2", "reason": "…"}      what the host's monitor sends; members there are released
+/** Active byon hosts wanted; spares fill the gap, extra hosts are drained back to spares. */
+export interface ResizeRequest {
+  hosts: number;
+}
+/** Only id and address are required; the rest defaults as in an infra file (port 22, user root, key ~/.ssh/id_ed25519). */
+export interface AddHostRequest {
+  host: Partial<ByonHost> & Pick<ByonHost, 'id' | 'address'>;
+  /** Keep it for `resize` instead of provisioning it now. */
+  spare?: boolean;
+}
+export interface RemoveHostRequest {
+  hostId: string;
+}
+export interface HostFailedReport {
+  hostId: string;
+  reason: string;
+}
+/** The host child's word that the engine answers over TLS (at provisioning, or again after a failure). */
+export interface HostReadyReport {
+  hostId: string;
+  docker: DockerEndpoint;
+  cpus: number;
+  memoryBytes: number;
+  dockerVersion: string;
+}
+export interface HostUsageReport {
+  hostId: string;
+  usage: HostUsage;
+  containers: number;
+}
+export interface HostKeyReport {
+  hostId: string;
+  hostKeyFingerprint: string;
+}
+export const resizeSignal = defineSignal<[ResizeRequest]>('resize');
+export const addHostSignal = defineSignal<[AddHostRequest]>('addHost');
+export const removeHostSignal = defineSignal<[RemoveHostRequest]>('removeHost');
+export const hostFailedSignal = defineSignal<[HostFailedReport]>('hostFailed');
+export const hostReadySignal = defineSignal<[HostReadyReport]>('hostReady');
+export const hostUsageSignal = defineSignal<[HostUsageReport]>('hostUsage');
+export const hostKeyPinnedSignal = defineSignal<[HostKeyReport]>('hostKeyPinned');
+
+/**
+ * Sent by the infrastructure to `clocker/app/<app>/svc/<service>`: these members' host failed
+ * (`hostFailed`, their reservations are already released) or is draining (`hostDraining`,
+ * released when the drain times out): start replacements elsewhere.
+ */
+export interface ServiceHostEvent {
+  infrastructure: string;
+  hostId: string;
+  reason: string;
+  members: string[];
+}
+export const serviceHostFailedSignal = defineSignal<[ServiceHostEvent]>('hostFailed');
+export const serviceHostDrainingSignal = defineSignal<[ServiceHostEvent]>('hostDraining');
+
+// --- host (child of infrastructure: clocker/infra/<name>/host/<host>) ------------------
+export type HostPhase = 'PROVISIONING' | 'AVAILABLE' | 'FAILED' | 'DECOMMISSIONED';
+export interface HostWorkflowView {
+  infrastructure: string;
+  hostId: string;
+  phase: HostPhase;
+  /** The provisioning step running now (connect, os, docker, certificates, daemon-config, daemon-start, verify). */
+  step?: string;
+  problem?: string;
+  consecutiveFailures: number;
+  dockerVersion?: string;
+  provisionedInMs?: number;
+}
+export const hostStatusQuery = defineQuery<HostWorkflowView>('status');
+/** Stop the daemon and end (the infrastructure sends it after a drain). */
+export const decommissionSignal = defineSignal('decommission');
 
 // --- application --------------------------------------------------------------------
 export const appStatusQuery = defineQuery<AppView>('status');

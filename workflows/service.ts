@@ -26,13 +26,15 @@ export interface ServiceInput {
   env?: Record<string, Template>;
   /** The application networks this service joins. */
   networks?: NetworkSpec[];
+  /** DNS servers for the members (from the networks' `dnsServers`, resolved). */
+  dns?: string[];
 }
 
 const act = proxyActivities<Activities>(quick);
 const slow = proxyActivities<Activities>(heartbeating);
 const HEALTH_TIMEOUT_MS = 120_000;
 
-export async function service({ app, infrastructure, spec, env = {}, networks = [] }: ServiceInput) {
+export async function service({ app, infrastructure, spec, env = {}, networks = [], dns = [] }: ServiceInput) {
   const state = new ServiceState(app, spec.id, spec.count);
   let destroyRequested = false;
   setHandler(serviceStatusQuery, () => state.view);
@@ -73,7 +75,7 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
     const ref = { app, service: spec.id, member: a.member };
     try {
       await ensureNetworksOn(a);
-      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec, env, networks: attachments });
+      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec, env, networks: attachments, dns });
       state.created(a.member, info);
       await slow.waitHealthy({
         endpoint: a.host.docker,

@@ -23,6 +23,7 @@ export function containerCreateOptions(
   spec: ServiceSpec,
   env: Record<string, string>,
   networks: NetworkAttachment[] = [],
+  dns: string[] = [],
 ): Docker.ContainerCreateOptions {
   const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([k]) => !k.startsWith(LABEL_PREFIX)));
   const exposed: Record<string, object> = {};
@@ -35,6 +36,7 @@ export function containerCreateOptions(
   if (spec.volumes.length > 0) hostConfig.Mounts = spec.volumes.map((v) => mount(ref.app, v));
   if (spec.resources.cpus !== undefined) hostConfig.NanoCpus = Math.round(spec.resources.cpus * 1e9);
   if (spec.resources.memoryBytes !== undefined) hostConfig.Memory = spec.resources.memoryBytes;
+  if (dns.length > 0) hostConfig.Dns = dns;
   const first = networks[0];
   if (first) hostConfig.NetworkMode = first.name;
 

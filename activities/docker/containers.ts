@@ -23,6 +23,7 @@ export interface EnsureContainerInput {
   env?: Record<string, Template>;
   /** Application networks to join, named for this host, with the blueprint's network id. */
   networks?: (NetworkAttachment & { id: string })[];
+  dns?: string[];
 }
 
 export interface ContainerInfo {
@@ -61,7 +62,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
 
   return {
     /** Create-if-absent-else-adopt, then make sure it runs. */
-    async ensureContainer({ endpoint, ref, spec, env = {}, networks = [] }: EnsureContainerInput): Promise<ContainerInfo> {
+    async ensureContainer({ endpoint, ref, spec, env = {}, networks = [], dns = [] }: EnsureContainerInput): Promise<ContainerInfo> {
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
       const name = containerName(ref);
@@ -69,7 +70,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       if (!info) {
         await ensureImage(docker, where, spec.image, () => heartbeat());
         try {
-          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks));
+          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns));
         } catch (err) {
           // 409: a concurrent attempt created it first; adopt it below.
           if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);

@@ -2,7 +2,7 @@
 // `host.address`, `host.name`, `port.<containerPort>`, `ip.<network>`, `service.isUp`), and
 // binding a service's environment to what its dependencies published.
 import { bindAttributes, type PublishedAttributes } from '../blueprint/references/resolveValue';
-import type { ServiceSpec, Template } from '../blueprint/model';
+import type { NetworkSpec, ServiceSpec, Template } from '../blueprint/model';
 import type { ServiceView } from './status';
 
 /** A service's attributes are those of its first running member (Brooklyn's cluster default). */
@@ -32,4 +32,21 @@ export function bindServiceEnv(spec: ServiceSpec, attributes: PublishedAttribute
     env[key] = bound;
   }
   return missing.length === 0 ? { ok: true, env } : { ok: false, missing };
+}
+
+export type ResolvedDns = { ok: true; dns: string[] } | { ok: false; missing: string[] };
+
+/** The DNS servers of the networks a service joins, with references resolved (no secrets here). */
+export function resolveDnsServers(networks: readonly NetworkSpec[], attributes: PublishedAttributes): ResolvedDns {
+  const dns: string[] = [];
+  const missing: string[] = [];
+  for (const n of networks) {
+    n.dnsServers.forEach((template, i) => {
+      const bound = bindAttributes(template, attributes);
+      const unresolved = bound.parts.filter((p) => p.kind !== 'text');
+      if (unresolved.length > 0) missing.push(`networks ${n.id} dnsServers[${i}]`);
+      else dns.push(bound.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''));
+    });
+  }
+  return missing.length === 0 ? { ok: true, dns: [...new Set(dns)] } : { ok: false, missing };
 }

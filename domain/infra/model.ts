@@ -1,6 +1,7 @@
 // The infrastructure's durable picture of its hosts, as plain JSON (it travels through
 // workflow history and continueAsNew).
 import type { IpamState, PoolConfig } from '../ipam';
+import type { MachineEntry, ProvisioningSpec } from './machines';
 import type { Reservation } from '../placement';
 
 /** How a worker reaches a host's Docker API. No secrets here: TLS material is by reference. */
@@ -8,7 +9,8 @@ export type DockerEndpoint =
   | { kind: 'socket'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number; tls?: { certRef: string } };
 
-export type HostStatus = 'AVAILABLE' | 'FAILED' | 'DRAINING';
+/** PROVISIONING: a byon host on its way (takes no members until AVAILABLE). */
+export type HostStatus = 'PROVISIONING' | 'AVAILABLE' | 'FAILED' | 'DRAINING';
 
 export interface HostRecord {
   id: string;
@@ -25,6 +27,10 @@ export interface HostRecord {
   /** Geography for placement constraints; a host without one never matches a region/zone rule. */
   region?: string;
   zone?: string;
+  /** Why the host is FAILED (or what provisioning is stuck on), for people reading status. */
+  problem?: string;
+  /** `docker version` of the engine, once verified. */
+  dockerVersion?: string;
 }
 
 /** A member booked on a host: the flat form `clocker infra status` and tests read. */
@@ -65,4 +71,7 @@ export interface InfraState {
   version: 1;
   hosts: HostEntry[];
   ipam: IpamState;
+  /** Hosts this infrastructure provisions over SSH (active and spare); absent for fixed hosts. */
+  machines?: MachineEntry[];
+  provisioning?: ProvisioningSpec;
 }

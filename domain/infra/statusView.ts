@@ -18,6 +18,14 @@ export interface HostStatusView {
   usage: HostUsage;
   reserved: { containers: number; cpus: number; memoryBytes: number };
   reservations: Reservation[];
+  problem?: string;
+  dockerVersion?: string;
+}
+
+/** A byon host kept for `resize`, not yet provisioned. */
+export interface SpareView {
+  id: string;
+  address: string;
 }
 
 export interface AddressHolding {
@@ -40,6 +48,7 @@ export interface InfraView {
   bookings: Booking[];
   pools: PoolState[];
   subnets: SubnetStatusView[];
+  spares?: SpareView[];
 }
 
 function hostStatus({ record, usage, reservations }: HostEntry): HostStatusView {
@@ -59,6 +68,8 @@ function hostStatus({ record, usage, reservations }: HostEntry): HostStatusView 
     usage,
     reserved,
     reservations,
+    ...(record.problem === undefined ? {} : { problem: record.problem }),
+    ...(record.dockerVersion === undefined ? {} : { dockerVersion: record.dockerVersion }),
   };
 }
 
@@ -77,5 +88,6 @@ export function infraView(name: string, state: InfraState): InfraView {
     bookings: state.hosts.flatMap((h) => h.reservations.map((r) => ({ app: r.app, service: r.service, member: r.member, hostId: h.record.id }))),
     pools: state.ipam.pools,
     subnets,
+    ...(state.machines ? { spares: state.machines.filter((m) => m.role === 'spare').map((m) => ({ id: m.host.id, address: m.host.address })) } : {}),
   };
 }

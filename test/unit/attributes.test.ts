@@ -61,3 +61,11 @@ test('an attribute nobody published is reported with the variable it was for', (
   const spec = serviceSpec({ id: 'web', image: 'w', envTemplates: { URL: { parts: [{ kind: 'attribute', service: 'db', attribute: 'port.80' }] } } });
   assert.deepEqual(bindServiceEnv(spec, { db: serviceAttributes(view) }), { ok: false, missing: ['URL: ${db.port.80}'] });
 });
+
+test("a network's DNS servers resolve from what their services published", async () => {
+  const { resolveDnsServers } = await import('../../domain/application/attributes');
+  const net = { id: 'db-net', driver: 'bridge' as const, shared: false, addIptablesRules: true, labels: {} };
+  const dnsServers = [{ parts: [{ kind: 'attribute' as const, service: 'bind', attribute: 'host.address' }] }, { parts: [{ kind: 'text' as const, text: '10.0.0.53' }] }];
+  assert.deepEqual(resolveDnsServers([{ ...net, dnsServers }], { bind: { 'host.address': '10.0.0.7' } }), { ok: true, dns: ['10.0.0.7', '10.0.0.53'] });
+  assert.deepEqual(resolveDnsServers([{ ...net, dnsServers }], {}), { ok: false, missing: ['networks db-net dnsServers[0]'] });
+});

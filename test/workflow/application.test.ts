@@ -144,6 +144,18 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.deepEqual((await clocker.infrastructureStatus('two')).subnets, []);
   });
 
+  test('a blueprint asking for what cannot run yet fails before anything is placed', async () => {
+    await clocker.ensureInfrastructure(twoHosts('two'));
+    const app = blueprint('overlaid', [serviceSpec({ id: 'web', image: 'web:1', networks: [{ network: 'mesh', aliases: [] }] })], 'two');
+    app.networks = [{ id: 'mesh', driver: 'weave', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
+    await clocker.deploy(app);
+    const view = await clocker.waitFor('overlaid', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(view.status, 'FAILED');
+    assert.equal(view.error, 'not supported yet: network mesh: driver "weave" (only "bridge", on one host, works so far)');
+    assert.equal((await clocker.infrastructureStatus('two')).bookings.filter((b) => b.app === 'overlaid').length, 0);
+    assert.equal((await clocker.destroy('overlaid', 30_000)).status, 'DESTROYED');
+  });
+
   test('a reference to an attribute nobody publishes fails that service before it starts', async () => {
     await clocker.ensureInfrastructure(twoHosts('two'));
     const app = blueprint(

@@ -1,0 +1,19 @@
+// What the deployment path cannot do yet, found before anything is created: such a blueprint
+// fails at once with every reason, instead of half-deploying or silently ignoring a field.
+import type { Blueprint } from '../blueprint/model';
+
+export function unsupportedFeatures(blueprint: Blueprint): string[] {
+  const problems: string[] = [];
+  for (const n of blueprint.networks) {
+    if (n.driver !== 'bridge') problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, works so far)`);
+    if (n.shared) problems.push(`network ${n.id}: shared networks (every network is per application so far)`);
+  }
+  for (const s of blueprint.services) {
+    if (s.build) problems.push(`service ${s.id}: build (images must exist on the hosts or be pullable)`);
+    const statics = s.networks.filter((a) => a.ipv4Address);
+    if (statics.length > 0 && s.count > 1) {
+      problems.push(`service ${s.id}: a static ipv4Address with ${s.count} members (every member would take the same address)`);
+    }
+  }
+  return problems;
+}

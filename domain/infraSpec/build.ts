@@ -1,0 +1,53 @@
+// Schema output → InfraDefinition: host defaults from the byon block, then the global ones.
+import { DEFAULT_DOCKER_SETTINGS, DEFAULT_MONITORING, type ByonHost } from '../infra/machines';
+import type { InfraDefinition } from './model';
+import type { ByonHostFile, InfraFile } from './schema';
+
+export const DEFAULT_SSH_USER = 'root';
+export const DEFAULT_SSH_PORT = 22;
+export const DEFAULT_KEY_REF = '~/.ssh/id_ed25519';
+export const DEFAULT_MAX_CONTAINERS = 100;
+export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 300;
+
+type Defaults = Pick<ByonHostFile, 'port' | 'user' | 'key' | 'root' | 'maxContainers'>;
+
+function byonHost(h: ByonHostFile, d: Defaults): ByonHost {
+  const host: ByonHost = {
+    id: h.id,
+    address: h.address,
+    port: h.port ?? d.port ?? DEFAULT_SSH_PORT,
+    user: h.user ?? d.user ?? DEFAULT_SSH_USER,
+    keyRef: h.key ?? d.key ?? DEFAULT_KEY_REF,
+    labels: h.labels ?? {},
+    maxContainers: h.maxContainers ?? d.maxContainers ?? DEFAULT_MAX_CONTAINERS,
+    root: h.root ?? d.root ?? '',
+  };
+  if (h.region !== undefined) host.region = h.region;
+  if (h.zone !== undefined) host.zone = h.zone;
+  if (h.bip !== undefined) host.bip = h.bip;
+  return host;
+}
+
+export function buildDefinition(file: InfraFile): InfraDefinition {
+  if (file.location === 'local' || !('byon' in file.location)) return { name: file.name, location: 'local' };
+  const { hosts, ...defaults } = file.location.byon;
+  return {
+    name: file.name,
+    location: 'byon',
+    hosts: hosts.filter((h) => !h.spare).map((h) => byonHost(h, defaults)),
+    spares: hosts.filter((h) => h.spare).map((h) => byonHost(h, defaults)),
+    provisioning: {
+      docker: {
+        logDriver: file.docker?.logDriver ?? DEFAULT_DOCKER_SETTINGS.logDriver,
+        logOpts: file.docker?.logOpts ?? DEFAULT_DOCKER_SETTINGS.logOpts,
+        registryMirrors: file.docker?.registryMirrors ?? [],
+        insecureRegistries: file.docker?.insecureRegistries ?? [],
+      },
+      monitoring: {
+        intervalSeconds: file.monitoring?.intervalSeconds ?? DEFAULT_MONITORING.intervalSeconds,
+        failureThreshold: file.monitoring?.failureThreshold ?? DEFAULT_MONITORING.failureThreshold,
+      },
+      drainTimeoutSeconds: file.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS,
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { unsupportedFeatures } from '../../domain/application/preflight';
+import { blueprint, serviceSpec } from '../support/specs';
+
+test('what the deployment path cannot do yet is named, all at once', () => {
+  const bp = blueprint('x', [
+    serviceSpec({ id: 'api', image: 'api', build: { context: 'api' } }),
+    serviceSpec({ id: 'web', image: 'web', count: 2, networks: [{ network: 'front', aliases: [], ipv4Address: '10.1.0.5' }] }),
+  ]);
+  bp.networks = [{ id: 'front', driver: 'overlay', dnsServers: [], shared: true, addIptablesRules: false, labels: {} }];
+  assert.deepEqual(unsupportedFeatures(bp), [
+    'network front: driver "overlay" (only "bridge", on one host, works so far)',
+    'network front: shared networks (every network is per application so far)',
+    'service api: build (images must exist on the hosts or be pullable)',
+    'service web: a static ipv4Address with 2 members (every member would take the same address)',
+  ]);
+});
+
+test('a plain blueprint has nothing unsupported', () => {
+  assert.deepEqual(unsupportedFeatures(blueprint('x', [serviceSpec({ id: 'web', image: 'web' })])), []);
+});
