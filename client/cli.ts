@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { Command, InvalidArgumentError } from 'commander';
 import { localDockerEndpoint, createDockerClientFactory } from '../activities/docker/dockerClient';
 import { blueprintJsonSchema, summary } from '../domain/blueprint';
-import { loadBlueprintFile } from './blueprintFile';
+import { loadBlueprintFile, readBlueprintFile } from './blueprintFile';
 import { ClockerClient } from './clockerClient';
 import { deployAndWait } from './commands/deploy';
 import { infraStatus } from './commands/infraStatus';
@@ -56,13 +56,22 @@ program
 
 program
   .command('deploy <file>')
-  .description('deploy a blueprint and follow it until it is RUNNING or FAILED')
+  .description('deploy a blueprint (or apply a new version of a running one, as a rolling update) and follow it')
   .option('--no-wait', 'return once the deployment has started')
   .option('--timeout <seconds>', 'how long to follow the deployment', integer, 300)
   .option('--location <infrastructure>', "deploy onto this infrastructure instead of the blueprint's")
   .action(async (file: string, o: { wait: boolean; timeout: number; location?: string }) => {
     const c = await clocker();
     await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, location: o.location });
+    await c.temporal.connection.close();
+  });
+
+program
+  .command('plan <file>')
+  .description('what `clocker deploy FILE` would change: services added, removed, rolled, resized')
+  .action(async (file: string) => {
+    const c = await clocker();
+    console.log(await c.plan(readBlueprintFile(file)));
     await c.temporal.connection.close();
   });
 

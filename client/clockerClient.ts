@@ -1,11 +1,12 @@
 // The typed client library behind the CLI (and the tests): start, watch and stop Clocker's
 // workflows by their well-known ids.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { planChanges, planText } from '../domain/application/plan';
 import type { AppView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
-import { appStatusQuery, destroySignal, infraStatusQuery, type InfraView } from '../workflows/messages';
+import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, infraStatusQuery, type InfraView } from '../workflows/messages';
 import {
   allocateSubnetUpdate,
   releaseSubnetUpdate,
@@ -15,6 +16,8 @@ import {
   type SubnetInfo,
 } from '../workflows/messages';
 import { searchAttributes } from '../workflows/searchAttributes';
+import type { InfrastructureInput } from '../workflows/infrastructure';
+import { addHostSignal, removeHostSignal, resizeSignal, type AddHostRequest } from '../workflows/messages';
 
 export class ClockerClient {
   constructor(
@@ -47,7 +50,8 @@ export class ClockerClient {
     return this.temporal.workflow.getHandle(workflowIds.infrastructure(name)).query(infraStatusQuery);
   }
 
-  async deploy(blueprint: Blueprint): Promise<void> {
+  /** Starts the application, or hands a running one its new version; says which and the plan. */
+  async deploy(blueprint: Blueprint): Promise<{ kind: 'started' } | { kind: 'updated'; plan: string; version: number }> {
     try {
       await this.temporal.workflow.start('application', {
         taskQueue: this.taskQueue,
@@ -55,11 +59,29 @@ export class ClockerClient {
         workflowIdConflictPolicy: 'FAIL',
         args: [{ blueprint }],
       });
+      return { kind: 'started' };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new Error(`application "${blueprint.name}" is already deployed; \`clocker destroy ${blueprint.name}\` first`);
-      }
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const handle = this.temporal.workflow.getHandle(workflowIds.application(blueprint.name));
+    const before = (await handle.query(appStatusQuery)).version;
+    try {
+      const plan = await handle.executeUpdate(deployUpdate, { args: [blueprint] });
+      return { kind: 'updated', plan, version: before + 1 };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new Error(`"${blueprint.name}" refused the new version: ${err.cause?.message ?? err.message}`);
       throw err;
+    }
+  }
+
+  /** The plan a blueprint would apply: every service added, or the difference from what runs. */
+  async plan(blueprint: Blueprint): Promise<string> {
+    try {
+      const current = await this.temporal.workflow.getHandle(workflowIds.application(blueprint.name)).query(blueprintQuery);
+      return planText(planChanges(current, blueprint));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return planText(planChanges({ ...blueprint, services: [] }, blueprint));
     }
   }
 
@@ -128,5 +150,36 @@ export class ClockerClient {
 
   async releaseSubnet(infrastructure: string, request: ReleaseSubnetRequest): Promise<ReleaseSubnetResult> {
     return this.temporal.workflow.getHandle(workflowIds.infrastructure(infrastructure)).executeUpdate(releaseSubnetUpdate, { args: [request] });
+  }
+
+  /** Starts an infrastructure from an infra file's definition; a running one is left as it is. */
+  async createInfrastructure(input: InfrastructureInput): Promise<'started' | 'existing'> {
+    return this.ensureInfrastructure(input);
+  }
+
+  /** Polls the infrastructure's status until `done`, or fails naming what it last saw. */
+  async waitForInfrastructure(name: string, done: (v: InfraView) => boolean, timeoutMs: number): Promise<InfraView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.infrastructureStatus(name);
+      if (done(view)) return view;
+      if (Date.now() > deadline) {
+        const hosts = view.hosts.map((h) => `${h.id}=${h.status}${h.problem ? ` (${h.problem})` : ''}`).join(', ');
+        throw new Error(`infrastructure "${name}" not there after ${timeoutMs / 1000}s: ${hosts}`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  async resizeInfrastructure(name: string, hosts: number): Promise<void> {
+    await this.temporal.workflow.getHandle(workflowIds.infrastructure(name)).signal(resizeSignal, { hosts });
+  }
+
+  async addHost(name: string, request: AddHostRequest): Promise<void> {
+    await this.temporal.workflow.getHandle(workflowIds.infrastructure(name)).signal(addHostSignal, request);
+  }
+
+  async removeHost(name: string, hostId: string): Promise<void> {
+    await this.temporal.workflow.getHandle(workflowIds.infrastructure(name)).signal(removeHostSignal, { hostId });
   }
 }

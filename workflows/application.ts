@@ -1,20 +1,23 @@
 // An application: start one service child per blueprint service, in dependency order; report
-// RUNNING or FAILED; on `destroy`, tear the services down and end.
+// RUNNING or FAILED; take new blueprint versions (services added, removed, rolled, resized);
+// on `destroy`, tear the services down, then its networks, and end.
 import { condition, proxyActivities, setHandler, startChild, upsertSearchAttributes, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { bindServiceEnv, resolveDnsServers, serviceAttributes } from '../domain/application/attributes';
+import { planChanges, planText } from '../domain/application/plan';
 import { unsupportedFeatures } from '../domain/application/preflight';
 import { startLayers } from '../domain/application/startLayers';
-import type { NetworkSpec } from '../domain/blueprint/model';
+import type { Blueprint, NetworkSpec, ServiceSpec } from '../domain/blueprint/model';
 import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
-import type { Blueprint } from '../domain/blueprint/model';
 import { workflowIds } from '../domain/naming';
 import { quick } from './activityOptions';
 import { ApplicationState } from './applicationState';
 import { failureText } from './failureText';
-import { appStatusQuery, destroySignal, serviceReportSignal } from './messages';
+import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, serviceReportSignal, upgradeSignal } from './messages';
+import { validateNextBlueprint } from './blueprintValidation';
 import { searchAttributes } from './searchAttributes';
 import { service } from './service';
+import type { ServiceVersion } from './serviceMembers';
 
 export interface ApplicationInput {
   blueprint: Blueprint;
@@ -25,14 +28,30 @@ const subnetOwner = (app: string, network: string) => `${app}/${network}`;
 
 export async function application({ blueprint }: ApplicationInput) {
   const state = new ApplicationState(blueprint);
+  const app = blueprint.name;
   let destroyRequested = false;
+  const versions: Blueprint[] = [];
   setHandler(appStatusQuery, () => state.view);
+  setHandler(blueprintQuery, () => state.blueprint);
   setHandler(serviceReportSignal, (view) => state.report(view));
   setHandler(destroySignal, () => void (destroyRequested = true));
+  setHandler(
+    deployUpdate,
+    (next) => {
+      versions.push(next);
+      return planText(planChanges(versions.at(-2) ?? state.blueprint, next));
+    },
+    {
+      validator: (next) => {
+        if (state.blocked) throw new Error(`"${app}" could not start (${state.view.error ?? ''}); destroy it and deploy again`);
+        validateNextBlueprint(versions.at(-1) ?? state.blueprint, next);
+      },
+    },
+  );
   const setStatus = () => upsertSearchAttributes([{ key: searchAttributes.status, value: state.view.status }]);
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'application' },
-    { key: searchAttributes.app, value: blueprint.name },
+    { key: searchAttributes.app, value: app },
     { key: searchAttributes.infrastructure, value: blueprint.location },
   ]);
   setStatus();
@@ -44,64 +63,106 @@ export async function application({ blueprint }: ApplicationInput) {
   const networks: NetworkSpec[] = [];
   try {
     for (const n of unsupported.length > 0 ? [] : blueprint.networks) {
-      const subnet = await act.allocateNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(blueprint.name, n.id), cidr: n.cidr });
+      const subnet = await act.allocateNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
       networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
     }
   } catch (err) {
     state.cannotStart(`networks: ${failureText(err)}`);
   }
 
-  const children: ChildWorkflowHandle<typeof service>[] = [];
+  const children = new Map<string, ChildWorkflowHandle<typeof service>>();
   const results: Promise<void>[] = [];
-  for (const layer of startLayers(blueprint.services)) {
-    if (destroyRequested || state.failedServices().length > 0 || state.view.error) break; // dependents of a failure never start
-    for (const spec of blueprint.services.filter((s) => layer.includes(s.id))) {
-      // References resolve to what the services started before this layer published.
-      const attributes: PublishedAttributes = Object.fromEntries(state.view.services.map((s) => [s.id, serviceAttributes(s)]));
-      const bound = bindServiceEnv(spec, attributes);
-      if (!bound.ok) {
-        state.serviceCrashed(spec.id, `unresolved references (is the attribute name right?): ${bound.missing.join(', ')}`);
-        continue;
+
+  /** A service's next version, with references bound to what has been published so far. */
+  const versionOf = (spec: ServiceSpec): ServiceVersion | string => {
+    const attributes: PublishedAttributes = Object.fromEntries(state.view.services.map((s) => [s.id, serviceAttributes(s)]));
+    const bound = bindServiceEnv(spec, attributes);
+    if (!bound.ok) return `unresolved references (is the attribute name right?): ${bound.missing.join(', ')}`;
+    const joins = networks.filter((n) => spec.networks.some((a) => a.network === n.id));
+    const dns = resolveDnsServers(joins, attributes);
+    if (!dns.ok) return `unresolved references: ${dns.missing.join(', ')}`;
+    return { spec, env: bound.env, networks: joins, dns: dns.dns };
+  };
+
+  /** Starts the given services layer by layer; dependents of a failure never start. */
+  const startServices = async (specs: ServiceSpec[]) => {
+    for (const layer of startLayers(specs.map((s) => ({ id: s.id, dependsOn: s.dependsOn.filter((d) => specs.some((x) => x.id === d)) })))) {
+      if (destroyRequested || state.failedServices().length > 0 || state.view.error) break;
+      for (const spec of specs.filter((s) => layer.includes(s.id))) {
+        const version = versionOf(spec);
+        if (typeof version === 'string') {
+          state.serviceCrashed(spec.id, version);
+          continue;
+        }
+        const child = await startChild(service, {
+          workflowId: workflowIds.service(app, spec.id),
+          args: [{ app, infrastructure: blueprint.location, ...version }],
+        });
+        children.set(spec.id, child);
+        // A child that ends (destroyed, or crashed) reports its last word here.
+        results.push(
+          child.result().then(
+            (view) => state.report(view),
+            (err: unknown) => state.serviceCrashed(spec.id, failureText(err)),
+          ),
+        );
       }
-      const joins = networks.filter((n) => spec.networks.some((a) => a.network === n.id));
-      const dns = resolveDnsServers(joins, attributes);
-      if (!dns.ok) {
-        state.serviceCrashed(spec.id, `unresolved references: ${dns.missing.join(', ')}`);
-        continue;
-      }
-      const child = await startChild(service, {
-        workflowId: workflowIds.service(blueprint.name, spec.id),
-        args: [{ app: blueprint.name, infrastructure: blueprint.location, spec, env: bound.env, networks: joins, dns: dns.dns }],
-      });
-      // A child that ends (destroyed, or crashed) reports its last word here.
-      results.push(
-        child.result().then(
-          (view) => state.report(view),
-          (err: unknown) => state.serviceCrashed(spec.id, failureText(err)),
-        ),
-      );
-      children.push(child);
+      await condition(() => destroyRequested || layer.every((id) => state.settled(id)));
     }
-    await condition(() => destroyRequested || layer.every((id) => state.settled(id)));
-  }
+  };
+
+  /** Walks the plan from the running blueprint to `next`. */
+  const applyVersion = async (next: Blueprint) => {
+    const plan = planChanges(state.blueprint, next);
+    state.beginVersion(next);
+    setStatus();
+    for (const change of plan.changes.filter((c) => c.kind === 'remove')) {
+      await children.get(change.service)?.signal(destroySignal);
+      await condition(() => state.service(change.service).status === 'DESTROYED' || state.service(change.service).status === 'FAILED');
+      children.delete(change.service);
+      state.dropService(change.service);
+    }
+    const updated = [...new Set(plan.changes.filter((c) => c.kind === 'change' || c.kind === 'resize').map((c) => c.service))];
+    for (const id of updated) {
+      const spec = next.services.find((s) => s.id === id)!;
+      const version = versionOf(spec);
+      const child = children.get(id);
+      if (typeof version === 'string' || !child) {
+        state.serviceCrashed(id, typeof version === 'string' ? version : 'not running');
+        continue;
+      }
+      const before = state.service(id).rollout?.generation ?? 1;
+      await child.signal(upgradeSignal, version);
+      await condition(() => destroyRequested || (state.service(id).rollout?.generation ?? 1) > before);
+    }
+    await startServices(next.services.filter((s) => plan.changes.some((c) => c.kind === 'add' && c.service === s.id)));
+  };
+
+  await startServices(blueprint.services);
   if (!destroyRequested) {
     state.finishDeploy();
     setStatus();
   }
+  for (;;) {
+    await condition(() => destroyRequested || versions.length > 0);
+    if (destroyRequested) break;
+    await applyVersion(versions.shift()!);
+    state.finishDeploy();
+    setStatus();
+  }
 
-  await condition(() => destroyRequested);
   state.destroying();
   setStatus();
-  await Promise.all(children.map((c) => c.signal(destroySignal).catch(() => undefined))); // a crashed child cannot hear it
+  await Promise.all([...children.values()].map((c) => c.signal(destroySignal).catch(() => undefined))); // a crashed child cannot hear it
   await Promise.all(results);
   // Networks and named volumes go last, once no member uses them.
   const endpoints = [...new Map(state.view.services.flatMap((s) => Object.entries(s.hostEndpoints))).values()];
   try {
-    if (endpoints.length > 0) await act.removeAppResources({ app: blueprint.name, endpoints });
+    if (endpoints.length > 0) await act.removeAppResources({ app, endpoints });
+    for (const n of networks) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id) });
   } catch (err) {
     state.leftBehind(`networks or volumes were not removed: ${failureText(err)}`);
   }
-  for (const n of networks) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(blueprint.name, n.id) });
   state.destroyed();
   setStatus();
   return state.view;

@@ -1,17 +1,21 @@
-// An application's state: its services' latest reports, and the rules for its own status.
+// An application's state: the blueprint it runs, its services' latest reports, and the rules
+// for its own status.
 import type { AppView, ServiceView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 
 export class ApplicationState {
   readonly view: AppView;
   private readonly teardownProblems: string[] = [];
+  /** Set when the application could not start at all; no later version can repair that. */
+  blocked = false;
 
-  constructor(blueprint: Blueprint) {
+  constructor(public blueprint: Blueprint) {
     this.view = {
       name: blueprint.name,
       location: blueprint.location,
       status: 'DEPLOYING',
-      services: blueprint.services.map((s) => ({ id: s.id, status: 'PENDING', desired: s.count, members: [], hostEndpoints: {} })),
+      version: 1,
+      services: blueprint.services.map((s) => pendingService(s.id, s.count)),
     };
   }
 
@@ -23,6 +27,19 @@ export class ApplicationState {
   /** The service's workflow ended with an error instead of a report. */
   serviceCrashed(id: string, error: string): void {
     Object.assign(this.service(id), { status: 'FAILED', error });
+  }
+
+  /** A new blueprint version: services it adds appear as PENDING, removed ones go once ended. */
+  beginVersion(next: Blueprint): void {
+    this.blueprint = next;
+    this.view.version += 1;
+    this.view.status = 'UPDATING';
+    this.view.error = undefined;
+    for (const s of next.services) if (!this.view.services.some((v) => v.id === s.id)) this.view.services.push(pendingService(s.id, s.count));
+  }
+
+  dropService(id: string): void {
+    this.view.services = this.view.services.filter((s) => s.id !== id);
   }
 
   /** A service has finished deploying, one way or the other. */
@@ -38,13 +55,14 @@ export class ApplicationState {
   /** The application cannot start at all (unsupported features, no subnet): nothing starts. */
   cannotStart(error: string): void {
     this.view.error = error;
+    this.blocked = true;
   }
 
   /** After the start sequence: RUNNING if every service is, else FAILED naming the failures. */
   finishDeploy(): void {
     const failed = this.failedServices();
-    this.view.status = failed.length === 0 && !this.view.error ? 'RUNNING' : 'FAILED';
     if (failed.length > 0) this.view.error = failed.map((s) => `${s.id}: ${s.error ?? 'failed'}`).join('; ');
+    this.view.status = failed.length === 0 && !this.view.error ? 'RUNNING' : 'FAILED';
   }
 
   destroying(): void {
@@ -64,9 +82,13 @@ export class ApplicationState {
     this.view.error = problems.length === 0 ? undefined : problems.join('; ');
   }
 
-  private service(id: string): ServiceView {
+  service(id: string): ServiceView {
     const s = this.view.services.find((x) => x.id === id);
     if (!s) throw new Error(`no service ${id} in application ${this.view.name}`);
     return s;
   }
+}
+
+function pendingService(id: string, desired: number): ServiceView {
+  return { id, status: 'PENDING', desired, members: [], hostEndpoints: {}, generation: 1 };
 }

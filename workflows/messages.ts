@@ -2,6 +2,8 @@
 // `temporal workflow signal/update/query` with the same names and JSON).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppView, ServiceView } from '../domain/application/status';
+import type { Blueprint } from '../domain/blueprint/model';
+import type { ServiceVersion } from './serviceMembers';
 import type { ByonHost } from '../domain/infra/machines';
 import type { Assignment, DockerEndpoint, HostUsage } from '../domain/infra/model';
 import type { InfraView } from '../domain/infra/statusView';
@@ -151,6 +153,10 @@ export const decommissionSignal = defineSignal('decommission');
 
 // --- application --------------------------------------------------------------------
 export const appStatusQuery = defineQuery<AppView>('status');
+/** The blueprint the application runs now (what `clocker plan` compares a file with). */
+export const blueprintQuery = defineQuery<Blueprint>('blueprint');
+/** Apply a new version of the blueprint; answers the plan, as text, once it is accepted. */
+export const deployUpdate = defineUpdate<string, [Blueprint]>('deploy');
 /** Tear the application down: containers removed, placements released, then the workflow ends. */
 export const destroySignal = defineSignal('destroy');
 /** A service child tells its application what it looks like now. */
@@ -158,3 +164,5 @@ export const serviceReportSignal = defineSignal<[ServiceView]>('serviceReport');
 
 // --- service ------------------------------------------------------------------------
 export const serviceStatusQuery = defineQuery<ServiceView>('status');
+/** The application hands a service its next version (rolling update and/or resize). */
+export const upgradeSignal = defineSignal<[ServiceVersion]>('upgrade');

@@ -1,44 +1,29 @@
-// A service: place its members through the infrastructure, start each container on its host,
-// wait for health, report to the application, then stay until destroyed.
-import {
-  condition,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
-import type { Assignment } from '../domain/infra/model';
-import { containerName, memberIds, networkName } from '../domain/naming';
-import { heartbeating, quick } from './activityOptions';
+// A service: start its members, report to the application, then live: apply updates (a
+// rolling replacement, member by member and health-gated, rolled back on failure; or a
+// resize) until destroyed.
+import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { failureText } from './failureText';
-import { destroySignal, serviceReportSignal, serviceStatusQuery } from './messages';
+import { destroySignal, serviceReportSignal, serviceStatusQuery, upgradeSignal } from './messages';
 import { searchAttributes } from './searchAttributes';
+import { ServiceMembers, type ServiceVersion } from './serviceMembers';
 import { ServiceState } from './serviceState';
+import { changedFields } from '../domain/application/plan';
 
-export interface ServiceInput {
+export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
   app: string;
   infrastructure: string;
-  spec: ServiceSpec;
-  /** The templated environment with its dependencies' attributes bound (secrets still references). */
-  env?: Record<string, Template>;
-  /** The application networks this service joins. */
-  networks?: NetworkSpec[];
-  /** DNS servers for the members (from the networks' `dnsServers`, resolved). */
-  dns?: string[];
+  spec: ServiceVersion['spec'];
 }
-
-const act = proxyActivities<Activities>(quick);
-const slow = proxyActivities<Activities>(heartbeating);
-const HEALTH_TIMEOUT_MS = 120_000;
 
 export async function service({ app, infrastructure, spec, env = {}, networks = [], dns = [] }: ServiceInput) {
   const state = new ServiceState(app, spec.id, spec.count);
+  const members = new ServiceMembers(app, infrastructure, state);
+  let current: ServiceVersion = { spec, env, networks, dns };
   let destroyRequested = false;
+  const pending: ServiceVersion[] = [];
   setHandler(serviceStatusQuery, () => state.view);
   setHandler(destroySignal, () => void (destroyRequested = true));
+  setHandler(upgradeSignal, (next) => void pending.push(next));
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'service' },
     { key: searchAttributes.app, value: app },
@@ -52,95 +37,96 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(serviceReportSignal, state.view);
   };
 
-  // Each network exists on a host before the first member there joins it (once per host).
-  const networksReady = new Map<string, Promise<void>>();
-  const ensureNetworksOn = (a: Assignment) => {
-    let ready = networksReady.get(a.host.id);
-    if (!ready) {
-      ready = (async () => {
-        for (const network of networks) await act.ensureNetwork({ endpoint: a.host.docker, app, network });
-      })();
-      networksReady.set(a.host.id, ready);
-    }
-    return ready;
-  };
-  const attachments = spec.networks.map((n) => ({
-    id: n.network,
-    name: networkName(app, n.network),
-    aliases: [spec.id, ...n.aliases],
-    ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
-  }));
-
-  const startMember = async (a: Assignment) => {
-    const ref = { app, service: spec.id, member: a.member };
-    try {
-      await ensureNetworksOn(a);
-      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec, env, networks: attachments, dns });
-      state.created(a.member, info);
-      await slow.waitHealthy({
-        endpoint: a.host.docker,
-        containerName: containerName(ref),
-        hostAddress: a.host.address,
-        ports: info.ports,
-        health: spec.health,
-        timeoutMs: HEALTH_TIMEOUT_MS,
-      });
-      state.memberRunning(a.member);
-    } catch (err) {
-      state.memberFailed(a.member, failureText(err));
-      throw err;
-    }
+  // Whatever failed to start is removed again; the failure stays in the status.
+  const failAndClean = async (err: unknown) => {
+    const problems = await members.remove(state.liveMembers().map((m) => m.member));
+    state.failed([failureText(err), ...problems].join('; '));
   };
 
-  // Removes every container this service made, then gives its room back to the infrastructure.
-  // What could not be removed stays on the books (and in the status) with the reason.
-  const cleanup = async (): Promise<string[]> => {
-    const problems: string[] = [];
-    for (const m of state.liveMembers()) {
-      const endpoint = state.view.hostEndpoints[m.hostId];
-      try {
-        if (endpoint) await act.removeContainer({ endpoint, ref: { app, service: spec.id, member: m.member } });
-        state.removed(m.member);
-      } catch (err) {
-        problems.push(`${m.containerName} on ${m.hostId} was not removed: ${failureText(err)}`);
-      }
-    }
-    const removed = state.view.members.filter((m) => m.state === 'REMOVED').map((m) => m.member);
-    if (removed.length > 0 || state.view.members.length === 0) {
-      await act.releaseMembers({ infrastructure, app, service: spec.id, members: removed.length > 0 ? removed : undefined });
-    }
-    return problems;
-  };
-
-  state.placing();
+  state.setStatus('PLACING');
   await publish();
   try {
-    const assignments = await act.placeMembers({
-      infrastructure,
-      app,
-      service: spec.id,
-      members: memberIds(1, spec.count),
-      resources: spec.resources,
-      placement: spec.placement,
-    });
-    state.placed(assignments);
-    await publish();
-    const outcomes = await Promise.allSettled(assignments.map(startMember));
-    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failure) throw failure.reason;
-    state.running();
+    state.setStatus('STARTING');
+    await members.start(current, state.view.generation, spec.count);
+    state.setStatus('RUNNING');
   } catch (err) {
-    const problems = await cleanup();
-    state.failed([failureText(err), ...problems].join('; '));
+    await failAndClean(err);
   }
   await publish();
 
-  await condition(() => destroyRequested);
-  state.destroying();
+  for (;;) {
+    await condition(() => destroyRequested || pending.length > 0);
+    if (destroyRequested) break;
+    const next = pending.shift()!;
+    state.setStatus('UPDATING');
+    await publish();
+    current = await applyUpdate(members, state, current, next);
+    await publish();
+  }
+
+  state.setStatus('DESTROYING');
   await publish();
-  const problems = await cleanup();
-  if (problems.length > 0) state.failed(`destroy incomplete: ${problems.join('; ')}`);
-  else state.destroyed();
+  const problems = await members.remove(state.liveMembers().map((m) => m.member));
+  if (state.view.members.length === 0 && problems.length === 0) {
+    await members.release();
+    state.setStatus('DESTROYED');
+  } else state.failed(`destroy incomplete: ${problems.join('; ')}`);
   await publish();
   return state.view;
+}
+
+/**
+ * Rolls members onto `next` one at a time (a new member is healthy before an old one goes),
+ * then resizes. A new member that fails stops the rollout and puts the replaced members back
+ * on the current version. Returns the version the service now runs.
+ */
+async function applyUpdate(members: ServiceMembers, state: ServiceState, current: ServiceVersion, next: ServiceVersion): Promise<ServiceVersion> {
+  const generation = state.view.generation + 1;
+  const rolling = changedFields(current.spec, next.spec).some((f) => f !== 'count' && f !== 'size') || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
+  if (rolling) {
+    const replaced: string[] = [];
+    for (const old of state.membersOf(state.view.generation)) {
+      try {
+        replaced.push(...(await members.start(next, generation, 1)));
+      } catch (err) {
+        const problems = await members.removeFailed(generation).then((p) => (p.length > 0 ? p : [failureText(err)]));
+        // Back to the current version for every member already replaced, one at a time too.
+        for (const r of replaced) {
+          try {
+            await members.start(current, state.view.generation, 1);
+            problems.push(...(await members.remove([r])));
+          } catch (rollbackErr) {
+            problems.push(`rollback of member ${r}: ${failureText(rollbackErr)}`, ...(await members.removeFailed(state.view.generation)));
+          }
+        }
+        state.view.rollout = { generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}` };
+        state.setStatus('RUNNING');
+        return current;
+      }
+      await members.remove([old.member]);
+    }
+  }
+  state.view.generation = generation;
+  for (const m of state.liveMembers()) m.generation = generation;
+  await resize(members, state, next);
+  state.view.rollout = { generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : 'resized' };
+  state.setStatus(state.view.error ? 'FAILED' : 'RUNNING');
+  return next;
+}
+
+async function resize(members: ServiceMembers, state: ServiceState, version: ServiceVersion): Promise<void> {
+  state.view.desired = version.spec.count;
+  const live = state.liveMembers();
+  if (live.length < version.spec.count) {
+    try {
+      await members.start(version, state.view.generation, version.spec.count - live.length);
+    } catch (err) {
+      const problems = await members.removeFailed(state.view.generation);
+      state.view.error = `resize to ${version.spec.count}: ${[failureText(err), ...problems].join('; ')}`;
+    }
+  } else if (live.length > version.spec.count) {
+    // The newest members go first; the oldest have proven themselves longest.
+    const extra = [...live].sort((a, b) => Number(b.member) - Number(a.member)).slice(0, live.length - version.spec.count);
+    await members.remove(extra.map((m) => m.member));
+  }
 }

@@ -6,19 +6,26 @@ import type { ContainerInfo } from '../activities/docker/containers';
 
 export class ServiceState {
   readonly view: ServiceView;
+  /** Member ids are never reused, so a replacement never collides with what it replaces. */
+  private nextMember = 1;
 
   constructor(private readonly app: string, id: string, desired: number) {
-    this.view = { id, status: 'PENDING', desired, members: [], hostEndpoints: {} };
+    this.view = { id, status: 'PENDING', desired, members: [], hostEndpoints: {}, generation: 1 };
   }
 
-  placing(): void {
-    this.view.status = 'PLACING';
+  /** Fresh member ids, in order. */
+  newMemberIds(count: number): string[] {
+    return Array.from({ length: count }, () => String(this.nextMember++));
   }
 
-  placed(assignments: Assignment[]): void {
-    this.view.status = 'STARTING';
+  setStatus(status: ServiceView['status']): void {
+    this.view.status = status;
+  }
+
+  placed(assignments: Assignment[], generation: number): void {
     for (const a of assignments) {
       this.view.hostEndpoints[a.host.id] = a.host.docker;
+      if (this.view.members.some((m) => m.member === a.member)) continue;
       this.view.members.push({
         member: a.member,
         hostId: a.host.id,
@@ -26,6 +33,7 @@ export class ServiceState {
         containerName: containerName({ app: this.app, service: this.view.id, member: a.member }),
         state: 'PLACED',
         ports: [],
+        generation,
       });
     }
   }
@@ -42,29 +50,26 @@ export class ServiceState {
     Object.assign(this.member(member), { state: 'FAILED', error });
   }
 
-  running(): void {
-    this.view.status = 'RUNNING';
-  }
-
   failed(error: string): void {
     this.view.status = 'FAILED';
     this.view.error = error;
-  }
-
-  destroying(): void {
-    this.view.status = 'DESTROYING';
   }
 
   removed(member: string): void {
     this.member(member).state = 'REMOVED';
   }
 
-  destroyed(): void {
-    this.view.status = 'DESTROYED';
+  /** Removed members leave the view once their room is released. */
+  forget(members: string[]): void {
+    this.view.members = this.view.members.filter((m) => !members.includes(m.member));
   }
 
   liveMembers(): MemberView[] {
     return this.view.members.filter((m) => m.state !== 'REMOVED');
+  }
+
+  membersOf(generation: number): MemberView[] {
+    return this.liveMembers().filter((m) => m.generation === generation);
   }
 
   private member(id: string): MemberView {

@@ -15,13 +15,15 @@ export async function deployAndWait(clocker: ClockerClient, file: string, opts: 
   const loaded = readBlueprintFile(file);
   const blueprint = opts.location ? { ...loaded, location: opts.location } : loaded;
   const started = Date.now();
-  await clocker.deploy(blueprint);
-  console.log(`deploying "${blueprint.name}" (workflow clocker/app/${blueprint.name})`);
+  const outcome = await clocker.deploy(blueprint);
+  if (outcome.kind === 'started') console.log(`deploying "${blueprint.name}" (workflow clocker/app/${blueprint.name})`);
+  else console.log(`updating "${blueprint.name}" to version ${outcome.version}:\n${outcome.plan}`);
   if (opts.wait === false) return undefined;
+  const version = outcome.kind === 'updated' ? outcome.version : 1;
   let lastLine = '';
   const view = await clocker.waitFor(
     blueprint.name,
-    (v) => v.status === 'RUNNING' || v.status === 'FAILED',
+    (v) => v.version >= version && (v.status === 'RUNNING' || v.status === 'FAILED'),
     opts.timeoutSec * 1000,
     (v) => {
       const line = v.services.map((s) => `${s.id}: ${s.status}`).join(', ');

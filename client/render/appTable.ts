@@ -8,13 +8,19 @@ export function renderApp(view: AppView): string {
     if (s.members.length === 0) table.push([`${s.id} (${s.status})`, '-', '-', '-', '-', '-']);
     for (const m of s.members) {
       const ports = m.ports.map((p) => (p.boundHostPort ? `${m.hostAddress}:${p.boundHostPort}->${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`));
-      table.push([`${s.id} (${s.status})`, m.member, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, ports.join(', ')]);
+      table.push([`${s.id} (${s.status})`, `${m.member} (v${m.generation})`, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, ports.join(', ')]);
     }
   }
   // The application's error sums up its services' errors; print it only when they say nothing.
   const serviceErrors = view.services.flatMap((s) => (s.error ? [`${s.id}: ${s.error}`] : []));
   const errors = serviceErrors.length > 0 ? serviceErrors : view.error ? [view.error] : [];
-  return [`application ${view.name} on ${view.location}: ${view.status}`, table.toString(), ...errors.map((e) => `error: ${e}`)].join('\n');
+  const rollbacks = view.services.flatMap((s) => (s.rollout?.outcome === 'ROLLED_BACK' ? [`${s.id}: ${s.rollout.message}`] : []));
+  return [
+    `application ${view.name} on ${view.location}: ${view.status} (version ${view.version})`,
+    table.toString(),
+    ...errors.map((e) => `error: ${e}`),
+    ...rollbacks.map((r) => `rolled back: ${r}`),
+  ].join('\n');
 }
 
 export function renderAppList(rows: { name: string; status: string; workflowStatus: string }[]): string {

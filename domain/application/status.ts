@@ -2,8 +2,8 @@
 import type { PortSpec } from '../blueprint/model';
 import type { DockerEndpoint } from '../infra/model';
 
-export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
-export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
+export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'UPDATING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
+export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
 export type MemberState = 'PLACED' | 'CREATED' | 'RUNNING' | 'FAILED' | 'REMOVED';
 
 export interface MappedPort extends PortSpec {
@@ -18,6 +18,8 @@ export interface MemberView {
   containerName: string;
   containerId?: string;
   state: MemberState;
+  /** Which version of the service's spec the member runs (1 = as first deployed). */
+  generation: number;
   ports: MappedPort[];
   /** The member's address on each application network, by network id. */
   networks?: Record<string, string>;
@@ -31,6 +33,10 @@ export interface ServiceView {
   members: MemberView[];
   /** How to reach the Docker API of each host the service has members on (no secrets). */
   hostEndpoints: Record<string, DockerEndpoint>;
+  /** The spec version members should run; bumped by each applied update. */
+  generation: number;
+  /** The last update's outcome, when there was one. */
+  rollout?: { generation: number; outcome: 'DONE' | 'ROLLED_BACK'; message: string };
   error?: string;
 }
 
@@ -40,6 +46,8 @@ export interface AppView {
   status: AppStatus;
   services: ServiceView[];
   error?: string;
+  /** How many blueprint versions have been applied (1 = the first deployment). */
+  version: number;
 }
 
 /** The reachable endpoints of a service: `address:port` for every published port of every member. */

@@ -87,9 +87,11 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
     assert.match(status.out, /application hello on local: RUNNING/);
     assert.match(status.out, /127\.0\.0\.1:18080->8080\/tcp/);
 
+    const plan = await clocker(['plan', 'examples/hello.yaml'], env);
+    assert.equal(plan.out.trim(), 'hello: no changes');
     const again = await clocker(['deploy', 'examples/hello.yaml'], env);
-    assert.equal(again.code, 1);
-    assert.match(again.out, /application "hello" is already deployed; `clocker destroy hello` first/);
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.out, /updating "hello" to version 2:\nhello: no changes/);
 
     const destroy = await clocker(['destroy', 'hello'], env);
     assert.equal(destroy.code, 0, destroy.out);

@@ -28,6 +28,8 @@ export class FakeEngine {
   readonly missingImages = new Set<string>();
   /** Networks by `host/name`. */
   readonly networks = new Set<string>();
+  /** The most containers of one service that existed at once, by `app.service`. */
+  readonly peak = new Map<string, number>();
 
   activities(): ContainerActivities {
     return {
@@ -42,6 +44,9 @@ export class FakeEngine {
           const templated = Object.fromEntries(Object.entries(env).map(([k, t]) => [k, templateText(t)]));
           this.containers.set(key, { name, host, image: spec.image, env: { ...spec.env, ...templated } });
           this.created.push(key);
+          const svc = `${ref.app}.${ref.service}`;
+          const live = [...this.containers.values()].filter((c) => c.name.startsWith(`${svc}.`)).length;
+          this.peak.set(svc, Math.max(this.peak.get(svc) ?? 0, live));
         }
         return {
           containerId: `id-${name}`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bindServiceEnv, serviceAttributes } from '../../domain/application/attributes';
+import { bindServiceEnv, resolveDnsServers, serviceAttributes } from '../../domain/application/attributes';
 import type { ServiceView } from '../../domain/application/status';
 import { serviceSpec } from '../support/specs';
 
@@ -9,14 +9,16 @@ const view: ServiceView = {
   status: 'RUNNING',
   desired: 2,
   hostEndpoints: {},
+  generation: 1,
   members: [
-    { member: '1', hostId: 'h1', hostAddress: '10.0.0.1', containerName: 'a.db.1', state: 'FAILED', ports: [] },
+    { member: '1', hostId: 'h1', hostAddress: '10.0.0.1', containerName: 'a.db.1', state: 'FAILED', ports: [], generation: 1 },
     {
       member: '2',
       hostId: 'h2',
       hostAddress: '10.0.0.2',
       containerName: 'a.db.2',
       state: 'RUNNING',
+      generation: 1,
       ports: [
         { containerPort: 5432, hostPort: 0, protocol: 'tcp', boundHostPort: 32768 },
         { containerPort: 9000, protocol: 'tcp' },
@@ -62,8 +64,7 @@ test('an attribute nobody published is reported with the variable it was for', (
   assert.deepEqual(bindServiceEnv(spec, { db: serviceAttributes(view) }), { ok: false, missing: ['URL: ${db.port.80}'] });
 });
 
-test("a network's DNS servers resolve from what their services published", async () => {
-  const { resolveDnsServers } = await import('../../domain/application/attributes');
+test("a network's DNS servers resolve from what their services published", () => {
   const net = { id: 'db-net', driver: 'bridge' as const, shared: false, addIptablesRules: true, labels: {} };
   const dnsServers = [{ parts: [{ kind: 'attribute' as const, service: 'bind', attribute: 'host.address' }] }, { parts: [{ kind: 'text' as const, text: '10.0.0.53' }] }];
   assert.deepEqual(resolveDnsServers([{ ...net, dnsServers }], { bind: { 'host.address': '10.0.0.7' } }), { ok: true, dns: ['10.0.0.7', '10.0.0.53'] });

@@ -174,6 +174,57 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.equal((await clocker.destroy('typo', 30_000)).status, 'DESTROYED');
   });
 
+  test('a new version rolls member by member (never more than one extra), then resizes; the plan says so', async () => {
+    await clocker.ensureInfrastructure(twoHosts('roll'));
+    const v1 = blueprint('rolling', [serviceSpec({ id: 'web', image: 'web:1', count: 3 })], 'roll');
+    await clocker.deploy(v1);
+    await clocker.waitFor('rolling', (v) => v.status === 'RUNNING', 30_000);
+    engine.peak.clear();
+    const v2 = blueprint('rolling', [serviceSpec({ id: 'web', image: 'web:2', count: 4 })], 'roll');
+    assert.equal(await clocker.plan(v2), 'rolling: 2 changes\n~ web: rolling update (image)\n~ web: resize 3 -> 4');
+    const outcome = await clocker.deploy(v2);
+    assert.deepEqual(outcome, { kind: 'updated', plan: 'rolling: 2 changes\n~ web: rolling update (image)\n~ web: resize 3 -> 4', version: 2 });
+    const view = await clocker.waitFor('rolling', (v) => v.version === 2 && v.status === 'RUNNING', 60_000);
+    const web = view.services[0]!;
+    assert.deepEqual(web.members.map((m) => `${m.member}:v${m.generation}`), ['4:v2', '5:v2', '6:v2', '7:v2']);
+    assert.deepEqual(web.rollout, { generation: 2, outcome: 'DONE', message: 'rolled onto the new version' });
+    assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('rolling.')).map((c) => c.image).sort(), ['web:2', 'web:2', 'web:2', 'web:2']);
+    assert.equal(engine.peak.get('rolling.web'), 4, 'three members plus one surge during the roll');
+    assert.equal((await clocker.infrastructureStatus('roll')).bookings.filter((b) => b.app === 'rolling').length, 4);
+    await clocker.destroy('rolling', 30_000);
+  });
+
+  test('a new version whose image is missing is rolled back; the old members keep serving', async () => {
+    await clocker.ensureInfrastructure(twoHosts('roll'));
+    await clocker.deploy(blueprint('rollback', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'roll'));
+    await clocker.waitFor('rollback', (v) => v.status === 'RUNNING', 30_000);
+    engine.missingImages.add('web:broken');
+    await clocker.deploy(blueprint('rollback', [serviceSpec({ id: 'web', image: 'web:broken', count: 2 })], 'roll'));
+    const view = await clocker.waitFor('rollback', (v) => v.version === 2 && v.status !== 'UPDATING', 60_000);
+    assert.equal(view.status, 'RUNNING');
+    const web = view.services[0]!;
+    assert.equal(web.rollout?.outcome, 'ROLLED_BACK');
+    assert.match(web.rollout?.message ?? '', /^update stopped and rolled back: member 3 on h[12]: ImageNotFoundError: image web:broken is not on h[12]$/);
+    assert.deepEqual(web.members.map((m) => `${m.member}:v${m.generation}`), ['1:v1', '2:v1']);
+    assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('rollback.')).map((c) => c.image), ['web:1', 'web:1']);
+    assert.equal((await clocker.infrastructureStatus('roll')).bookings.filter((b) => b.app === 'rollback').length, 2);
+    await clocker.destroy('rollback', 30_000);
+  });
+
+  test('a new version adds and removes services', async () => {
+    await clocker.ensureInfrastructure(twoHosts('roll'));
+    await clocker.deploy(blueprint('reshape', [serviceSpec({ id: 'a', image: 'a:1' }), serviceSpec({ id: 'b', image: 'b:1' })], 'roll'));
+    await clocker.waitFor('reshape', (v) => v.status === 'RUNNING', 30_000);
+    const next = blueprint('reshape', [serviceSpec({ id: 'a', image: 'a:1' }), serviceSpec({ id: 'c', image: 'c:1', dependsOn: ['a'] })], 'roll');
+    const outcome = await clocker.deploy(next);
+    assert.equal(outcome.kind === 'updated' && outcome.plan, 'reshape: 2 changes\n- b: remove\n+ c: add (1 member)');
+    const view = await clocker.waitFor('reshape', (v) => v.version === 2 && v.status !== 'UPDATING', 60_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    assert.deepEqual(view.services.map((s) => `${s.id}:${s.status}`), ['a:RUNNING', 'c:RUNNING']);
+    assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('reshape.')).map((c) => c.name).sort(), ['reshape.a.1', 'reshape.c.1']);
+    await clocker.destroy('reshape', 30_000);
+  });
+
   test('a missing image fails its service with the reason, cleans up, and never starts dependents', async () => {
     await clocker.ensureInfrastructure(twoHosts('two'));
     engine.missingImages.add('broken:1');

@@ -1,0 +1,32 @@
+// `clocker infra create FILE`: validate the infra file (every error with file:line:column),
+// start its infrastructure workflow, and follow provisioning until every host settles.
+import { readFileSync } from 'node:fs';
+import { formatDiagnostics } from '../../domain/blueprint/diagnostic';
+import type { InfraDefinition } from '../../domain/infraSpec/model';
+import { loadInfraDefinition } from '../../domain/infraSpec/load';
+import type { InfrastructureInput } from '../../workflows/infrastructure';
+import type { ClockerClient } from '../clockerClient';
+import { renderInfra } from '../render/infraTable';
+import { localInfrastructure } from './up';
+
+export function readInfraFile(file: string): InfraDefinition {
+  const text = readFileSync(file, 'utf8');
+  const result = loadInfraDefinition(text, file);
+  if (result.warnings.length > 0) console.error(formatDiagnostics(result.warnings, text));
+  if (!result.ok) throw new Error(`${file} is not a valid infra file:\n${formatDiagnostics(result.errors, text)}`);
+  return result.definition;
+}
+
+export function infrastructureInput(definition: InfraDefinition): InfrastructureInput {
+  if (definition.location === 'local') return { ...localInfrastructure(), name: definition.name };
+  const { name, hosts, spares, provisioning } = definition;
+  return { name, hosts: [], provision: { hosts, spares, provisioning } };
+}
+
+export async function infraCreate(clocker: ClockerClient, file: string, opts: { wait: boolean; timeoutSec: number }): Promise<string> {
+  const input = infrastructureInput(readInfraFile(file));
+  const outcome = await clocker.createInfrastructure(input);
+  if (!opts.wait) return `infrastructure "${input.name}" ${outcome}`;
+  const view = await clocker.waitForInfrastructure(input.name, (v) => v.hosts.every((h) => h.status !== 'PROVISIONING'), opts.timeoutSec * 1000);
+  return renderInfra(view);
+}

@@ -1,0 +1,128 @@
+// Starting and removing a service's members: place through the infrastructure, networks on
+// each host, create and start, wait for health; and the reverse. Used by the first deployment,
+// rolling updates, rollbacks and resizes alike.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
+import type { Assignment } from '../domain/infra/model';
+import { containerName, networkName } from '../domain/naming';
+import { heartbeating, quick } from './activityOptions';
+import { failureText } from './failureText';
+import type { ServiceState } from './serviceState';
+
+/** One version of a service: what its members are made from. */
+export interface ServiceVersion {
+  spec: ServiceSpec;
+  /** The templated environment with dependencies' attributes bound (secrets still references). */
+  env: Record<string, Template>;
+  networks: NetworkSpec[];
+  dns: string[];
+}
+
+const act = proxyActivities<Activities>(quick);
+const slow = proxyActivities<Activities>(heartbeating);
+const HEALTH_TIMEOUT_MS = 120_000;
+
+export class ServiceMembers {
+  /** Networks already ensured on a host (once per host and network). */
+  private readonly networksReady = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly app: string,
+    private readonly infrastructure: string,
+    private readonly state: ServiceState,
+  ) {}
+
+  /** Places and starts `count` new members of `version`; throws the first member failure. */
+  async start(version: ServiceVersion, generation: number, count: number): Promise<string[]> {
+    const ids = this.state.newMemberIds(count);
+    if (ids.length === 0) return [];
+    const assignments = await act.placeMembers({
+      infrastructure: this.infrastructure,
+      app: this.app,
+      service: version.spec.id,
+      members: ids,
+      resources: version.spec.resources,
+      placement: version.spec.placement,
+    });
+    this.state.placed(assignments, generation);
+    const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version)));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    return ids;
+  }
+
+  /** Removes members' containers, then gives their room back; returns what could not be removed. */
+  async remove(members: string[]): Promise<string[]> {
+    const problems: string[] = [];
+    const removed: string[] = [];
+    for (const m of this.state.liveMembers().filter((x) => members.includes(x.member))) {
+      const endpoint = this.state.view.hostEndpoints[m.hostId];
+      try {
+        if (endpoint) await act.removeContainer({ endpoint, ref: { app: this.app, service: this.state.view.id, member: m.member } });
+        this.state.removed(m.member);
+        removed.push(m.member);
+      } catch (err) {
+        problems.push(`${m.containerName} on ${m.hostId} was not removed: ${failureText(err)}`);
+      }
+    }
+    if (removed.length > 0) {
+      await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id, members: removed });
+      this.state.forget(removed);
+    }
+    return problems;
+  }
+
+  /** Gives back every booking the service still holds (members that never got a container). */
+  async release(): Promise<void> {
+    await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id });
+  }
+
+  /** Removes the members of `generation` that are not running (a failed start); returns their errors. */
+  async removeFailed(generation: number): Promise<string[]> {
+    const failed = this.state.membersOf(generation).filter((m) => m.state !== 'RUNNING');
+    const errors = failed.map((m) => `member ${m.member} on ${m.hostId}: ${m.error ?? m.state}`);
+    return [...errors, ...(await this.remove(failed.map((m) => m.member)))];
+  }
+
+  private async startOne(a: Assignment, version: ServiceVersion): Promise<void> {
+    const { spec } = version;
+    const ref = { app: this.app, service: spec.id, member: a.member };
+    try {
+      await this.ensureNetworks(a, version.networks);
+      const attachments = spec.networks.map((n) => ({
+        id: n.network,
+        name: networkName(this.app, n.network),
+        aliases: [spec.id, ...n.aliases],
+        ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
+      }));
+      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns });
+      this.state.created(a.member, info);
+      await slow.waitHealthy({
+        endpoint: a.host.docker,
+        containerName: containerName(ref),
+        hostAddress: a.host.address,
+        ports: info.ports,
+        health: spec.health,
+        timeoutMs: HEALTH_TIMEOUT_MS,
+      });
+      this.state.memberRunning(a.member);
+    } catch (err) {
+      this.state.memberFailed(a.member, failureText(err));
+      throw err;
+    }
+  }
+
+  private ensureNetworks(a: Assignment, networks: NetworkSpec[]): Promise<void> {
+    const pending = networks.map((network) => {
+      const key = `${a.host.id}/${network.id}`;
+      let ready = this.networksReady.get(key);
+      if (!ready) {
+        ready = act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network }).then(() => undefined);
+        this.networksReady.set(key, ready);
+      }
+      return ready;
+    });
+    return Promise.all(pending).then(() => undefined);
+  }
+}
