@@ -31,7 +31,7 @@ const retry = {
 };
 
 /** Quick calls to the Docker API or to the infrastructure workflow. */
-export const quick: ActivityOptions = { startToCloseTimeout: '30s', retry };
+export const quick: ActivityOptions = { startToCloseTimeout: '15s', retry };
 
 /** Calls that may take long (image pulls, health waits): they heartbeat, so a dead worker is noticed fast. */
 export const heartbeating: ActivityOptions = {

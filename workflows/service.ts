@@ -17,7 +17,6 @@ export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
 
 export async function service({ app, infrastructure, spec, env = {}, networks = [], dns = [] }: ServiceInput) {
   const state = new ServiceState(app, spec.id, spec.count);
-  const members = new ServiceMembers(app, infrastructure, state);
   let current: ServiceVersion = { spec, env, networks, dns };
   let destroyRequested = false;
   const pending: ServiceVersion[] = [];
@@ -36,6 +35,7 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
     const parent = workflowInfo().parent;
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(serviceReportSignal, state.view);
   };
+  const members = new ServiceMembers(app, infrastructure, state, publish);
 
   // Whatever failed to start is removed again; the failure stays in the status.
   const failAndClean = async (err: unknown) => {

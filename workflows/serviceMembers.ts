@@ -31,6 +31,8 @@ export class ServiceMembers {
     private readonly app: string,
     private readonly infrastructure: string,
     private readonly state: ServiceState,
+    /** Called after members start or go, so the application's view follows a rollout live. */
+    private readonly changed: () => Promise<void>,
   ) {}
 
   /** Places and starts `count` new members of `version`; throws the first member failure. */
@@ -47,6 +49,7 @@ export class ServiceMembers {
     });
     this.state.placed(assignments, generation);
     const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version)));
+    await this.changed();
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
     return ids;
@@ -67,6 +70,8 @@ export class ServiceMembers {
       }
     }
     if (removed.length > 0) {
+      // The application hears first that they are gone, then their room is given back.
+      await this.changed();
       await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id, members: removed });
       this.state.forget(removed);
     }
