@@ -1,0 +1,74 @@
+// Deployment time through Clocker beside the floor: the same containers created directly
+// with dockerode, in parallel, in the same run. Also the web-cluster example (three tiers).
+//   node --import tsx bench/deploy.bench.ts     (~1 min; needs the local Docker engine)
+import Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
+import { probeTcp } from '../activities/docker/probes';
+import { readBlueprintFile } from '../client/blueprintFile';
+import { localInfrastructure } from '../client/commands/up';
+import { ensureBusyboxImage, BUSYBOX_IMAGE } from '../client/images/busyboxImage';
+import { LABEL } from '../domain/naming';
+import { blueprint, serviceSpec } from '../test/support/specs';
+import { startStack } from '../test/support/stack';
+
+const MEMBERS = 30;
+const COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
+
+async function floor(docker: Docker): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: MEMBERS }, async (_, i) => {
+      const c = await docker.createContainer({
+        name: `floor-${i}`,
+        Image: BUSYBOX_IMAGE,
+        Cmd: COMMAND,
+        Labels: { [LABEL.app]: 'bench-floor' },
+        ExposedPorts: { '80/tcp': {} },
+        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
+      });
+      await c.start();
+      const port = Number((await c.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
+      while ((await probeTcp('127.0.0.1', port, 1000)) !== '') await new Promise((r) => setTimeout(r, 50));
+    }),
+  );
+  const ms = performance.now() - started;
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=bench-floor`] } })) await docker.getContainer(c.Id).remove({ force: true });
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const docker = createDockerClientFactory()(localDockerEndpoint());
+  await ensureBusyboxImage(docker);
+  process.env.CLOCKER_SECRET_DB_PASSWORD ??= 'bench'; // the worker inherits it
+  const stack = await startStack();
+  try {
+    await stack.startWorker();
+    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    const floorMs = await floor(docker);
+
+    let started = performance.now();
+    await stack.clocker.deploy(blueprint('bench30', [serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] })]));
+    const view = await stack.clocker.waitFor('bench30', (v) => v.status !== 'DEPLOYING', 300_000);
+    const clockerMs = performance.now() - started;
+    if (view.status !== 'RUNNING') throw new Error(`bench30 ${view.status}: ${view.error}`);
+    await stack.clocker.destroy('bench30', 120_000);
+
+    started = performance.now();
+    await stack.clocker.deploy(readBlueprintFile('examples/web-cluster.yaml'));
+    const threeTier = await stack.clocker.waitFor('web-cluster', (v) => v.status !== 'DEPLOYING', 300_000);
+    const threeTierMs = performance.now() - started;
+    await stack.clocker.destroy('web-cluster', 120_000);
+
+    console.log(`${MEMBERS} containers, created, started and answering on a published port:`);
+    console.log(`  dockerode directly, all in parallel (floor): ${(floorMs / 1000).toFixed(2)} s`);
+    console.log(`  clocker deploy (placement, create, health):  ${(clockerMs / 1000).toFixed(2)} s   (${(clockerMs / floorMs).toFixed(2)}x the floor)`);
+    console.log(`three-tier web-cluster example (db, 3 web, lb; network, volume, http probes): ${(threeTierMs / 1000).toFixed(2)} s, ${threeTier.status}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
