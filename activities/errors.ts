@@ -147,7 +147,7 @@ export class SubnetRejectedError extends ClockerError {
 /** The host runs an OS Clocker cannot install Docker on; a retry finds the same OS. */
 export class UnsupportedOsError extends ClockerError {
   readonly retryable = false;
-  constructor(readonly host: string, readonly os: string, readonly supported: readonly string[]) {
+  constructor(readonly host: string, readonly supported: readonly string[], readonly os: string) {
     super(`${host} runs ${os}; Clocker installs Docker only on ${supported.join(', ')} (or install Docker yourself and retry)`);
   }
 }
@@ -155,8 +155,8 @@ export class UnsupportedOsError extends ClockerError {
 /** openssl refused to make a certificate on the worker: a retry runs the same command. */
 export class CertificateError extends ClockerError {
   readonly retryable = false;
-  constructor(readonly argv: readonly string[], readonly exitCode: number | null, readonly stderrTail: string) {
-    super(`\`${argv.join(' ')}\` exited ${exitCode ?? 'by signal'}${stderrTail ? `: ${stderrTail}` : ''}`);
+  constructor(readonly where: string, readonly argv: readonly string[], readonly exitCode: number | null, readonly stderrTail: string) {
+    super(`on ${where}: \`${argv.join(' ')}\` exited ${exitCode ?? 'by signal'}${stderrTail ? `: ${stderrTail}` : ''}`);
   }
 }
 

@@ -7,7 +7,10 @@ import { blueprintJsonSchema, summary } from '../domain/blueprint';
 import { loadBlueprintFile, readBlueprintFile } from './blueprintFile';
 import { ClockerClient } from './clockerClient';
 import { deployAndWait } from './commands/deploy';
+import { infraCreate } from './commands/infraCreate';
+import { infraAddHost, infraRemoveHost, infraResize } from './commands/infraHosts';
 import { infraStatus } from './commands/infraStatus';
+import { logs } from './commands/logs';
 import { up } from './commands/up';
 import { ensureBusyboxImage } from './images/busyboxImage';
 import { renderApp, renderAppList } from './render/appTable';
@@ -93,6 +96,17 @@ program
   });
 
 program
+  .command('logs <app> <service>')
+  .description("a service's container output, every member's lines prefixed with its id")
+  .option('-f, --follow', 'keep printing new output')
+  .option('--tail <lines>', 'lines from the end of each member', integer, 100)
+  .action(async (app: string, service: string, o: { follow?: boolean; tail: number }) => {
+    const c = await clocker();
+    await logs(c, app, service, { follow: o.follow ?? false, tail: o.tail });
+    await c.temporal.connection.close();
+  });
+
+program
   .command('destroy <app>')
   .description('remove every container the application created, release its placements, and end it')
   .option('--timeout <seconds>', 'how long to wait for the teardown', integer, 300)
@@ -112,6 +126,48 @@ infra
   .action(async (name: string | undefined, o: { json?: boolean }) => {
     const c = await clocker();
     console.log(await infraStatus(c, name ?? 'local', o.json ?? false));
+    await c.temporal.connection.close();
+  });
+
+infra
+  .command('create <file>')
+  .description('start an infrastructure from a YAML file (hosts over SSH are provisioned as Docker hosts)')
+  .option('--no-wait', 'return once the infrastructure has started')
+  .option('--timeout <seconds>', 'how long to follow provisioning', integer, 600)
+  .action(async (file: string, o: { wait: boolean; timeout: number }) => {
+    const c = await clocker();
+    console.log(await infraCreate(c, file, { wait: o.wait, timeoutSec: o.timeout }));
+    await c.temporal.connection.close();
+  });
+
+infra
+  .command('resize <name> <hosts>')
+  .description('grow (provisioning spares) or shrink (draining hosts) to this many hosts')
+  .action(async (name: string, hosts: string) => {
+    const c = await clocker();
+    console.log(await infraResize(c, name, integer(hosts)));
+    await c.temporal.connection.close();
+  });
+
+infra
+  .command('add-host <name> <id> <address>')
+  .description('add an SSH host to an infrastructure')
+  .requiredOption('--key <ref>', 'the SSH private key: a file path or $secret:NAME')
+  .option('--user <user>', 'SSH user', 'root')
+  .option('--port <port>', 'SSH port', integer, 22)
+  .option('--spare', 'keep it as a spare for `resize` instead of provisioning it now')
+  .action(async (name: string, id: string, address: string, o: { key: string; user: string; port: number; spare?: boolean }) => {
+    const c = await clocker();
+    console.log(await infraAddHost(c, name, { id, address, keyRef: o.key, user: o.user, port: o.port }, o.spare ?? false));
+    await c.temporal.connection.close();
+  });
+
+infra
+  .command('remove-host <name> <id>')
+  .description('drain a host (its members move elsewhere), then decommission and forget it')
+  .action(async (name: string, id: string) => {
+    const c = await clocker();
+    console.log(await infraRemoveHost(c, name, id));
     await c.temporal.connection.close();
   });
 

@@ -1,4 +1,5 @@
 // The workflow bundle's entry: every workflow type the worker registers.
 export { application } from './application';
+export { host } from './host';
 export { infrastructure } from './infrastructure';
 export { service } from './service';

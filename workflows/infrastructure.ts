@@ -7,15 +7,32 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  log,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { initialInfraState } from '../domain/infra/initialState';
+import type { ByonHost, ProvisioningSpec } from '../domain/infra/machines';
 import type { Booking, InfrastructureSpec, InfraState } from '../domain/infra/model';
+import { completeByonHost } from '../domain/infraSpec/build';
 import { formatIpamIssues } from '../domain/ipam';
+import { HostBooks } from './hostBooks';
+import { HostLifecycle } from './hostLifecycle';
 import { InfrastructureState, type Refusable } from './infrastructureState';
 import {
+  addHostSignal,
+  hostFailedSignal,
+  hostKeyPinnedSignal,
+  hostReadySignal,
+  hostUsageSignal,
+  removeHostSignal,
+  resizeSignal,
+  serviceHostFailedSignal,
+  type HostFailedReport,
+  type HostKeyReport,
+  type HostReadyReport,
+  type HostUsageReport,
   allocateAddressUpdate,
   allocateSubnetUpdate,
   infraStatusQuery,
@@ -25,6 +42,10 @@ import {
   releaseSubnetUpdate,
 } from './messages';
 import {
+  validateAddHost,
+  validateHostReport,
+  validateRemoveHost,
+  validateResize,
   validateAllocateAddress,
   validateAllocateSubnet,
   validatePlaceRequest,
@@ -39,6 +60,8 @@ export interface InfrastructureInput extends InfrastructureSpec {
   state?: InfraState;
   /** Runs started before `state` existed carried only this; read once into reservations. */
   bookings?: Booking[];
+  /** Byon hosts to provision (an infra file's `location: byon`); read once, then kept in `state`. */
+  provision?: { hosts: ByonHost[]; spares: ByonHost[]; provisioning: ProvisioningSpec };
   /** For tests: continue as new after this many updates in a run, as if history were long. */
   continueAsNewAfterUpdates?: number;
 }
@@ -73,6 +96,10 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   });
   setHandler(releaseAddressUpdate, counted((req) => state.releaseAddress(req)), { validator: validateReleaseAddress });
 
+  const books = new HostBooks(state.data);
+  const lifecycle = new HostLifecycle(input.name, books);
+  wireHostSignals(input, books, lifecycle);
+
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'infrastructure' },
     { key: searchAttributes.infrastructure, value: input.name },
@@ -83,7 +110,65 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   // handler is mid-way (all are synchronous today, but that must stay true if one awaits).
   const limit = input.continueAsNewAfterUpdates;
   const historyLong = () => workflowInfo().continueAsNewSuggested || (limit !== undefined && updatesThisRun >= limit);
-  await condition(() => historyLong() && allHandlersFinished());
-  const { state: _old, bookings: _legacy, ...spec } = input;
+  await condition(() => historyLong() && allHandlersFinished() && lifecycle.busy === 0);
+  const { state: _old, bookings: _legacy, provision: _provision, ...spec } = input;
   await continueAsNew<typeof infrastructure>({ ...spec, state: state.data });
+}
+
+/** Byon hosts: first run adopts the file's machines; every run (re)attaches to their children and resumes drains. */
+function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle: HostLifecycle): void {
+  if (!input.state && input.provision) {
+    books.data.provisioning = input.provision.provisioning;
+    for (const h of input.provision.hosts) books.addMachine(h, 'active');
+    for (const h of input.provision.spares) books.addMachine(h, 'spare');
+  }
+  const guarded = <T,>(what: string, validate: (req: T) => void, handle: (req: T) => void) => (req: T): void => {
+    try {
+      validate(req);
+    } catch (err) {
+      log.warn(`${what} ignored: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    handle(req);
+  };
+  setHandler(hostKeyPinnedSignal, guarded<HostKeyReport>('hostKeyPinned', validateHostReport, (r) => books.pinHostKey(r.hostId, r.hostKeyFingerprint)));
+  setHandler(hostReadySignal, guarded<HostReadyReport>('hostReady', validateHostReport, (r) => books.markReady(r)));
+  setHandler(hostUsageSignal, guarded<HostUsageReport>('hostUsage', validateHostReport, (r) => books.recordUsage(r)));
+  setHandler(
+    hostFailedSignal,
+    guarded<HostFailedReport>('hostFailed', validateHostReport, (r) => {
+      const released = books.markFailed(r.hostId, r.reason);
+      lifecycle.spawn(`telling services host ${r.hostId} failed`, () => lifecycle.notify(serviceHostFailedSignal, r.hostId, r.reason, released));
+    }),
+  );
+  const drain = (hostId: string, then: 'forget' | 'spare') => {
+    const groups = books.startDrain(hostId, then);
+    if (groups) lifecycle.spawn(`draining host ${hostId}`, () => lifecycle.drain(hostId, groups));
+  };
+  setHandler(
+    resizeSignal,
+    guarded('resize', validateResize, (r) => {
+      const plan = books.planResize(r.hosts);
+      for (const id of plan.provision) {
+        books.activate(id);
+        lifecycle.spawn(`provisioning host ${id}`, () => lifecycle.provision(id, true));
+      }
+      for (const id of plan.drain) drain(id, 'spare');
+    }),
+  );
+  setHandler(
+    addHostSignal,
+    guarded('addHost', validateAddHost, (r) => {
+      const host = completeByonHost(r.host);
+      const added = books.addMachine(host, r.spare ? 'spare' : 'active');
+      if (!added.ok) return log.warn(`addHost ignored: ${added.reason}`);
+      if (!r.spare) lifecycle.spawn(`provisioning host ${host.id}`, () => lifecycle.provision(host.id, true));
+    }),
+  );
+  setHandler(removeHostSignal, guarded('removeHost', validateRemoveHost, (r) => drain(r.hostId, 'forget')));
+
+  for (const m of books.machines) {
+    if (m.role === 'active' && !m.afterDrain) lifecycle.spawn(`provisioning host ${m.host.id}`, () => lifecycle.provision(m.host.id, false));
+  }
+  for (const id of books.draining()) lifecycle.spawn(`draining host ${id}`, () => lifecycle.drain(id, []));
 }

@@ -3,6 +3,7 @@
 // failure. Validators that depend on the state only read it.
 import { formatIpamIssues, validateAddressRequest, validateSubnetRequest, type IpamIssue, type IpamState } from '../domain/ipam';
 import { formatIssues, validatePlacementRequest } from '../domain/placement';
+import type { AddHostRequest, RemoveHostRequest, ResizeRequest } from './messages';
 import type { AllocateAddressRequest, AllocateSubnetRequest, PlaceRequest, ReleaseAddressRequest, ReleaseRequest, ReleaseSubnetRequest } from './messages';
 
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
@@ -74,4 +75,33 @@ export function validateReleaseAddress(req: ReleaseAddressRequest): void {
   checkObject('an address release', req);
   checkText('subnetId', req.subnetId);
   checkText('owner', req.owner);
+}
+
+// --- host signals (signals have no validators: the workflow logs and ignores what these refuse)
+
+export function validateResize(req: ResizeRequest): void {
+  checkObject('a resize request', req);
+  if (!Number.isInteger(req.hosts) || req.hosts < 0) throw new Error(`hosts must be a whole number ≥ 0 (got ${JSON.stringify(req.hosts)})`);
+}
+
+export function validateAddHost(req: AddHostRequest): void {
+  checkObject('an addHost request', req);
+  checkObject('host', req.host);
+  checkId('host.id', req.host.id);
+  checkText('host.address', req.host.address);
+  if (req.host.keyRef !== undefined && !/^(\$secret:[A-Za-z0-9_.-]+|\/.+|~\/.+)$/.test(req.host.keyRef)) {
+    throw new Error(`host.keyRef must be $secret:NAME or an absolute path (got ${JSON.stringify(req.host.keyRef)})`);
+  }
+  if (req.host.port !== undefined && (!Number.isInteger(req.host.port) || req.host.port < 1 || req.host.port > 65535)) throw new Error('host.port must be 1-65535');
+  if (req.spare !== undefined && typeof req.spare !== 'boolean') throw new Error('spare must be true or false');
+}
+
+export function validateRemoveHost(req: RemoveHostRequest): void {
+  checkObject('a removeHost request', req);
+  checkId('hostId', req.hostId);
+}
+
+export function validateHostReport<T extends { hostId: string }>(req: T): void {
+  checkObject('a host report', req);
+  checkId('hostId', req.hostId);
 }

@@ -3,7 +3,15 @@
 // resize) until destroyed.
 import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { failureText } from './failureText';
-import { destroySignal, serviceReportSignal, serviceStatusQuery, upgradeSignal } from './messages';
+import {
+  destroySignal,
+  serviceHostDrainingSignal,
+  serviceHostFailedSignal,
+  serviceReportSignal,
+  serviceStatusQuery,
+  upgradeSignal,
+  type ServiceHostEvent,
+} from './messages';
 import { searchAttributes } from './searchAttributes';
 import { ServiceMembers, type ServiceVersion } from './serviceMembers';
 import { ServiceState } from './serviceState';
@@ -20,9 +28,12 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
   let current: ServiceVersion = { spec, env, networks, dns };
   let destroyRequested = false;
   const pending: ServiceVersion[] = [];
+  const hostEvents: { kind: 'failed' | 'draining'; event: ServiceHostEvent }[] = [];
   setHandler(serviceStatusQuery, () => state.view);
   setHandler(destroySignal, () => void (destroyRequested = true));
   setHandler(upgradeSignal, (next) => void pending.push(next));
+  setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }));
+  setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }));
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'service' },
     { key: searchAttributes.app, value: app },
@@ -55,8 +66,14 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
   await publish();
 
   for (;;) {
-    await condition(() => destroyRequested || pending.length > 0);
+    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0);
     if (destroyRequested) break;
+    const hostEvent = hostEvents.shift();
+    if (hostEvent) {
+      await replaceMembersOf(members, state, current, hostEvent.kind, hostEvent.event);
+      await publish();
+      continue;
+    }
     const next = pending.shift()!;
     state.setStatus('UPDATING');
     await publish();
@@ -129,4 +146,37 @@ async function resize(members: ServiceMembers, state: ServiceState, version: Ser
     const extra = [...live].sort((a, b) => Number(b.member) - Number(a.member)).slice(0, live.length - version.spec.count);
     await members.remove(extra.map((m) => m.member));
   }
+}
+
+/**
+ * Members on a failed host are written off (the infrastructure has released their room) and
+ * replaced elsewhere; members on a draining host are replaced first, then removed.
+ */
+async function replaceMembersOf(
+  members: ServiceMembers,
+  state: ServiceState,
+  current: ServiceVersion,
+  kind: 'failed' | 'draining',
+  event: ServiceHostEvent,
+): Promise<void> {
+  const affected = state.liveMembers().filter((m) => m.hostId === event.hostId && event.members.includes(m.member));
+  if (affected.length === 0) return;
+  const ids = affected.map((m) => m.member);
+  if (kind === 'failed') {
+    for (const id of ids) state.removed(id);
+    state.forget(ids);
+  }
+  let outcome: string;
+  try {
+    const started = await members.start(current, state.view.generation, affected.length);
+    outcome = `replaced member${ids.length === 1 ? '' : 's'} ${ids.join(', ')} with ${started.join(', ')}`;
+  } catch (err) {
+    const problems = await members.removeFailed(state.view.generation);
+    outcome = `could not replace ${ids.join(', ')}: ${[failureText(err), ...problems].join('; ')}`;
+  }
+  if (kind === 'draining') {
+    const problems = await members.remove(ids);
+    if (problems.length > 0) outcome += `; ${problems.join('; ')}`;
+  }
+  state.view.lastEvent = `host ${event.hostId} ${kind === 'failed' ? 'failed' : 'is draining'} (${event.reason}): ${outcome}`;
 }

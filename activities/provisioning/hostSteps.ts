@@ -57,7 +57,7 @@ export function hostStepActivities(secrets: SecretStore, home?: string) {
     /** Installs Docker through apt when dockerd is missing; returns `dockerd --version`. */
     async ensureDocker(input: HostStepInput & { os: OsInfo }): Promise<string> {
       if ((await locateDockerd(input)) === '') {
-        if (packageManagerFor(input.os) !== 'apt') throw new UnsupportedOsError(where(input.host), input.os.prettyName, SUPPORTED_OS);
+        if (packageManagerFor(input.os) !== 'apt') throw new UnsupportedOsError(where(input.host), SUPPORTED_OS, input.os.prettyName);
         await runAll(input, aptInstallDocker(input.host.user));
       }
       const dockerd = await locateDockerd(input);

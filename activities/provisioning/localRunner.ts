@@ -9,7 +9,7 @@ export function runLocally(cmd: HostCommand): Promise<string> {
     const [file, ...args] = cmd.argv;
     if (!file) return reject(new Error('cannot run an empty command'));
     execFile(file, args, { timeout: cmd.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new CertificateError(cmd.argv, typeof err.code === 'number' ? err.code : null, stderr.slice(-1000).trim()));
+      if (err) reject(new CertificateError('the worker', cmd.argv, typeof err.code === 'number' ? err.code : null, stderr.slice(-1000).trim()));
       else resolve(stdout);
     });
   });

@@ -26,7 +26,8 @@ function hostRow(h: HostStatusView): string[] {
   return [
     h.id,
     h.address,
-    h.status,
+    h.problem ? `${h.status}: ${h.problem}` : h.status,
+    h.dockerVersion ?? '-',
     where,
     `${h.reserved.containers}/${h.capacity.maxContainers}`,
     share(cpus(h.reserved.cpus), h.capacity.cpus === null ? null : cpus(h.capacity.cpus)),
@@ -41,9 +42,10 @@ function subnetRow(s: SubnetStatusView): string[] {
 }
 
 export function renderInfra(view: InfraView): string {
-  const hosts = new Table({ head: ['host', 'address', 'status', 'region/zone', 'containers', 'cpus', 'memory', 'measured', 'labels'], ...plain });
+  const hosts = new Table({ head: ['host', 'address', 'status', 'docker', 'region/zone', 'containers', 'cpus', 'memory', 'measured', 'labels'], ...plain });
   for (const h of view.hosts) hosts.push(hostRow(h));
   const lines = [`infrastructure ${view.name}: ${view.hosts.length} host${view.hosts.length === 1 ? '' : 's'}, ${view.bookings.length} member${view.bookings.length === 1 ? '' : 's'} placed`, hosts.toString()];
+  if (view.spares && view.spares.length > 0) lines.push(`spares: ${view.spares.map((sp) => `${sp.id} (${sp.address})`).join(', ')}`);
   lines.push(`address pools: ${view.pools.map((p) => `${p.id} ${p.cidr} (/${p.subnetPrefixLength} subnets)`).join(', ')}`);
   if (view.subnets.length === 0) {
     lines.push('no subnets allocated');

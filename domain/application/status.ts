@@ -35,6 +35,8 @@ export interface ServiceView {
   hostEndpoints: Record<string, DockerEndpoint>;
   /** The spec version members should run; bumped by each applied update. */
   generation: number;
+  /** The last thing that happened to the service's members by itself (a host failed, drained). */
+  lastEvent?: string;
   /** The last update's outcome, when there was one. */
   rollout?: { generation: number; outcome: 'DONE' | 'ROLLED_BACK'; message: string };
   error?: string;

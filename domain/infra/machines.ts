@@ -49,6 +49,8 @@ export interface MachineEntry {
   role: MachineRole;
   /** `SHA256:…`, pinned the first time the host answered; a different key later is refused. */
   pinnedHostKey?: string;
+  /** Set while draining: what happens once its members are gone. */
+  afterDrain?: 'forget' | 'spare';
 }
 
 export const DEFAULT_DOCKER_SETTINGS: DockerSettings = { logDriver: 'json-file', logOpts: { 'max-size': '10m', 'max-file': '3' }, registryMirrors: [], insecureRegistries: [] };

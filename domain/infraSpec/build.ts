@@ -51,3 +51,21 @@ export function buildDefinition(file: InfraFile): InfraDefinition {
     },
   };
 }
+
+/** An `addHost` signal's host, completed with the same defaults an infra file gets. */
+export function completeByonHost(h: Partial<ByonHost> & Pick<ByonHost, 'id' | 'address'>): ByonHost {
+  const host: ByonHost = {
+    id: h.id,
+    address: h.address,
+    port: h.port ?? DEFAULT_SSH_PORT,
+    user: h.user ?? DEFAULT_SSH_USER,
+    keyRef: h.keyRef ?? DEFAULT_KEY_REF,
+    labels: h.labels ?? {},
+    maxContainers: h.maxContainers ?? DEFAULT_MAX_CONTAINERS,
+    root: h.root ?? '',
+  };
+  if (h.region !== undefined) host.region = h.region;
+  if (h.zone !== undefined) host.zone = h.zone;
+  if (h.bip !== undefined) host.bip = h.bip;
+  return host;
+}

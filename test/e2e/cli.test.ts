@@ -87,6 +87,12 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
     assert.match(status.out, /application hello on local: RUNNING/);
     assert.match(status.out, /127\.0\.0\.1:18080->8080\/tcp/);
 
+    const logs = await clocker(['logs', 'hello', 'web', '--tail', '5'], env);
+    assert.equal(logs.code, 0, logs.out);
+    assert.match(logs.out, /^serving on 8080$/m);
+    const missing = await clocker(['logs', 'hello', 'nope'], env);
+    assert.match(missing.out, /application "hello" has no service "nope" \(it has: web\)/);
+
     const plan = await clocker(['plan', 'examples/hello.yaml'], env);
     assert.equal(plan.out.trim(), 'hello: no changes');
     const again = await clocker(['deploy', 'examples/hello.yaml'], env);

@@ -12,6 +12,7 @@ import { run } from '../support/exec';
 import { sshdConfig } from './sshdConfig';
 import { stopChild } from '../../client/childProcess';
 import { waitUntil } from './waitUntil';
+import { dockerdsUnder, stopPid } from './provisionedDaemons';
 
 export interface RigHost {
   name: string;
@@ -173,6 +174,8 @@ async function teardownRig(record: RigRecord, hosts: RigHost[], children: ChildP
       });
     }
   }
+  // Daemons provisioning started over SSH are not our children: find them by their command line.
+  for (const pid of dockerdsUnder(join(RIGS_ROOT, record.id))) await attempt(`stop provisioned dockerd ${pid}`, () => stopPid(pid));
   for (const child of children) await attempt('stop a rig daemon', () => stopChild(child, 20_000));
   for (const ns of record.netns) await attempt(`delete netns ${ns}`, () => run(['ip', 'netns', 'del', ns]));
   await attempt(`delete bridge ${record.bridge}`, () => run(['ip', 'link', 'del', record.bridge]));

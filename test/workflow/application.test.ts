@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
+import { hostFailedSignal } from '../../workflows/messages';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
@@ -223,6 +224,27 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.deepEqual(view.services.map((s) => `${s.id}:${s.status}`), ['a:RUNNING', 'c:RUNNING']);
     assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('reshape.')).map((c) => c.name).sort(), ['reshape.a.1', 'reshape.c.1']);
     await clocker.destroy('reshape', 30_000);
+  });
+
+  test("a failed host's members are replaced on the hosts that remain", async () => {
+    await clocker.ensureInfrastructure(twoHosts('fragile'));
+    await clocker.deploy(blueprint('survivor', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'fragile'));
+    const before = await clocker.waitFor('survivor', (v) => v.status === 'RUNNING', 30_000);
+    assert.deepEqual(before.services[0]?.members.map((m) => m.hostId).sort(), ['h1', 'h2']);
+    const lost = before.services[0]?.members.find((m) => m.hostId === 'h1')?.member;
+
+    await env.client.workflow.getHandle('clocker/infra/fragile').signal(hostFailedSignal, { hostId: 'h1', reason: 'test: engine gone' });
+    const after = await clocker.waitFor('survivor', (v) => (v.services[0]?.lastEvent ?? '') !== '', 30_000);
+    const web = after.services[0]!;
+    assert.deepEqual(web.members.map((m) => m.hostId), ['h2', 'h2']);
+    assert.equal(web.lastEvent, `host h1 failed (test: engine gone): replaced member ${lost} with 3`);
+    const books = await clocker.infrastructureStatus('fragile');
+    assert.equal(books.hosts.find((h) => h.id === 'h1')?.status, 'FAILED');
+    assert.deepEqual(books.bookings.filter((b) => b.app === 'survivor').map((b) => b.hostId), ['h2', 'h2']);
+    await clocker.destroy('survivor', 30_000);
+    // The failed host was not asked to remove anything: its container stays there, unbooked.
+    assert.deepEqual([...engine.containers.keys()].filter((k) => k.includes('survivor')), [`h1/survivor.web.${lost}`]);
+    engine.containers.clear();
   });
 
   test('a missing image fails its service with the reason, cleans up, and never starts dependents', async () => {
