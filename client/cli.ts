@@ -36,6 +36,16 @@ async function clocker(): Promise<ClockerClient> {
   return new ClockerClient(await connectClient(config), config.taskQueue);
 }
 
+/** Runs a command with a connected client and closes the connection after, whatever happens. */
+async function withClocker<T>(run: (c: ClockerClient) => Promise<T>): Promise<T> {
+  const c = await clocker();
+  try {
+    return await run(c);
+  } finally {
+    await c.temporal.connection.close();
+  }
+}
+
 program
   .command('up')
   .description('start the embedded default: Temporal dev server (SQLite, Web UI), a worker, and the `local` infrastructure')
@@ -64,18 +74,18 @@ program
   .option('--timeout <seconds>', 'how long to follow the deployment', integer, 300)
   .option('--location <infrastructure>', "deploy onto this infrastructure instead of the blueprint's")
   .action(async (file: string, o: { wait: boolean; timeout: number; location?: string }) => {
-    const c = await clocker();
-    await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, location: o.location });
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, location: o.location });
+    });
   });
 
 program
   .command('plan <file>')
   .description('what `clocker deploy FILE` would change: services added, removed, rolled, resized')
   .action(async (file: string) => {
-    const c = await clocker();
-    console.log(await c.plan(readBlueprintFile(file)));
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      console.log(await c.plan(readBlueprintFile(file)));
+    });
   });
 
 program
@@ -84,15 +94,15 @@ program
   .option('--json', 'print the raw status as JSON')
   .option('--all', 'with no app: include ended applications')
   .action(async (app: string | undefined, o: { json?: boolean; all?: boolean }) => {
-    const c = await clocker();
-    if (app) {
-      const view = await c.status(app);
-      console.log(o.json ? JSON.stringify(view, null, 2) : renderApp(view));
-    } else {
-      const rows = await c.listApplications(o.all ?? false);
-      console.log(o.json ? JSON.stringify(rows, null, 2) : renderAppList(rows));
-    }
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      if (app) {
+        const view = await c.status(app);
+        console.log(o.json ? JSON.stringify(view, null, 2) : renderApp(view));
+      } else {
+        const rows = await c.listApplications(o.all ?? false);
+        console.log(o.json ? JSON.stringify(rows, null, 2) : renderAppList(rows));
+      }
+    });
   });
 
 program
@@ -101,9 +111,9 @@ program
   .option('-f, --follow', 'keep printing new output')
   .option('--tail <lines>', 'lines from the end of each member', integer, 100)
   .action(async (app: string, service: string, o: { follow?: boolean; tail: number }) => {
-    const c = await clocker();
-    await logs(c, app, service, { follow: o.follow ?? false, tail: o.tail });
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      await logs(c, app, service, { follow: o.follow ?? false, tail: o.tail });
+    });
   });
 
 program
@@ -111,9 +121,7 @@ program
   .description('remove every container the application created, release its placements, and end it')
   .option('--timeout <seconds>', 'how long to wait for the teardown', integer, 300)
   .action(async (app: string, o: { timeout: number }) => {
-    const c = await clocker();
-    const view = await c.destroy(app, o.timeout * 1000);
-    await c.temporal.connection.close();
+    const view = await withClocker((c) => c.destroy(app, o.timeout * 1000));
     if (view.status !== 'DESTROYED') throw new Error(`application ${view.name} is ${view.status}: ${view.error ?? ''}`);
     console.log(`application ${view.name}: ${view.status}`);
   });
@@ -124,9 +132,9 @@ infra
   .description('hosts with capacity, usage and reservations; subnets with their addresses')
   .option('--json', 'print the raw status as JSON')
   .action(async (name: string | undefined, o: { json?: boolean }) => {
-    const c = await clocker();
-    console.log(await infraStatus(c, name ?? 'local', o.json ?? false));
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      console.log(await infraStatus(c, name ?? 'local', o.json ?? false));
+    });
   });
 
 infra
@@ -135,18 +143,18 @@ infra
   .option('--no-wait', 'return once the infrastructure has started')
   .option('--timeout <seconds>', 'how long to follow provisioning', integer, 600)
   .action(async (file: string, o: { wait: boolean; timeout: number }) => {
-    const c = await clocker();
-    console.log(await infraCreate(c, file, { wait: o.wait, timeoutSec: o.timeout }));
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      console.log(await infraCreate(c, file, { wait: o.wait, timeoutSec: o.timeout }));
+    });
   });
 
 infra
   .command('resize <name> <hosts>')
   .description('grow (provisioning spares) or shrink (draining hosts) to this many hosts')
   .action(async (name: string, hosts: string) => {
-    const c = await clocker();
-    console.log(await infraResize(c, name, integer(hosts)));
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      console.log(await infraResize(c, name, integer(hosts)));
+    });
   });
 
 infra
@@ -157,18 +165,18 @@ infra
   .option('--port <port>', 'SSH port', integer, 22)
   .option('--spare', 'keep it as a spare for `resize` instead of provisioning it now')
   .action(async (name: string, id: string, address: string, o: { key: string; user: string; port: number; spare?: boolean }) => {
-    const c = await clocker();
-    console.log(await infraAddHost(c, name, { id, address, keyRef: o.key, user: o.user, port: o.port }, o.spare ?? false));
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      console.log(await infraAddHost(c, name, { id, address, keyRef: o.key, user: o.user, port: o.port }, o.spare ?? false));
+    });
   });
 
 infra
   .command('remove-host <name> <id>')
   .description('drain a host (its members move elsewhere), then decommission and forget it')
   .action(async (name: string, id: string) => {
-    const c = await clocker();
-    console.log(await infraRemoveHost(c, name, id));
-    await c.temporal.connection.close();
+    await withClocker(async (c) => {
+      console.log(await infraRemoveHost(c, name, id));
+    });
   });
 
 program

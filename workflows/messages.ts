@@ -8,20 +8,11 @@ import type { ByonHost } from '../domain/infra/machines';
 import type { Assignment, DockerEndpoint, HostUsage } from '../domain/infra/model';
 import type { InfraView } from '../domain/infra/statusView';
 import type { SubnetInfo, SubnetRequest } from '../domain/ipam';
-import type { PlacementConstraints, RankerName } from '../domain/placement';
+import type { PlacementRequest } from '../domain/placement';
 
 // --- infrastructure ---------------------------------------------------------------
 /** Place members of one service: one decision over the batch, all or nothing. */
-export interface PlaceRequest {
-  app: string;
-  service: string;
-  members: string[];
-  /** Reserved per member on the chosen host. */
-  resources?: { cpus?: number; memoryBytes?: number };
-  constraints?: PlacementConstraints;
-  /** Rankers in priority order, later ones break ties; default breadth-first, fewest-containers. */
-  strategy?: RankerName[];
-}
+export type PlaceRequest = PlacementRequest;
 /** `reason` is the scheduler's explanation, e.g. `… 3 hosts: 2 over maxContainers=10, 1 missing label region=eu`. */
 export type PlaceResult = { ok: true; assignments: Assignment[] } | { ok: false; reason: string };
 export interface ReleaseRequest {

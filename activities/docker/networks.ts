@@ -58,26 +58,22 @@ async function inspectNetwork(docker: Docker, where: string, name: string): Prom
 
 /** Removes the application's networks and named volumes on one host; returns what it removed. */
 export async function removeAppResourcesOn(docker: Docker, where: string, app: string): Promise<string[]> {
-  const removed: string[] = [];
   const filters = { label: [`${LABEL.app}=${app}`, `${LABEL.managed}=true`] };
-  for (const n of await docker.listNetworks({ filters }).catch((err: unknown) => Promise.reject(dockerError(where, 'list networks', err)))) {
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .then(() => removed.push(`network ${n.Name}`))
-      .catch((err: unknown) => {
-        if (statusCodeOf(err) !== 404) throw dockerError(where, `remove network ${n.Name}`, err);
-      });
-  }
+  const networks = await docker.listNetworks({ filters }).catch((err: unknown) => Promise.reject(dockerError(where, 'list networks', err)));
   const volumes = await docker.listVolumes({ filters }).catch((err: unknown) => Promise.reject(dockerError(where, 'list volumes', err)));
-  for (const v of volumes.Volumes ?? []) {
-    await docker
-      .getVolume(v.Name)
-      .remove()
-      .then(() => removed.push(`volume ${v.Name}`))
-      .catch((err: unknown) => {
-        if (statusCodeOf(err) !== 404) throw dockerError(where, `remove volume ${v.Name}`, err);
-      });
-  }
+  const removed: string[] = [];
+  for (const n of networks) if (await removeIfPresent(where, `network ${n.Name}`, () => docker.getNetwork(n.Id).remove())) removed.push(`network ${n.Name}`);
+  for (const v of volumes.Volumes ?? []) if (await removeIfPresent(where, `volume ${v.Name}`, () => docker.getVolume(v.Name).remove())) removed.push(`volume ${v.Name}`);
   return removed;
+}
+
+/** Delete-if-present: true when removed, false when it was already gone. */
+async function removeIfPresent(where: string, what: string, remove: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await remove();
+    return true;
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return false;
+    throw dockerError(where, `remove ${what}`, err);
+  }
 }

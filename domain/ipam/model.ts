@@ -26,7 +26,8 @@ export interface AddressRecord {
   static: boolean;
 }
 
-export interface SubnetState {
+/** What callers get back about a subnet (no bookkeeping). */
+export interface SubnetInfo {
   /** The subnet's CIDR in canonical form; unique because subnets never overlap. */
   id: string;
   cidr: string;
@@ -38,6 +39,10 @@ export interface SubnetState {
   owner: string;
   /** First usable address; reserved for the network's gateway. */
   gateway: string;
+}
+
+/** A subnet's books: what callers see (SubnetInfo) plus the allocation state. */
+export interface SubnetState extends SubnetInfo {
   /** Offset from the network address of the next never-used address (dynamic allocation). */
   cursor: number;
   /** Highest offset the cursor may hand out (IPv4 broadcast excluded; huge IPv6 blocks capped). */
@@ -74,16 +79,6 @@ export interface AddressRequest {
   address?: string;
 }
 
-/** What callers get back about a subnet (no bookkeeping). */
-export interface SubnetInfo {
-  id: string;
-  cidr: string;
-  family: Family;
-  prefixLength: number;
-  pool: string | null;
-  owner: string;
-  gateway: string;
-}
 
 export interface IpamIssue {
   /** Stable machine-readable kind, e.g. `ipam.overlap`. */

@@ -61,6 +61,6 @@ test('cross checks: repeated ids and addresses; cloud providers are a seam with 
 });
 
 test('the example infra file loads', () => {
-  const result = loadInfraDefinition(readFileSync('examples/infra-byon.yaml', 'utf8'), 'examples/infra-byon.yaml');
+  const result = loadInfraDefinition(readFileSync('examples/infra/byon.yaml', 'utf8'), 'examples/infra/byon.yaml');
   assert.ok(result.ok, result.ok ? '' : formatDiagnostics(result.errors));
 });
