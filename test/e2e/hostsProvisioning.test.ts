@@ -17,16 +17,18 @@ import { hostStatusQuery, placeContainersUpdate } from '../../workflows/messages
 import { createRig, type Rig, type RigHost } from '../rig/rig';
 import { dockerdsUnder, provisionedDockerdPid, provisionRoot, stopPid } from '../rig/provisionedDaemons';
 import { waitUntil } from '../rig/waitUntil';
+import { ensureBusyboxImage, BUSYBOX_IMAGE } from '../../client/images/busyboxImage';
+import { startRegistry, type RigRegistry } from '../rig/registry';
 import { skipUnlessPresent } from '../support/components';
 import { startStack, type Stack } from '../support/stack';
 
 const DETECTION_MS = 2_000 * 3 + 15_000;
 
-function infraYaml(name: string, hosts: RigHost[]): string {
+function infraYaml(name: string, hosts: RigHost[], registry: string): string {
   const lines = hosts.map((h, i) =>
     `      - { id: ${h.name}, address: ${h.address}, root: ${provisionRoot(h.dir)}, zone: z${i % 2}${h.name === 'h3' ? ', labels: { role: spot }' : ''}${i === 3 ? ', spare: true' : ''} }`,
   );
-  return [`name: ${name}`, 'location:', '  byon:', '    key: $secret:rig-key', '    hosts:', ...lines, 'monitoring:', '  intervalSeconds: 2', '  failureThreshold: 3', 'drainTimeoutSeconds: 5', ''].join('\n');
+  return [`name: ${name}`, 'location:', '  byon:', '    key: $secret:rig-key', '    hosts:', ...lines, 'docker:', `  insecureRegistries: ["${registry}"]`, 'monitoring:', '  intervalSeconds: 2', '  failureThreshold: 3', 'drainTimeoutSeconds: 5', ''].join('\n');
 }
 
 const statusOf = (v: InfraView, id: string) => v.hosts.find((h) => h.id === id)?.status;
@@ -40,16 +42,33 @@ function refused(host: string, port: number): Promise<boolean> {
   });
 }
 
-describe('Docker hosts provisioned over SSH', { skip: skipUnlessPresent('rig', 'docker', 'temporal') }, () => {
+/** Follows a push or pull stream; an error inside the stream (they arrive as messages) fails. */
+function followOrFail(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
+      const failed = err?.message ?? events.find((e) => e.error)?.error;
+      if (failed) reject(new Error(failed));
+      else resolve();
+    }),
+  );
+}
+
+describe('Docker hosts provisioned over SSH', { skip: skipUnlessPresent('rig', 'docker', 'temporal', 'registry') }, () => {
   let rig: Rig;
   let stack: Stack;
   let name: string;
   let home: string;
+  let registry: RigRegistry;
   const tlsDir = () => join(home, 'infra', name, 'tls');
+  const tlsDocker = (h: RigHost) => {
+    const client = join(tlsDir(), 'client');
+    return new Docker({ protocol: 'https', host: h.address, port: 2376, ca: readFileSync(join(client, 'ca.pem')), cert: readFileSync(join(client, 'cert.pem')), key: readFileSync(join(client, 'key.pem')) });
+  };
 
   before(async () => {
     rig = await createRig({ hosts: 4, docker: false });
     name = `rig-${rig.id}`;
+    registry = await startRegistry(rig.gateway, join(rig.hosts[0]!.dir, '..', 'registry'));
     stack = await startStack();
     home = join(stack.home, 'clocker');
     mkdirSync(home, { recursive: true });
@@ -61,13 +80,14 @@ describe('Docker hosts provisioned over SSH', { skip: skipUnlessPresent('rig', '
 
   after(async () => {
     await stack?.stop();
+    await registry?.stop();
     await rig?.teardown();
   });
 
   test('infra create ends with 3 AVAILABLE hosts, even when the worker is killed mid-provisioning', async () => {
     for (const h of rig.hosts) assert.equal(provisionedDockerdPid(h.dir), undefined, `no dockerd on ${h.name} yet`);
     const file = join(stack.home, 'infra.yaml');
-    writeFileSync(file, infraYaml(name, rig.hosts));
+    writeFileSync(file, infraYaml(name, rig.hosts, registry.address));
     await infraCreate(stack.clocker, file, { wait: false, timeoutSec: 0 });
     // Kill the worker once a host is past its first steps, then start another.
     await waitUntil('a host half-way through provisioning', 60_000, async () => {
@@ -100,6 +120,19 @@ describe('Docker hosts provisioned over SSH', { skip: skipUnlessPresent('rig', '
       const withoutCert = new Docker({ protocol: 'https', host: h.address, port: 2376, ca: readFileSync(join(client, 'ca.pem')) });
       await assert.rejects(withoutCert.info());
     }
+  });
+
+  test('an image pushed to the private registry from one host is pulled on another', async () => {
+    const [h1, h2] = [tlsDocker(rig.hosts[0]!), tlsDocker(rig.hosts[1]!)];
+    await ensureBusyboxImage(h1);
+    const repo = `${registry.address}/clocker/shared`;
+    await h1.getImage(BUSYBOX_IMAGE).tag({ repo, tag: '1' });
+    // The engine wants an X-Registry-Auth header even for a registry without auth.
+    const pushed = await h1.getImage(`${repo}:1`).push({ authconfig: { serveraddress: registry.address } });
+    await followOrFail(h1, pushed);
+    await assert.rejects(h2.getImage(`${repo}:1`).inspect(), 'h2 does not have it before the pull');
+    await followOrFail(h2, await h2.pull(`${repo}:1`));
+    assert.equal((await h2.getImage(`${repo}:1`).inspect()).Id, (await h1.getImage(`${repo}:1`).inspect()).Id);
   });
 
   test('resize up takes the spare through provisioning (cold)', async () => {
