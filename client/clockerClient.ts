@@ -64,10 +64,9 @@ export class ClockerClient {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     const handle = this.temporal.workflow.getHandle(workflowIds.application(blueprint.name));
-    const before = (await handle.query(appStatusQuery)).version;
     try {
-      const plan = await handle.executeUpdate(deployUpdate, { args: [blueprint] });
-      return { kind: 'updated', plan, version: before + 1 };
+      const { plan, version } = await handle.executeUpdate(deployUpdate, { args: [blueprint] });
+      return { kind: 'updated', plan, version };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new Error(`"${blueprint.name}" refused the new version: ${err.cause?.message ?? err.message}`);
       throw err;

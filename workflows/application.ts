@@ -39,10 +39,11 @@ export async function application({ blueprint }: ApplicationInput) {
     deployUpdate,
     (next) => {
       versions.push(next);
-      return planText(planChanges(versions.at(-2) ?? state.blueprint, next));
+      return { plan: planText(planChanges(versions.at(-2) ?? state.blueprint, next)), version: state.view.version + versions.length };
     },
     {
       validator: (next) => {
+        if (destroyRequested) throw new Error(`"${app}" is being destroyed`);
         if (state.blocked) throw new Error(`"${app}" could not start (${state.view.error ?? ''}); destroy it and deploy again`);
         validateNextBlueprint(versions.at(-1) ?? state.blueprint, next);
       },
@@ -71,7 +72,21 @@ export async function application({ blueprint }: ApplicationInput) {
   }
 
   const children = new Map<string, ChildWorkflowHandle<typeof service>>();
+  /** Each running child's end: its last report, or the failure it ended with. */
+  const ended = new Map<string, Promise<void>>();
   const results: Promise<void>[] = [];
+  /** Signals a child; one that has ended cannot hear it, and that is the same as it failing. */
+  const tell = async (id: string, send: (c: ChildWorkflowHandle<typeof service>) => Promise<void>): Promise<boolean> => {
+    const child = children.get(id);
+    if (!child) return false;
+    try {
+      await send(child);
+      return true;
+    } catch (err) {
+      state.serviceCrashed(id, `cannot reach its workflow: ${failureText(err)}`);
+      return false;
+    }
+  };
 
   /** A service's next version, with references bound to what has been published so far. */
   const versionOf = (spec: ServiceSpec): ServiceVersion | string => {
@@ -86,8 +101,9 @@ export async function application({ blueprint }: ApplicationInput) {
 
   /** Starts the given services layer by layer; dependents of a failure never start. */
   const startServices = async (specs: ServiceSpec[]) => {
-    for (const layer of startLayers(specs.map((s) => ({ id: s.id, dependsOn: s.dependsOn.filter((d) => specs.some((x) => x.id === d)) })))) {
-      if (destroyRequested || state.failedServices().length > 0 || state.view.error) break;
+    const starting = (id: string) => specs.some((s) => s.id === id);
+    for (const layer of startLayers(specs.map((s) => ({ id: s.id, dependsOn: s.dependsOn.filter(starting) })))) {
+      if (destroyRequested || state.failedServices().some((s) => starting(s.id)) || state.view.error) break;
       for (const spec of specs.filter((s) => layer.includes(s.id))) {
         const version = versionOf(spec);
         if (typeof version === 'string') {
@@ -99,13 +115,15 @@ export async function application({ blueprint }: ApplicationInput) {
           args: [{ app, infrastructure: blueprint.location, ...version }],
         });
         children.set(spec.id, child);
-        // A child that ends (destroyed, or crashed) reports its last word here.
-        results.push(
-          child.result().then(
-            (view) => state.report(view),
-            (err: unknown) => state.serviceCrashed(spec.id, failureText(err)),
-          ),
-        );
+        // A child that ends (destroyed, or crashed) reports its last word here, once.
+        const end = child.result().then(
+          (view) => state.report(view),
+          (err: unknown) => state.serviceCrashed(spec.id, failureText(err)),
+        ).then(() => {
+          if (children.get(spec.id) === child) children.delete(spec.id);
+        });
+        ended.set(spec.id, end);
+        results.push(end);
       }
       await condition(() => destroyRequested || layer.every((id) => state.settled(id)));
     }
@@ -114,27 +132,29 @@ export async function application({ blueprint }: ApplicationInput) {
   /** Walks the plan from the running blueprint to `next`. */
   const applyVersion = async (next: Blueprint) => {
     const plan = planChanges(state.blueprint, next);
+    const rolledBack: string[] = [];
     state.beginVersion(next);
     setStatus();
     for (const change of plan.changes.filter((c) => c.kind === 'remove')) {
-      await children.get(change.service)?.signal(destroySignal);
-      await condition(() => state.service(change.service).status === 'DESTROYED' || state.service(change.service).status === 'FAILED');
-      children.delete(change.service);
+      // Wait for the child's end, not a status: only then can the same id start again.
+      if (await tell(change.service, (c) => c.signal(destroySignal))) await ended.get(change.service);
       state.dropService(change.service);
     }
     const updated = [...new Set(plan.changes.filter((c) => c.kind === 'change' || c.kind === 'resize').map((c) => c.service))];
-    for (const id of updated) {
+    // In dependency order, so a dependent binds to what its dependency publishes after its own update.
+    for (const id of startLayers(next.services).flat().filter((x) => updated.includes(x))) {
       const spec = next.services.find((s) => s.id === id)!;
       const version = versionOf(spec);
-      const child = children.get(id);
-      if (typeof version === 'string' || !child) {
-        state.serviceCrashed(id, typeof version === 'string' ? version : 'not running');
+      if (typeof version === 'string') {
+        state.serviceCrashed(id, version);
         continue;
       }
-      const before = state.service(id).rollout?.generation ?? 1;
-      await child.signal(upgradeSignal, version);
-      await condition(() => destroyRequested || (state.service(id).rollout?.generation ?? 1) > before);
+      const before = state.service(id).rollout?.seq ?? 0;
+      if (!(await tell(id, (c) => c.signal(upgradeSignal, version)))) continue;
+      await condition(() => destroyRequested || !children.has(id) || (state.service(id).rollout?.seq ?? 0) > before);
+      if (state.service(id).rollout?.outcome === 'ROLLED_BACK') rolledBack.push(id);
     }
+    state.view.rolledBack = { version: state.view.version, services: rolledBack };
     await startServices(next.services.filter((s) => plan.changes.some((c) => c.kind === 'add' && c.service === s.id)));
   };
 

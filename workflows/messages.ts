@@ -146,8 +146,8 @@ export const decommissionSignal = defineSignal('decommission');
 export const appStatusQuery = defineQuery<AppView>('status');
 /** The blueprint the application runs now (what `clocker plan` compares a file with). */
 export const blueprintQuery = defineQuery<Blueprint>('blueprint');
-/** Apply a new version of the blueprint; answers the plan, as text, once it is accepted. */
-export const deployUpdate = defineUpdate<string, [Blueprint]>('deploy');
+/** Apply a new version of the blueprint; answers the plan, as text, and the version it will be. */
+export const deployUpdate = defineUpdate<{ plan: string; version: number }, [Blueprint]>('deploy');
 /** Tear the application down: containers removed, placements released, then the workflow ends. */
 export const destroySignal = defineSignal('destroy');
 /** A service child tells its application what it looks like now. */
@@ -157,3 +157,7 @@ export const serviceReportSignal = defineSignal<[ServiceView]>('serviceReport');
 export const serviceStatusQuery = defineQuery<ServiceView>('status');
 /** The application hands a service its next version (rolling update and/or resize). */
 export const upgradeSignal = defineSignal<[ServiceVersion]>('upgrade');
+/** `{"by": 2}` or `{"by": -1}` (or a bare number): grow or shrink by n members, within the cluster's min/max. */
+export const serviceScaleSignal = defineSignal<[{ by: number } | number]>('scale');
+/** `{"size": 5}` (or a bare number): this many members, within the cluster's min/max. */
+export const serviceResizeSignal = defineSignal<[{ size: number } | number]>('resize');

@@ -8,6 +8,8 @@ import {
   serviceHostDrainingSignal,
   serviceHostFailedSignal,
   serviceReportSignal,
+  serviceResizeSignal,
+  serviceScaleSignal,
   serviceStatusQuery,
   upgradeSignal,
   type ServiceHostEvent,
@@ -34,6 +36,26 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
   setHandler(upgradeSignal, (next) => void pending.push(next));
   setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }));
   setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }));
+  // Operators (and later the autoscaler) change the size; it applies as a version with a new count.
+  const resizeTo = (wanted: number, asked: string) => {
+    if (!Number.isFinite(wanted)) {
+      state.view.lastEvent = `${asked} ignored: not a number`;
+      return;
+    }
+    const latest = pending.at(-1) ?? current;
+    const { min, max } = latest.spec.size;
+    const size = Math.min(max, Math.max(min, Math.round(wanted)));
+    if (size !== wanted) state.view.lastEvent = `${asked}: held to ${size} by the cluster's bounds ${min}..${max}`;
+    pending.push({ ...latest, spec: { ...latest.spec, count: size } });
+  };
+  setHandler(serviceScaleSignal, (arg) => {
+    const by = typeof arg === 'number' ? arg : Number(arg?.by);
+    resizeTo((pending.at(-1) ?? current).spec.count + by, `scale by ${by}`);
+  });
+  setHandler(serviceResizeSignal, (arg) => {
+    const size = typeof arg === 'number' ? arg : Number(arg?.size);
+    resizeTo(size, `resize to ${size}`);
+  });
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'service' },
     { key: searchAttributes.app, value: app },
@@ -99,6 +121,8 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
  */
 async function applyUpdate(members: ServiceMembers, state: ServiceState, current: ServiceVersion, next: ServiceVersion): Promise<ServiceVersion> {
   const generation = state.view.generation + 1;
+  const seq = (state.view.rollout?.seq ?? 0) + 1;
+  state.view.error = undefined; // a new version starts from a clean slate; failures below set it again
   const rolling = changedFields(current.spec, next.spec).some((f) => f !== 'count' && f !== 'size') || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
   if (rolling) {
     const replaced: string[] = [];
@@ -116,17 +140,19 @@ async function applyUpdate(members: ServiceMembers, state: ServiceState, current
             problems.push(`rollback of member ${r}: ${failureText(rollbackErr)}`, ...(await members.removeFailed(state.view.generation)));
           }
         }
-        state.view.rollout = { generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}` };
+        state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}` };
         state.setStatus('RUNNING');
         return current;
       }
-      await members.remove([old.member]);
+      const problems = await members.remove([old.member]);
+      if (problems.length > 0) state.view.error = `the old version was not fully removed: ${problems.join('; ')}`;
     }
   }
   state.view.generation = generation;
-  for (const m of state.liveMembers()) m.generation = generation;
+  // A resize keeps the members as they are: they run the new version already.
+  if (!rolling) for (const m of state.liveMembers()) m.generation = generation;
   await resize(members, state, next);
-  state.view.rollout = { generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : 'resized' };
+  state.view.rollout = { seq, generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : 'resized' };
   state.setStatus(state.view.error ? 'FAILED' : 'RUNNING');
   return next;
 }

@@ -20,6 +20,7 @@ export interface ServiceVersion {
 }
 
 const act = proxyActivities<Activities>(quick);
+// Creating a container may pull its image first, which takes as long as it takes: heartbeated.
 const slow = proxyActivities<Activities>(heartbeating);
 const HEALTH_TIMEOUT_MS = 120_000;
 
@@ -101,7 +102,7 @@ export class ServiceMembers {
         aliases: [spec.id, ...n.aliases],
         ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
       }));
-      const info = await act.ensureContainer({ endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns });
+      const info = await slow.ensureContainer({ endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns });
       this.state.created(a.member, info);
       await slow.waitHealthy({
         endpoint: a.host.docker,
@@ -123,7 +124,14 @@ export class ServiceMembers {
       const key = `${a.host.id}/${network.id}`;
       let ready = this.networksReady.get(key);
       if (!ready) {
-        ready = act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network }).then(() => undefined);
+        // Only success is remembered: a failure is tried again by the next member.
+        ready = act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network }).then(
+          () => undefined,
+          (err: unknown) => {
+            this.networksReady.delete(key);
+            throw err;
+          },
+        );
         this.networksReady.set(key, ready);
       }
       return ready;

@@ -66,6 +66,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
       const name = containerName(ref);
+      heartbeat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
       let info = await inspectMember(docker, ref, where);
       if (!info) {
         await ensureImage(docker, where, spec.image, () => heartbeat());
@@ -87,6 +88,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
           .catch((err: unknown) => Promise.reject(dockerError(where, `connect ${name} to ${n.name}`, err)));
       }
       if (!info.State.Running) {
+        heartbeat();
         try {
           await docker.getContainer(name).start();
         } catch (err) {

@@ -25,6 +25,8 @@ export interface WaitHealthyInput {
 }
 
 const DEFAULT_TIMING = { intervalMs: 250, timeoutMs: 2_000, retries: Number.POSITIVE_INFINITY, startPeriodMs: 0 };
+/** One probe must end well inside the activity's 10 s heartbeat timeout. */
+const MAX_PROBE_MS = 5_000;
 
 export function healthActivities(dockerFor: DockerClientFactory) {
   return {
@@ -45,9 +47,10 @@ export function healthActivities(dockerFor: DockerClientFactory) {
           const tail = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
           throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
         }
+        const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
         problem = input.health
-          ? await runProbe(docker, where, input, input.health.probe, timing.timeoutMs)
-          : await firstClosedPort(input.hostAddress, input.ports, timing.timeoutMs);
+          ? await runProbe(docker, where, input, input.health.probe, probeMs)
+          : await firstClosedPort(input.hostAddress, input.ports, probeMs);
         if (problem === '') return;
         if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
@@ -79,6 +82,7 @@ async function runProbe(docker: Docker, where: string, input: WaitHealthyInput, 
 async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number): Promise<string> {
   for (const p of ports) {
     if (p.protocol !== 'tcp' || p.boundHostPort === undefined) continue;
+    heartbeat();
     const result = await probeTcp(address, p.boundHostPort, timeoutMs);
     if (result !== '') return prefixed(`${address}:${p.boundHostPort}`, result);
   }

@@ -18,7 +18,8 @@ export async function ensureImage(docker: Docker, where: string, image: string, 
     );
   } catch (err) {
     const status = statusCodeOf(err);
-    if (status === undefined || status === 404 || status === 500) {
+    // The engine answers 404 (no such image) or 500 (registry unreachable, access denied).
+    if (status === 404 || status === 500) {
       throw new ImageNotFoundError(image, where, err instanceof Error ? err.message : String(err));
     }
     throw dockerError(where, `pull ${image}`, err);

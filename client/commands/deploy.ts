@@ -33,6 +33,10 @@ export async function deployAndWait(clocker: ClockerClient, file: string, opts: 
   );
   console.log(renderApp(view));
   if (view.status === 'FAILED') throw new Error(`deployment of "${view.name}" failed: ${view.error ?? ''}`);
+  const rolledBack = view.rolledBack?.version === version ? view.services.filter((s) => view.rolledBack?.services.includes(s.id)) : [];
+  if (rolledBack.length > 0) {
+    throw new Error(`version ${version} of "${view.name}" was rolled back: ${rolledBack.map((s) => `${s.id}: ${s.rollout?.message}`).join('; ')}`);
+  }
   console.log(`"${view.name}" is RUNNING after ${((Date.now() - started) / 1000).toFixed(1)}s`);
   for (const s of view.services) for (const e of publishedEndpoints(s)) console.log(`  ${s.id}: ${e}`);
   return view;

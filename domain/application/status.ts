@@ -38,7 +38,13 @@ export interface ServiceView {
   /** The last thing that happened to the service's members by itself (a host failed, drained). */
   lastEvent?: string;
   /** The last update's outcome, when there was one. */
-  rollout?: { generation: number; outcome: 'DONE' | 'ROLLED_BACK'; message: string };
+  rollout?: {
+    /** Counts every update the service applied or refused, so a waiter can tell one from the next. */
+    seq: number;
+    generation: number;
+    outcome: 'DONE' | 'ROLLED_BACK';
+    message: string;
+  };
   error?: string;
 }
 
@@ -50,6 +56,8 @@ export interface AppView {
   error?: string;
   /** How many blueprint versions have been applied (1 = the first deployment). */
   version: number;
+  /** Services whose update in the latest version was rolled back (they run the previous one). */
+  rolledBack?: { version: number; services: string[] };
 }
 
 /** The reachable endpoints of a service: `address:port` for every published port of every member. */

@@ -6,7 +6,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
-import { hostFailedSignal } from '../../workflows/messages';
+import { hostFailedSignal, serviceResizeSignal, serviceScaleSignal } from '../../workflows/messages';
+import { waitUntil } from '../rig/waitUntil';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
@@ -188,7 +189,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     const view = await clocker.waitFor('rolling', (v) => v.version === 2 && v.status === 'RUNNING', 60_000);
     const web = view.services[0]!;
     assert.deepEqual(web.members.map((m) => `${m.member}:v${m.generation}`), ['4:v2', '5:v2', '6:v2', '7:v2']);
-    assert.deepEqual(web.rollout, { generation: 2, outcome: 'DONE', message: 'rolled onto the new version' });
+    assert.deepEqual(web.rollout, { seq: 1, generation: 2, outcome: 'DONE', message: 'rolled onto the new version' });
     assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('rolling.')).map((c) => c.image).sort(), ['web:2', 'web:2', 'web:2', 'web:2']);
     assert.equal(engine.peak.get('rolling.web'), 4, 'three members plus one surge during the roll');
     assert.equal((await clocker.infrastructureStatus('roll')).bookings.filter((b) => b.app === 'rolling').length, 4);
@@ -209,6 +210,14 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.deepEqual(web.members.map((m) => `${m.member}:v${m.generation}`), ['1:v1', '2:v1']);
     assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('rollback.')).map((c) => c.image), ['web:1', 'web:1']);
     assert.equal((await clocker.infrastructureStatus('roll')).bookings.filter((b) => b.app === 'rollback').length, 2);
+    assert.deepEqual(view.rolledBack, { version: 2, services: ['web'] });
+
+    // The next, fixed version goes through after the rollback.
+    await clocker.deploy(blueprint('rollback', [serviceSpec({ id: 'web', image: 'web:3', count: 2 })], 'roll'));
+    const fixed = await clocker.waitFor('rollback', (v) => v.version === 3 && v.status !== 'UPDATING', 60_000);
+    assert.equal(fixed.status, 'RUNNING');
+    assert.deepEqual(fixed.rolledBack, { version: 3, services: [] });
+    assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('rollback.')).map((c) => c.image), ['web:3', 'web:3']);
     await clocker.destroy('rollback', 30_000);
   });
 
@@ -245,6 +254,39 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     // The failed host was not asked to remove anything: its container stays there, unbooked.
     assert.deepEqual([...engine.containers.keys()].filter((k) => k.includes('survivor')), [`h1/survivor.web.${lost}`]);
     engine.containers.clear();
+  });
+
+  test('scale and resize signals (as plain `temporal workflow signal` sends them) change the size within the bounds', async () => {
+    await clocker.ensureInfrastructure(twoHosts('elastic'));
+    await clocker.deploy(blueprint('elastic', [serviceSpec({ id: 'web', image: 'web:1', count: 2, size: { initial: 2, min: 1, max: 4 } })], 'elastic'));
+    await clocker.waitFor('elastic', (v) => v.status === 'RUNNING', 30_000);
+    const svc = env.client.workflow.getHandle('clocker/app/elastic/svc/web');
+    const size = async () => (await clocker.status('elastic')).services[0]!.members.filter((m) => m.state === 'RUNNING').length;
+    await svc.signal(serviceScaleSignal, { by: 1 });
+    await waitUntil('3 members', 30_000, async () => (await size()) === 3);
+    await svc.signal(serviceResizeSignal, 10);
+    await waitUntil('held at the max of 4', 30_000, async () => (await size()) === 4);
+    assert.equal((await clocker.status('elastic')).services[0]?.lastEvent, "resize to 10: held to 4 by the cluster's bounds 1..4");
+    await svc.signal(serviceResizeSignal, { size: 1 });
+    await waitUntil('1 member', 30_000, async () => (await size()) === 1);
+    // The application hears of removed members first; their room is released right after.
+    await waitUntil('1 booking', 30_000, async () => (await clocker.infrastructureStatus('elastic')).bookings.filter((b) => b.app === 'elastic').length === 1);
+    await clocker.destroy('elastic', 30_000);
+  });
+
+  test('a failed application is repaired by a new version: a never-started service removed, the broken one fixed', async () => {
+    await clocker.ensureInfrastructure(twoHosts('repair'));
+    engine.missingImages.add('db:broken');
+    const v1 = blueprint('repair', [serviceSpec({ id: 'db', image: 'db:broken' }), serviceSpec({ id: 'web', image: 'web:1', dependsOn: ['db'] })], 'repair');
+    await clocker.deploy(v1);
+    const failed = await clocker.waitFor('repair', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.deepEqual(failed.services.map((s) => `${s.id}:${s.status}`), ['db:FAILED', 'web:PENDING']);
+
+    await clocker.deploy(blueprint('repair', [serviceSpec({ id: 'db', image: 'db:2' }), serviceSpec({ id: 'api', image: 'api:1', dependsOn: ['db'] })], 'repair'));
+    const repaired = await clocker.waitFor('repair', (v) => v.version === 2 && v.status !== 'UPDATING', 30_000);
+    assert.equal(repaired.status, 'RUNNING', JSON.stringify(repaired));
+    assert.deepEqual(repaired.services.map((s) => `${s.id}:${s.status}`), ['db:RUNNING', 'api:RUNNING']);
+    assert.equal((await clocker.destroy('repair', 30_000)).status, 'DESTROYED');
   });
 
   test('a missing image fails its service with the reason, cleans up, and never starts dependents', async () => {
