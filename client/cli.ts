@@ -116,6 +116,22 @@ program
     });
   });
 
+for (const [effector, what] of [
+  ['stop', 'stop the containers (they keep their place); dependents first'],
+  ['start', 'start stopped containers again and wait for health; dependencies first'],
+  ['restart', 'restart every member, one at a time, each healthy before the next'],
+] as const) {
+  program
+    .command(`${effector} <app> [service]`)
+    .description(`${what}: the whole application, or one service`)
+    .option('--timeout <seconds>', 'how long to wait', integer, 300)
+    .action(async (app: string, service: string | undefined, o: { timeout: number }) => {
+      const view = await withClocker((c) => c.effector(app, effector, service, o.timeout * 1000));
+      console.log(renderApp(view));
+      if (view.services.some((s) => s.status === 'FAILED')) process.exitCode = 1;
+    });
+}
+
 program
   .command('destroy <app>')
   .description('remove every container the application created, release its placements, and end it')

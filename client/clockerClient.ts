@@ -6,7 +6,7 @@ import type { AppView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
-import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, infraStatusQuery, type InfraView } from '../workflows/messages';
+import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, restartSignal, startSignal, stopSignal, type Effector, infraStatusQuery, type InfraView } from '../workflows/messages';
 import {
   allocateSubnetUpdate,
   releaseSubnetUpdate,
@@ -120,6 +120,21 @@ export class ClockerClient {
       });
     }
     return rows;
+  }
+
+  /**
+   * stop / start / restart an application (every service, in dependency order) or one of its
+   * services, and waits until each service involved has carried it out.
+   */
+  async effector(app: string, effector: Effector, service: string | undefined, timeoutMs: number): Promise<AppView> {
+    const view = await this.status(app);
+    const targets = view.services.filter((s) => (service ? s.id === service : s.status !== 'PENDING'));
+    if (service && targets.length === 0) throw new Error(`application "${app}" has no service "${service}"`);
+    const before = new Map(targets.map((s) => [s.id, s.effectorsDone ?? 0]));
+    const signal = effector === 'stop' ? stopSignal : effector === 'start' ? startSignal : restartSignal;
+    const id = service ? workflowIds.service(app, service) : workflowIds.application(app);
+    await this.temporal.workflow.getHandle(id).signal(signal);
+    return this.waitFor(app, (v) => v.services.every((s) => !before.has(s.id) || (s.effectorsDone ?? 0) > (before.get(s.id) ?? 0)), timeoutMs);
   }
 
   /** Asks the application to tear itself down and waits for the workflow's last word. */

@@ -13,7 +13,18 @@ import { workflowIds } from '../domain/naming';
 import { quick } from './activityOptions';
 import { ApplicationState } from './applicationState';
 import { failureText } from './failureText';
-import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, serviceReportSignal, upgradeSignal } from './messages';
+import {
+  appStatusQuery,
+  blueprintQuery,
+  deployUpdate,
+  destroySignal,
+  restartSignal,
+  serviceReportSignal,
+  startSignal,
+  stopSignal,
+  upgradeSignal,
+  type Effector,
+} from './messages';
 import { validateNextBlueprint } from './blueprintValidation';
 import { searchAttributes } from './searchAttributes';
 import { service } from './service';
@@ -35,6 +46,10 @@ export async function application({ blueprint }: ApplicationInput) {
   setHandler(blueprintQuery, () => state.blueprint);
   setHandler(serviceReportSignal, (view) => state.report(view));
   setHandler(destroySignal, () => void (destroyRequested = true));
+  const effectors: Effector[] = [];
+  setHandler(stopSignal, () => void effectors.push('stop'));
+  setHandler(startSignal, () => void effectors.push('start'));
+  setHandler(restartSignal, () => void effectors.push('restart'));
   setHandler(
     deployUpdate,
     (next) => {
@@ -163,9 +178,31 @@ export async function application({ blueprint }: ApplicationInput) {
     state.finishDeploy();
     setStatus();
   }
+  /** Forwards an effector to every running service: stop dependents first, start dependencies first. */
+  const runEffector = async (effector: Effector) => {
+    const layers = startLayers(state.blueprint.services);
+    const order = effector === 'stop' ? [...layers].reverse() : layers;
+    const signal = effector === 'stop' ? stopSignal : effector === 'start' ? startSignal : restartSignal;
+    for (const layer of order) {
+      const before = new Map(layer.map((id) => [id, state.service(id).effectorsDone ?? 0]));
+      const told: string[] = [];
+      for (const id of layer) if (await tell(id, (c) => c.signal(signal))) told.push(id);
+      // Each service counts what it carried out, so a stale report is never taken for the answer.
+      await condition(() => destroyRequested || told.every((id) => !children.has(id) || (state.service(id).effectorsDone ?? 0) > (before.get(id) ?? 0)));
+    }
+  };
+
   for (;;) {
-    await condition(() => destroyRequested || versions.length > 0);
+    await condition(() => destroyRequested || versions.length > 0 || effectors.length > 0);
     if (destroyRequested) break;
+    const effector = effectors.shift();
+    if (effector) {
+      await runEffector(effector);
+      if (effector === 'stop' && state.view.services.every((s) => s.status === 'STOPPED' || s.status === 'PENDING')) state.view.status = 'STOPPED';
+      else state.finishDeploy();
+      setStatus();
+      continue;
+    }
     await applyVersion(versions.shift()!);
     state.finishDeploy();
     setStatus();

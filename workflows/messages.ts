@@ -150,6 +150,12 @@ export const blueprintQuery = defineQuery<Blueprint>('blueprint');
 export const deployUpdate = defineUpdate<{ plan: string; version: number }, [Blueprint]>('deploy');
 /** Tear the application down: containers removed, placements released, then the workflow ends. */
 export const destroySignal = defineSignal('destroy');
+/** Effectors, for an application (every service, in dependency order) or one service. */
+export type Effector = 'stop' | 'start' | 'restart';
+export const stopSignal = defineSignal('stop');
+export const startSignal = defineSignal('start');
+/** Members restart one at a time, each healthy before the next. */
+export const restartSignal = defineSignal('restart');
 /** A service child tells its application what it looks like now. */
 export const serviceReportSignal = defineSignal<[ServiceView]>('serviceReport');
 

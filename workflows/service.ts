@@ -11,7 +11,11 @@ import {
   serviceResizeSignal,
   serviceScaleSignal,
   serviceStatusQuery,
+  restartSignal,
+  startSignal,
+  stopSignal,
   upgradeSignal,
+  type Effector,
   type ServiceHostEvent,
 } from './messages';
 import { searchAttributes } from './searchAttributes';
@@ -31,6 +35,10 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
   let destroyRequested = false;
   const pending: ServiceVersion[] = [];
   const hostEvents: { kind: 'failed' | 'draining'; event: ServiceHostEvent }[] = [];
+  const effectors: Effector[] = [];
+  setHandler(stopSignal, () => void effectors.push('stop'));
+  setHandler(startSignal, () => void effectors.push('start'));
+  setHandler(restartSignal, () => void effectors.push('restart'));
   setHandler(serviceStatusQuery, () => state.view);
   setHandler(destroySignal, () => void (destroyRequested = true));
   setHandler(upgradeSignal, (next) => void pending.push(next));
@@ -88,8 +96,15 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
   await publish();
 
   for (;;) {
-    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0);
+    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0 || effectors.length > 0);
     if (destroyRequested) break;
+    const effector = effectors.shift();
+    if (effector) {
+      await runEffector(members, state, current, effector);
+      state.view.effectorsDone = (state.view.effectorsDone ?? 0) + 1;
+      await publish();
+      continue;
+    }
     const hostEvent = hostEvents.shift();
     if (hostEvent) {
       await replaceMembersOf(members, state, current, hostEvent.kind, hostEvent.event);
@@ -205,4 +220,25 @@ async function replaceMembersOf(
     if (problems.length > 0) outcome += `; ${problems.join('; ')}`;
   }
   state.view.lastEvent = `host ${event.hostId} ${kind === 'failed' ? 'failed' : 'is draining'} (${event.reason}): ${outcome}`;
+}
+
+/** stop: every member stopped (kept in place); start: started again and healthy; restart: one at a time. */
+async function runEffector(members: ServiceMembers, state: ServiceState, current: ServiceVersion, effector: Effector): Promise<void> {
+  const ids = state.liveMembers().map((m) => m.member);
+  try {
+    if (effector === 'stop') {
+      for (const id of ids) await members.stop(id);
+      state.setStatus('STOPPED');
+      return;
+    }
+    state.setStatus('STARTING');
+    for (const id of ids) {
+      if (effector === 'restart') await members.stop(id);
+      await members.restart(id, current);
+    }
+    state.view.error = undefined;
+    state.setStatus('RUNNING');
+  } catch (err) {
+    state.failed(`${effector}: ${failureText(err)}`);
+  }
 }

@@ -79,6 +79,23 @@ export class ServiceMembers {
     return problems;
   }
 
+  /** Stops a member's container (it keeps its place and its container). */
+  async stop(member: string): Promise<void> {
+    const m = this.state.liveMembers().find((x) => x.member === member);
+    const endpoint = m && this.state.view.hostEndpoints[m.hostId];
+    if (!m || !endpoint) return;
+    await act.stopContainer({ endpoint, ref: { app: this.app, service: this.state.view.id, member } });
+    this.state.memberStopped(member);
+  }
+
+  /** Starts a member's existing container again (or makes it anew if it is gone) and waits for health. */
+  async restart(member: string, version: ServiceVersion): Promise<void> {
+    const m = this.state.liveMembers().find((x) => x.member === member);
+    const endpoint = m && this.state.view.hostEndpoints[m.hostId];
+    if (!m || !endpoint) return;
+    await this.startOne({ member, host: { id: m.hostId, address: m.hostAddress, docker: endpoint } }, version);
+  }
+
   /** Gives back every booking the service still holds (members that never got a container). */
   async release(): Promise<void> {
     await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id });

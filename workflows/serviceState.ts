@@ -46,6 +46,10 @@ export class ServiceState {
     this.member(member).state = 'RUNNING';
   }
 
+  memberStopped(member: string): void {
+    this.member(member).state = 'STOPPED';
+  }
+
   memberFailed(member: string, error: string): void {
     Object.assign(this.member(member), { state: 'FAILED', error });
   }

@@ -121,6 +121,22 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       }
     },
 
+    /** Stop-if-running. Returns whether it was running. */
+    async stopContainer({ endpoint, ref, timeoutSec = 10 }: { endpoint: DockerEndpoint; ref: MemberRef; timeoutSec?: number }): Promise<boolean> {
+      const docker = dockerFor(endpoint);
+      const where = describeEndpoint(endpoint);
+      const info = await inspectMember(docker, ref, where);
+      if (!info?.State.Running) return false;
+      try {
+        await docker.getContainer(info.Id).stop({ t: timeoutSec });
+        return true;
+      } catch (err) {
+        // 304: stopped meanwhile; 404: removed meanwhile. Either way it is not running.
+        if (statusCodeOf(err) === 304 || statusCodeOf(err) === 404) return false;
+        throw dockerError(where, `stop container ${containerName(ref)}`, err);
+      }
+    },
+
     async containerLogTail({ endpoint, ref, lines }: { endpoint: DockerEndpoint; ref: MemberRef; lines: number }): Promise<string> {
       return logTail(dockerFor(endpoint), describeEndpoint(endpoint), containerName(ref), lines);
     },

@@ -2,9 +2,9 @@
 import type { PortSpec } from '../blueprint/model';
 import type { DockerEndpoint } from '../infra/model';
 
-export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'UPDATING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
-export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
-export type MemberState = 'PLACED' | 'CREATED' | 'RUNNING' | 'FAILED' | 'REMOVED';
+export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
+export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
+export type MemberState = 'PLACED' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'FAILED' | 'REMOVED';
 
 export interface MappedPort extends PortSpec {
   /** The host port Docker actually bound (resolves `hostPort: 0`). */
@@ -35,6 +35,8 @@ export interface ServiceView {
   hostEndpoints: Record<string, DockerEndpoint>;
   /** The spec version members should run; bumped by each applied update. */
   generation: number;
+  /** How many stop/start/restart requests the service has carried out (so a caller can wait for its own). */
+  effectorsDone?: number;
   /** The last thing that happened to the service's members by itself (a host failed, drained). */
   lastEvent?: string;
   /** The last update's outcome, when there was one. */

@@ -99,6 +99,14 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
     assert.equal(again.code, 0, again.out);
     assert.match(again.out, /updating "hello" to version 2:\nhello: no changes/);
 
+    const stop = await clocker(['stop', 'hello'], env);
+    assert.equal(stop.code, 0, stop.out);
+    assert.match(stop.out, /web \(STOPPED\)/);
+    assert.equal((await httpGet('http://127.0.0.1:18080/')).ok, false, 'nothing answers while stopped');
+    const start = await clocker(['start', 'hello'], env);
+    assert.equal(start.code, 0, start.out);
+    assert.deepEqual(await httpGet('http://127.0.0.1:18080/'), { ok: true, body: 'Hello from Clocker on Temporal\n' });
+
     const destroy = await clocker(['destroy', 'hello'], env);
     assert.equal(destroy.code, 0, destroy.out);
     assert.match(destroy.out, /application hello: DESTROYED/);

@@ -9,7 +9,7 @@ import { containerName } from '../../domain/naming';
 
 type ContainerActivities = Pick<
   Activities,
-  'ensureContainer' | 'removeContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources'
+  'ensureContainer' | 'removeContainer' | 'stopContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources'
 >;
 
 export interface FakeContainer {
@@ -26,6 +26,8 @@ export class FakeEngine {
   readonly created: string[] = [];
   /** Images that "do not exist": creating from them fails like a missing image does. */
   readonly missingImages = new Set<string>();
+  /** Stopped containers by `host/name`. */
+  readonly stopped = new Set<string>();
   /** Networks by `host/name`. */
   readonly networks = new Set<string>();
   /** The most containers of one service that existed at once, by `app.service`. */
@@ -37,6 +39,7 @@ export class FakeEngine {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
         const name = containerName(ref);
         const key = `${host}/${name}`;
+        this.stopped.delete(key); // ensureContainer starts what it finds stopped
         if (!this.containers.has(key)) {
           if (this.missingImages.has(spec.image)) {
             throw ApplicationFailure.create({ type: 'ImageNotFoundError', message: `image ${spec.image} is not on ${host}`, nonRetryable: true });
@@ -67,6 +70,12 @@ export class FakeEngine {
           for (const n of [...this.networks]) if (n.startsWith(`${host}/${app}.`)) (this.networks.delete(n), removed.push(n));
         }
         return removed;
+      },
+      stopContainer: async ({ endpoint, ref }) => {
+        const key = `${endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath}/${containerName(ref)}`;
+        if (!this.containers.has(key) || this.stopped.has(key)) return false;
+        this.stopped.add(key);
+        return true;
       },
       removeContainer: async ({ endpoint, ref }) => {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;

@@ -289,6 +289,28 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.equal((await clocker.destroy('repair', 30_000)).status, 'DESTROYED');
   });
 
+  test('stop, start and restart reach every service in dependency order', async () => {
+    await clocker.ensureInfrastructure(twoHosts('effect'));
+    await clocker.deploy(blueprint('effects', [serviceSpec({ id: 'db', image: 'db:1' }), serviceSpec({ id: 'web', image: 'web:1', count: 2, dependsOn: ['db'] })], 'effect'));
+    await clocker.waitFor('effects', (v) => v.status === 'RUNNING', 30_000);
+    const ours = () => [...engine.containers.keys()].filter((k) => k.includes('/effects.'));
+
+    const stopped = await clocker.effector('effects', 'stop', undefined, 30_000);
+    assert.deepEqual(stopped.services.map((s) => `${s.id}:${s.status}`), ['db:STOPPED', 'web:STOPPED']);
+    assert.equal(ours().filter((k) => engine.stopped.has(k)).length, 3);
+    await clocker.waitFor('effects', (v) => v.status === 'STOPPED', 10_000);
+
+    const started = await clocker.effector('effects', 'start', undefined, 30_000);
+    assert.deepEqual(started.services.map((s) => `${s.id}:${s.status}`), ['db:RUNNING', 'web:RUNNING']);
+    assert.equal(ours().filter((k) => engine.stopped.has(k)).length, 0);
+
+    const restarted = await clocker.effector('effects', 'restart', 'web', 30_000);
+    assert.equal(restarted.services.find((s) => s.id === 'web')?.effectorsDone, 3);
+    assert.equal(restarted.services.find((s) => s.id === 'db')?.effectorsDone, 2);
+    assert.equal(ours().length, 3, 'restart keeps the same containers');
+    await clocker.destroy('effects', 30_000);
+  });
+
   test('a missing image fails its service with the reason, cleans up, and never starts dependents', async () => {
     await clocker.ensureInfrastructure(twoHosts('two'));
     engine.missingImages.add('broken:1');
