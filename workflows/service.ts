@@ -1,7 +1,15 @@
 // A service: start its members, report to the application, then live: apply updates (a
 // rolling replacement, member by member and health-gated, rolled back on failure; or a
 // resize) until destroyed.
-import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { failureText } from './failureText';
 import {
   destroySignal,
@@ -20,22 +28,41 @@ import {
 } from './messages';
 import { searchAttributes } from './searchAttributes';
 import { ServiceMembers, type ServiceVersion } from './serviceMembers';
-import { ServiceState } from './serviceState';
+import { ServiceState, type ServiceSnapshot } from './serviceState';
 import { changedFields } from '../domain/application/plan';
 
 export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
   app: string;
   infrastructure: string;
   spec: ServiceVersion['spec'];
+  /** Set when a run continues as new: the state and the work not yet done. */
+  carried?: CarriedService;
+  /** Continue as new after this many handled requests (tests); otherwise when Temporal suggests it. */
+  continueAsNewEvery?: number;
 }
 
-export async function service({ app, infrastructure, spec, env = {}, networks = [], dns = [] }: ServiceInput) {
-  const state = new ServiceState(app, spec.id, spec.count);
-  let current: ServiceVersion = { spec, env, networks, dns };
+interface CarriedService {
+  state: ServiceSnapshot;
+  current: ServiceVersion;
+  pending: ServiceVersion[];
+  hostEvents: HostEventItem[];
+  effectors: Effector[];
+}
+
+type HostEventItem = { kind: 'failed' | 'draining'; event: ServiceHostEvent };
+
+export async function service(input: ServiceInput) {
+  const { app, infrastructure, spec, env = {}, networks = [], dns = [], carried } = input;
+  const state = new ServiceState(app, spec.id, spec.count, carried?.state);
+  let current: ServiceVersion = carried?.current ?? { spec, env, networks, dns };
   let destroyRequested = false;
-  const pending: ServiceVersion[] = [];
-  const hostEvents: { kind: 'failed' | 'draining'; event: ServiceHostEvent }[] = [];
-  const effectors: Effector[] = [];
+  const pending: ServiceVersion[] = carried?.pending ?? [];
+  const hostEvents: HostEventItem[] = carried?.hostEvents ?? [];
+  const effectors: Effector[] = carried?.effectors ?? [];
+  let handled = 0;
+  /** The version being applied right now, if any: a resize asked meanwhile builds on it. */
+  let applying: ServiceVersion | undefined;
+  const latestVersion = () => pending.at(-1) ?? applying ?? current;
   setHandler(stopSignal, () => void effectors.push('stop'));
   setHandler(startSignal, () => void effectors.push('start'));
   setHandler(restartSignal, () => void effectors.push('restart'));
@@ -50,7 +77,7 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
       state.view.lastEvent = `${asked} ignored: not a number`;
       return;
     }
-    const latest = pending.at(-1) ?? current;
+    const latest = latestVersion();
     const { min, max } = latest.spec.size;
     const size = Math.min(max, Math.max(min, Math.round(wanted)));
     if (size !== wanted) state.view.lastEvent = `${asked}: held to ${size} by the cluster's bounds ${min}..${max}`;
@@ -58,7 +85,7 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
   };
   setHandler(serviceScaleSignal, (arg) => {
     const by = typeof arg === 'number' ? arg : Number(arg?.by);
-    resizeTo((pending.at(-1) ?? current).spec.count + by, `scale by ${by}`);
+    resizeTo(latestVersion().spec.count + by, `scale by ${by}`);
   });
   setHandler(serviceResizeSignal, (arg) => {
     const size = typeof arg === 'number' ? arg : Number(arg?.size);
@@ -84,20 +111,29 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
     state.failed([failureText(err), ...problems].join('; '));
   };
 
-  state.setStatus('PLACING');
-  await publish();
-  try {
-    state.setStatus('STARTING');
-    await members.start(current, state.view.generation, spec.count);
-    state.setStatus('RUNNING');
-  } catch (err) {
-    await failAndClean(err);
+  if (!carried) {
+    state.setStatus('PLACING');
+    await publish();
+    try {
+      state.setStatus('STARTING');
+      await members.start(current, state.view.generation, spec.count);
+      state.setStatus('RUNNING');
+    } catch (err) {
+      await failAndClean(err);
+    }
+    await publish();
   }
-  await publish();
 
+  const timeToContinue = () =>
+    (workflowInfo().continueAsNewSuggested || (input.continueAsNewEvery !== undefined && handled >= input.continueAsNewEvery)) && allHandlersFinished();
   for (;;) {
-    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0 || effectors.length > 0);
+    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0 || effectors.length > 0 || timeToContinue());
     if (destroyRequested) break;
+    if (timeToContinue()) {
+      // History stays bounded: the next run starts from this state, with the work still queued.
+      await continueAsNew<typeof service>({ ...input, carried: { state: state.snapshot(), current, pending, hostEvents, effectors } });
+    }
+    handled += 1;
     const effector = effectors.shift();
     if (effector) {
       await runEffector(members, state, current, effector);
@@ -112,9 +148,11 @@ export async function service({ app, infrastructure, spec, env = {}, networks = 
       continue;
     }
     const next = pending.shift()!;
+    applying = next;
     state.setStatus('UPDATING');
     await publish();
     current = await applyUpdate(members, state, current, next);
+    applying = undefined;
     await publish();
   }
 

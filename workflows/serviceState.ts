@@ -4,13 +4,24 @@ import type { Assignment } from '../domain/infra/model';
 import { containerName } from '../domain/naming';
 import type { ContainerInfo } from '../activities/docker/containers';
 
+/** What a service carries into its next run when it continues as new. */
+export interface ServiceSnapshot {
+  view: ServiceView;
+  nextMember: number;
+}
+
 export class ServiceState {
   readonly view: ServiceView;
   /** Member ids are never reused, so a replacement never collides with what it replaces. */
-  private nextMember = 1;
+  private nextMember: number;
 
-  constructor(private readonly app: string, id: string, desired: number) {
-    this.view = { id, status: 'PENDING', desired, members: [], hostEndpoints: {}, generation: 1 };
+  constructor(private readonly app: string, id: string, desired: number, carried?: ServiceSnapshot) {
+    this.view = carried?.view ?? { id, status: 'PENDING', desired, members: [], hostEndpoints: {}, generation: 1 };
+    this.nextMember = carried?.nextMember ?? 1;
+  }
+
+  snapshot(): ServiceSnapshot {
+    return { view: this.view, nextMember: this.nextMember };
   }
 
   /** Fresh member ids, in order. */

@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
-import { hostFailedSignal, serviceResizeSignal, serviceScaleSignal } from '../../workflows/messages';
+import { destroySignal, hostFailedSignal, serviceResizeSignal, serviceScaleSignal, serviceStatusQuery } from '../../workflows/messages';
 import { waitUntil } from '../rig/waitUntil';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
@@ -309,6 +309,33 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.equal(restarted.services.find((s) => s.id === 'db')?.effectorsDone, 2);
     assert.equal(ours().length, 3, 'restart keeps the same containers');
     await clocker.destroy('effects', 30_000);
+  });
+
+  test('a service continues as new with its members, queued work and ids intact', async () => {
+    await clocker.ensureInfrastructure(twoHosts('long'));
+    const spec = serviceSpec({ id: 'web', image: 'web:1', count: 1, size: { initial: 1, min: 1, max: 5 } });
+    const handle = await env.client.workflow.start('service', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'clocker/app/longlived/svc/web',
+      args: [{ app: 'longlived', infrastructure: 'long', spec, continueAsNewEvery: 2 }],
+    });
+    const view = () => handle.query(serviceStatusQuery);
+    await waitUntil('running', 30_000, async () => (await view()).status === 'RUNNING');
+    for (const by of [1, 1, 1]) await handle.signal(serviceScaleSignal, { by });
+    await waitUntil('4 members', 30_000, async () => (await view()).members.filter((m) => m.state === 'RUNNING').length === 4);
+    const description = await handle.describe();
+    assert.notEqual(description.runId, handle.firstExecutionRunId, 'it continued as new');
+    await handle.signal(serviceScaleSignal, -2);
+    await waitUntil('2 members', 30_000, async () => (await view()).members.length === 2);
+    assert.deepEqual((await view()).members.map((m) => m.member), ['1', '2'], 'the oldest stay; ids keep counting across runs');
+    await handle.signal(serviceScaleSignal, 1);
+    await waitUntil('3 members', 30_000, async () => (await view()).members.length === 3);
+    assert.deepEqual((await view()).members.map((m) => m.member), ['1', '2', '5']);
+    await handle.signal(destroySignal);
+    const last = await handle.result();
+    assert.equal(last.status, 'DESTROYED');
+    assert.deepEqual([...engine.containers.keys()].filter((k) => k.includes('longlived')), []);
+    assert.equal((await clocker.infrastructureStatus('long')).bookings.length, 0);
   });
 
   test('a missing image fails its service with the reason, cleans up, and never starts dependents', async () => {
