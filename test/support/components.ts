@@ -5,11 +5,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 
-export type Component = 'temporal' | 'docker' | 'rig' | 'registry';
+export type Component = 'temporal' | 'docker' | 'rig' | 'registry' | 'debootstrap';
 
 const checks: Record<Component, () => string | undefined> = {
   temporal: () => (findTemporalBinary() ? undefined : 'no Temporal CLI (run `node bin/clocker.js temporal-bin` to build it)'),
   docker: () => dockerProblem(process.env.DOCKER_SOCKET ?? '/var/run/docker.sock'),
+  debootstrap: () => {
+    if (process.getuid?.() !== 0) return 'building clocker/debian:bookworm needs root (debootstrap)';
+    return onPath('debootstrap') ? undefined : "no debootstrap (Debian's debootstrap package)";
+  },
   registry: () => (onPath('docker-registry') ? undefined : "no docker-registry (Debian's docker-registry package)"),
   rig: () => {
     if (process.getuid?.() !== 0) return 'the SSH rig needs root (network namespaces)';

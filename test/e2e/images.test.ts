@@ -1,0 +1,136 @@
+// The locally built images, for real: clocker/debian:bookworm (debootstrap from this machine's
+// Debian mirror, `docker import`) and clocker/nginx-lb:1 (nginx-light FROM it) are built once
+// and then reused; the balancer round-robins over two busybox httpd backends and follows
+// `reload-backends` in the running container. Traffic: loopback, this engine's containers, and
+// (only when building) Debian's mirror.
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import type Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
+import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../client/images/busyboxImage';
+import { DEBIAN_IMAGE, ensureDebianBaseImage } from '../../client/images/debianImage';
+import { copyImage } from '../../client/images/imageTransfer';
+import { NGINX_LB_IMAGE, ensureNginxImage } from '../../client/images/nginxImage';
+import { waitUntil } from '../rig/waitUntil';
+import { skipUnlessPresent } from '../support/components';
+import { httpGet } from '../support/dockerChecks';
+
+const BACKEND_A = 'backend-a says hello';
+const BACKEND_B = 'backend-b says hello';
+
+describe('local images: debian base and the nginx load balancer', { skip: skipUnlessPresent('docker', 'debootstrap') }, () => {
+  const docker = createDockerClientFactory()(localDockerEndpoint());
+  const prefix = `clocker-e2e-images-${process.pid}`;
+  const containers: string[] = [];
+
+  before(async () => {
+    await ensureBusyboxImage(docker);
+  });
+
+  after(async () => {
+    for (const id of containers) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+  });
+
+  test('both images build once, then a second call is a quick no-op', async (t) => {
+    let started = Date.now();
+    const base = await ensureDebianBaseImage(docker);
+    t.diagnostic(`${DEBIAN_IMAGE}: built=${base.built} in ${Date.now() - started} ms`);
+    started = Date.now();
+    const lb = await ensureNginxImage(docker);
+    t.diagnostic(`${NGINX_LB_IMAGE}: built=${lb.built} in ${Date.now() - started} ms`);
+
+    started = Date.now();
+    assert.deepEqual(await ensureDebianBaseImage(docker), { image: DEBIAN_IMAGE, built: false });
+    assert.deepEqual(await ensureNginxImage(docker), { image: NGINX_LB_IMAGE, built: false });
+    const cachedMs = Date.now() - started;
+    t.diagnostic(`cached calls: ${cachedMs} ms`);
+    assert.ok(cachedMs < 3_000, `the cached calls took ${cachedMs} ms`);
+
+    const info = await docker.getImage(NGINX_LB_IMAGE).inspect();
+    assert.deepEqual(info.Config.Entrypoint, ['/usr/local/bin/clocker-lb-entrypoint']);
+    // The same engine already has the very image: nothing to copy.
+    assert.equal((await copyImage(docker, docker, BUSYBOX_IMAGE)).copied, false);
+  });
+
+  test('the balancer round-robins over BACKENDS and follows reload-backends', async () => {
+    const a = await runBackend('a', BACKEND_A);
+    const b = await runBackend('b', BACKEND_B);
+    const lb = await start(
+      {
+        name: `${prefix}-lb`,
+        Image: NGINX_LB_IMAGE,
+        Env: [`BACKENDS=${a}:8080,${b}:8080`],
+        ExposedPorts: { '80/tcp': {} },
+        // Published on loopback only: reachable from this machine alone.
+        HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+      },
+      'lb',
+    );
+    const port = (await docker.getContainer(lb).inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort;
+    assert.ok(port, 'the balancer has a published port');
+    const url = `http://127.0.0.1:${port}/`;
+    await waitUntil('the balancer', 30_000, async () => (await httpGet(url)).ok);
+
+    const seen = await bodies(url, 8);
+    assert.deepEqual(new Set(seen), new Set([BACKEND_A, BACKEND_B]), `through the balancer: ${JSON.stringify(seen)}`);
+    // Round robin: no backend answers twice in a row.
+    for (let i = 1; i < seen.length; i++) assert.notEqual(seen[i], seen[i - 1], `round robin: ${JSON.stringify(seen)}`);
+    assert.equal((await httpGet(`http://127.0.0.1:${port}/clocker-lb/backends`)).body.trim(), `${a}:8080,${b}:8080`);
+
+    const reload = await exec(lb, ['reload-backends', `${a}:8080`]);
+    assert.equal(reload.exitCode, 0, reload.output);
+    // nginx swaps workers gracefully: wait until the new upstream answers, then only it does.
+    await waitUntil('only backend a', 15_000, async () => (await bodies(url, 4)).every((body) => body === BACKEND_A));
+    assert.deepEqual(new Set(await bodies(url, 6)), new Set([BACKEND_A]));
+
+    // A bad list is refused and the running upstream stays.
+    const bad = await exec(lb, ['reload-backends', 'not a backend;']);
+    assert.notEqual(bad.exitCode, 0, bad.output);
+    assert.match(bad.output, /bad backend/);
+    assert.deepEqual(new Set(await bodies(url, 4)), new Set([BACKEND_A]));
+  });
+
+  async function runBackend(name: string, text: string): Promise<string> {
+    const id = await start(
+      {
+        name: `${prefix}-${name}`,
+        Image: BUSYBOX_IMAGE,
+        Cmd: ['sh', '-c', 'mkdir -p /www && echo "$TEXT" > /www/index.html && exec httpd -f -p 8080 -h /www'],
+        Env: [`TEXT=${text}`],
+      },
+      name,
+    );
+    const address = (await docker.getContainer(id).inspect()).NetworkSettings.Networks['bridge']?.IPAddress;
+    assert.ok(address, `backend ${name} has an address on the default bridge`);
+    return address;
+  }
+
+  async function start(options: Docker.ContainerCreateOptions, what: string): Promise<string> {
+    const container = await docker.createContainer({ ...options, Labels: { 'io.clocker.test': 'images' } });
+    containers.push(container.id);
+    await container.start();
+    assert.ok((await container.inspect()).State.Running, `${what} is running`);
+    return container.id;
+  }
+
+  async function bodies(url: string, n: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await httpGet(url);
+      out.push(res.ok ? res.body.trim() : `error: ${res.body}`);
+    }
+    return out;
+  }
+
+  async function exec(id: string, cmd: string[]): Promise<{ exitCode: number | null; output: string }> {
+    const run = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await run.start({ hijack: true, stdin: false });
+    const sink = new PassThrough();
+    let output = '';
+    sink.on('data', (c: Buffer) => (output += c.toString()));
+    docker.modem.demuxStream(stream, sink, sink);
+    await new Promise<void>((resolve, reject) => stream.once('end', resolve).once('error', reject));
+    return { exitCode: (await run.inspect()).ExitCode, output };
+  }
+});
