@@ -13,6 +13,8 @@ import { infraStatus } from './commands/infraStatus';
 import { logs } from './commands/logs';
 import { up } from './commands/up';
 import { ensureBusyboxImage } from './images/busyboxImage';
+import { ensureDebianBaseImage } from './images/debianImage';
+import { ensureNginxImage } from './images/nginxImage';
 import { renderApp, renderAppList } from './render/appTable';
 import { temporalConfig } from './temporal/config';
 import { connectClient } from './temporal/connect';
@@ -197,11 +199,15 @@ infra
 
 program
   .command('images')
-  .description('build the local images the examples use (no registry needed): clocker/busybox:1')
-  .action(async () => {
+  .description('build the local images the examples use (no registry needed): clocker/busybox:1, and with --lb the nginx balancer')
+  .option('--lb', 'also clocker/debian:bookworm (debootstrap, root) and clocker/nginx-lb:1, for examples/three-tier.yaml')
+  .action(async (o: { lb?: boolean }) => {
     const docker: Docker = createDockerClientFactory()(localDockerEndpoint());
-    const { image, built } = await ensureBusyboxImage(docker);
-    console.log(`${image}: ${built ? 'built' : 'up to date'}`);
+    const builders = [ensureBusyboxImage, ...(o.lb ? [ensureDebianBaseImage, ensureNginxImage] : [])];
+    for (const build of builders) {
+      const { image, built } = await build(docker);
+      console.log(`${image}: ${built ? 'built' : 'up to date'}`);
+    }
   });
 
 program
