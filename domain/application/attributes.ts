@@ -5,9 +5,14 @@ import { bindAttributes, type PublishedAttributes } from '../blueprint/reference
 import type { NetworkSpec, ServiceSpec, Template } from '../blueprint/model';
 import type { ServiceView } from './status';
 
-/** A service's attributes are those of its first running member (Brooklyn's cluster default). */
+/**
+ * A service's attributes are those of its first running member (Brooklyn's cluster default),
+ * plus lists over every running member, for balancers: `members.<port>` (published
+ * `address:port,…`), `members.ip.<network>` (`ip,…`) and `members.<network>.<port>` (`ip:port,…`).
+ */
 export function serviceAttributes(view: ServiceView): Record<string, string> {
-  const member = view.members.find((m) => m.state === 'RUNNING');
+  const running = view.members.filter((m) => m.state === 'RUNNING');
+  const member = running[0];
   if (!member) return { 'service.isUp': 'false' };
   const attributes: Record<string, string> = {
     'service.isUp': String(view.status === 'RUNNING'),
@@ -17,6 +22,18 @@ export function serviceAttributes(view: ServiceView): Record<string, string> {
   };
   for (const p of member.ports) if (p.boundHostPort !== undefined) attributes[`port.${p.containerPort}`] = String(p.boundHostPort);
   for (const [network, ip] of Object.entries(member.networks ?? {})) attributes[`ip.${network}`] = ip;
+  const list = (values: (string | undefined)[]) => values.filter((v): v is string => v !== undefined).join(',');
+  for (const p of member.ports) {
+    const published = list(running.map((m) => {
+      const bound = m.ports.find((q) => q.containerPort === p.containerPort && q.protocol === p.protocol)?.boundHostPort;
+      return bound === undefined ? undefined : `${m.hostAddress}:${bound}`;
+    }));
+    if (published) attributes[`members.${p.containerPort}`] = published;
+  }
+  for (const network of Object.keys(member.networks ?? {})) {
+    attributes[`members.ip.${network}`] = list(running.map((m) => m.networks?.[network]));
+    for (const p of member.ports) attributes[`members.${network}.${p.containerPort}`] = list(running.map((m) => m.networks?.[network] && `${m.networks[network]}:${p.containerPort}`));
+  }
   return attributes;
 }
 

@@ -36,7 +36,29 @@ test('a service publishes its first running member: host, published ports, netwo
     'container.name': 'a.db.2',
     'port.5432': '32768',
     'ip.backend': '10.66.1.3',
+    'members.5432': '10.0.0.2:32768',
+    'members.ip.backend': '10.66.1.3',
+    'members.backend.5432': '10.66.1.3:5432',
+    'members.backend.9000': '10.66.1.3:9000',
   });
+});
+
+test('member lists cover every running member, for balancers', () => {
+  const member = (id: string, host: string, ip: string, port: number) => ({
+    member: id,
+    hostId: host,
+    hostAddress: `10.0.0.${id}`,
+    containerName: `a.web.${id}`,
+    state: 'RUNNING' as const,
+    generation: 1,
+    ports: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' as const, boundHostPort: port }],
+    networks: { front: ip },
+  });
+  const web: ServiceView = { ...view, id: 'web', members: [member('1', 'h1', '10.9.0.2', 30001), member('2', 'h2', '10.9.0.3', 30002)] };
+  const attributes = serviceAttributes(web);
+  assert.equal(attributes['members.8080'], '10.0.0.1:30001,10.0.0.2:30002');
+  assert.equal(attributes['members.ip.front'], '10.9.0.2,10.9.0.3');
+  assert.equal(attributes['members.front.8080'], '10.9.0.2:8080,10.9.0.3:8080');
 });
 
 test('a service with no running member is not up and publishes nothing else', () => {
