@@ -5,7 +5,6 @@ import { dependencyEdges, findCycles } from './dependencyGraph';
 import { didYouMean } from './didYouMean';
 import type { Blueprint } from './model';
 import type { Reporter } from './reporter';
-import { dockerNamePattern } from './schema/primitives';
 import { checkHostPaths } from './hostPaths';
 import { ipv4InCidr } from './ipv4';
 

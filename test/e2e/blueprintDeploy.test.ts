@@ -8,7 +8,7 @@ import { readBlueprintFile } from '../../client/blueprintFile';
 import { localInfrastructure } from '../../client/commands/up';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startStack, type Stack } from '../support/stack';
 
@@ -25,7 +25,7 @@ describe('blueprints on the local engine', { skip: skipUnlessPresent('temporal',
   });
 
   after(async () => {
-    for (const app of ['web-cluster', 'quits']) for (const c of await appContainers(docker, app)) await docker.getContainer(c.Id).remove({ force: true });
+    await removeAppContainers(docker, 'web-cluster', 'quits');
     await stack?.stop();
   });
 

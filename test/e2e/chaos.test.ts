@@ -10,7 +10,7 @@ import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import type { Blueprint } from '../../domain/blueprint/model';
 import { workflowIds } from '../../domain/naming';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers } from '../support/dockerChecks';
+import { appContainers, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startStack, type Stack } from '../support/stack';
 
@@ -51,7 +51,7 @@ describe('chaos: the worker killed at ten points of a deployment', { skip: skipU
   });
 
   after(async () => {
-    for (let k = 1; k <= KILL_POINTS; k++) for (const c of await appContainers(docker, `chaos${k}`)) await docker.getContainer(c.Id).remove({ force: true });
+    await removeAppContainers(docker, ...Array.from({ length: KILL_POINTS }, (_, i) => `chaos${i + 1}`));
     await stack?.stop();
   });
 

@@ -11,7 +11,7 @@ import { createDockerClientFactory, localDockerEndpoint } from '../../activities
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 
 const ROOT = join(__dirname, '..', '..');
@@ -66,7 +66,7 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
 
   after(async () => {
     if (up && up.child.exitCode === null) await up.interrupt();
-    for (const c of await appContainers(docker, 'hello')) await docker.getContainer(c.Id).remove({ force: true });
+    await removeAppContainers(docker, 'hello');
     rmSync(home, { recursive: true, force: true });
   });
 

@@ -7,7 +7,7 @@ import { localInfrastructure } from '../../client/commands/up';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import type { ServiceView } from '../../domain/application/status';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startStack, type Stack } from '../support/stack';
 
@@ -43,7 +43,7 @@ describe('rolling update on the local engine', { skip: skipUnlessPresent('tempor
   });
 
   after(async () => {
-    for (const c of await appContainers(docker, APP)) await docker.getContainer(c.Id).remove({ force: true });
+    await removeAppContainers(docker, APP);
     await stack?.stop();
   });
 

@@ -9,7 +9,7 @@ import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { ensureDebianBaseImage } from '../../client/images/debianImage';
 import { ensureNginxImage } from '../../client/images/nginxImage';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { startStack, type Stack } from '../support/stack';
 
 describe('three tiers behind a real balancer', { skip: skipUnlessPresent('temporal', 'docker', 'debootstrap') }, () => {
@@ -26,7 +26,7 @@ describe('three tiers behind a real balancer', { skip: skipUnlessPresent('tempor
   });
 
   after(async () => {
-    for (const c of await appContainers(docker, 'three-tier')) await docker.getContainer(c.Id).remove({ force: true });
+    await removeAppContainers(docker, 'three-tier');
     await stack?.stop();
   });
 

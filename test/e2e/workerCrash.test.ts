@@ -7,7 +7,7 @@ import { localInfrastructure } from '../../client/commands/up';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startStack, type Stack } from '../support/stack';
 
@@ -23,7 +23,7 @@ describe('worker crash during a deployment', { skip: skipUnlessPresent('temporal
   });
 
   after(async () => {
-    for (const c of await appContainers(docker, app)) await docker.getContainer(c.Id).remove({ force: true });
+    await removeAppContainers(docker, app);
     await stack?.stop();
   });
 

@@ -6,6 +6,11 @@ export async function appContainers(docker: Docker, app: string): Promise<Docker
   return docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${app}`] } });
 }
 
+/** Removes whatever containers these applications left on an engine (a test's cleanup). */
+export async function removeAppContainers(docker: Docker, ...apps: string[]): Promise<void> {
+  for (const app of apps) for (const c of await appContainers(docker, app)) await docker.getContainer(c.Id).remove({ force: true });
+}
+
 /** GET over loopback or to a rig host; returns the body, or the error text. */
 export async function httpGet(url: string): Promise<{ ok: boolean; body: string }> {
   try {
