@@ -20,8 +20,11 @@ export async function execInContainer(docker: Docker, where: string, container: 
         resolve();
       }, timeoutMs);
       stream.on('data', (d: Buffer) => chunks.push(d));
-      stream.on('end', () => (clearTimeout(timer), resolve()));
-      stream.on('error', () => (clearTimeout(timer), resolve()));
+      // A hijacked stream may end with 'close' and no 'end': either one means the command is done.
+      const done = () => (clearTimeout(timer), resolve());
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', done);
     });
     const { ExitCode } = await exec.inspect();
     return { exitCode: ExitCode, output: demuxLogs(Buffer.concat(chunks)).trim() };

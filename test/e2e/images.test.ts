@@ -4,7 +4,6 @@
 // `reload-backends` in the running container. Traffic: loopback, this engine's containers, and
 // (only when building) Debian's mirror.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
@@ -13,6 +12,7 @@ import { DEBIAN_IMAGE, ensureDebianBaseImage } from '../../client/images/debianI
 import { copyImage } from '../../client/images/imageTransfer';
 import { NGINX_LB_IMAGE, ensureNginxImage } from '../../client/images/nginxImage';
 import { waitUntil } from '../rig/waitUntil';
+import { execInContainer } from '../../activities/docker/containerExec';
 import { skipUnlessPresent } from '../support/components';
 import { httpGet } from '../support/dockerChecks';
 
@@ -123,14 +123,8 @@ describe('local images: debian base and the nginx load balancer', { skip: skipUn
     return out;
   }
 
-  async function exec(id: string, cmd: string[]): Promise<{ exitCode: number | null; output: string }> {
-    const run = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-    const stream = await run.start({ hijack: true, stdin: false });
-    const sink = new PassThrough();
-    let output = '';
-    sink.on('data', (c: Buffer) => (output += c.toString()));
-    docker.modem.demuxStream(stream, sink, sink);
-    await new Promise<void>((resolve, reject) => stream.once('end', resolve).once('error', reject));
-    return { exitCode: (await run.inspect()).ExitCode, output };
+  /** The product's own exec (activities/docker/containerExec.ts), with a time limit. */
+  function exec(id: string, cmd: string[]): Promise<{ exitCode: number | null; output: string }> {
+    return execInContainer(docker, 'local engine', id, cmd, 15_000);
   }
 });
