@@ -168,6 +168,14 @@ export class SshKeyNotFoundError extends ClockerError {
   }
 }
 
+/** A command run in a member's container (a `reload` hook) exited non-zero: the same argv would fail again. */
+export class MemberCommandError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly containerName: string, readonly argv: readonly string[], readonly exitCode: number | null, readonly outputTail: string) {
+    super(`\`${argv.join(' ')}\` in ${containerName} ${exitCode === null ? 'did not finish in time' : `exited ${exitCode}`}${outputTail ? `: ${outputTail}` : ''}`);
+  }
+}
+
 export const allErrorClasses = [
   RemoteCommandError,
   HostUnreachableError,
@@ -188,4 +196,5 @@ export const allErrorClasses = [
   UnsupportedOsError,
   CertificateError,
   SshKeyNotFoundError,
+  MemberCommandError,
 ] as const;

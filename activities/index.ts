@@ -5,6 +5,7 @@ import { appResourceActivities } from './application/appResources';
 import { containerActivities } from './docker/containers';
 import type { DockerClientFactory } from './docker/dockerClient';
 import { healthActivities } from './docker/health';
+import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
 import { placementActivities } from './infrastructure/placement';
 import { provisioningActivities } from './provisioning';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...containerActivities(deps.docker, deps.secrets),
     ...healthActivities(deps.docker),
+    ...memberCommandActivities(deps.docker),
     ...networkActivities(deps.docker),
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal),

@@ -5,11 +5,10 @@ import Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
 import { probeTcp } from '../activities/docker/probes';
 import { readBlueprintFile } from '../client/blueprintFile';
-import { localInfrastructure } from '../client/commands/up';
-import { ensureBusyboxImage, BUSYBOX_IMAGE } from '../client/images/busyboxImage';
+import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
 import { LABEL } from '../domain/naming';
 import { blueprint, serviceSpec } from '../test/support/specs';
-import { startStack } from '../test/support/stack';
+import { startLocalStack } from '../test/support/stack';
 
 const MEMBERS = 30;
 const COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
@@ -38,12 +37,9 @@ async function floor(docker: Docker): Promise<number> {
 
 async function main(): Promise<void> {
   const docker = createDockerClientFactory()(localDockerEndpoint());
-  await ensureBusyboxImage(docker);
   process.env.CLOCKER_SECRET_DB_PASSWORD ??= 'bench'; // the worker inherits it
-  const stack = await startStack();
+  const stack = await startLocalStack(docker);
   try {
-    await stack.startWorker();
-    await stack.clocker.ensureInfrastructure(localInfrastructure());
     const floorMs = await floor(docker);
 
     let started = performance.now();

@@ -20,6 +20,7 @@ export const NON_RETRYABLE_ERRORS = [
   'UnsupportedOsError',
   'CertificateError',
   'SshKeyNotFoundError',
+  'MemberCommandError',
 ];
 
 const retry = {
@@ -38,4 +39,10 @@ export const heartbeating: ActivityOptions = {
   startToCloseTimeout: '10m',
   heartbeatTimeout: '10s',
   retry,
+};
+
+/** A `reload` hook in a member: bounded by its own timeout; a failing one is reported, not retried for long. */
+export const memberCommand: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  retry: { ...retry, maximumAttempts: 3 },
 };

@@ -1,17 +1,18 @@
 // An application: start one service child per blueprint service, in dependency order; report
 // RUNNING or FAILED; take new blueprint versions (services added, removed, rolled, resized);
-// on `destroy`, tear the services down, then its networks, and end.
-import { condition, proxyActivities, setHandler, startChild, upsertSearchAttributes, type ChildWorkflowHandle } from '@temporalio/workflow';
+// keep dependents in step with what their dependencies publish; on `destroy`, tear the
+// services down, then its networks, and end. Continues as new when its history grows long.
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { bindServiceEnv, resolveDnsServers, serviceAttributes } from '../domain/application/attributes';
+import { bindReloadArgv, bindServiceEnv, resolveDnsServers, serviceAttributes } from '../domain/application/attributes';
 import { planChanges, planText } from '../domain/application/plan';
 import { unsupportedFeatures } from '../domain/application/preflight';
 import { startLayers } from '../domain/application/startLayers';
 import type { Blueprint, NetworkSpec, ServiceSpec } from '../domain/blueprint/model';
 import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
-import { workflowIds } from '../domain/naming';
 import { quick } from './activityOptions';
-import { ApplicationState } from './applicationState';
+import { ApplicationState, type ApplicationSnapshot } from './applicationState';
+import { DependencyFollower, type BoundVersion, type FollowerSnapshot } from './dependencyFollower';
 import { failureText } from './failureText';
 import {
   appStatusQuery,
@@ -27,26 +28,45 @@ import {
 } from './messages';
 import { validateNextBlueprint } from './blueprintValidation';
 import { searchAttributes } from './searchAttributes';
-import { service } from './service';
-import type { ServiceVersion } from './serviceMembers';
+import { ServiceChildren } from './serviceChildren';
 
 export interface ApplicationInput {
   blueprint: Blueprint;
+  /** Set when a run continues as new: the state and the work not yet done. */
+  carried?: CarriedApplication;
+  /** Continue as new once the history is this long (tests); otherwise when Temporal suggests it. */
+  continueAsNewAtHistoryLength?: number;
+}
+
+interface CarriedApplication {
+  state: ApplicationSnapshot;
+  networks: NetworkSpec[];
+  children: string[];
+  follower: FollowerSnapshot;
+  versions: Blueprint[];
+  effectors: Effector[];
+  rollWanted: boolean;
 }
 
 const act = proxyActivities<Activities>(quick);
 const subnetOwner = (app: string, network: string) => `${app}/${network}`;
 
-export async function application({ blueprint }: ApplicationInput) {
-  const state = new ApplicationState(blueprint);
+export async function application(input: ApplicationInput) {
+  const { blueprint, carried } = input;
+  const state = new ApplicationState(blueprint, carried?.state);
   const app = blueprint.name;
   let destroyRequested = false;
-  const versions: Blueprint[] = [];
+  const versions: Blueprint[] = carried?.versions ?? [];
+  const effectors: Effector[] = carried?.effectors ?? [];
+  /** Reports received, and those the follower has looked at (a carried run looks once at start). */
+  let reports = carried ? 1 : 0;
   setHandler(appStatusQuery, () => state.view);
   setHandler(blueprintQuery, () => state.blueprint);
-  setHandler(serviceReportSignal, (view) => state.report(view));
+  setHandler(serviceReportSignal, (view) => {
+    state.report(view);
+    reports += 1;
+  });
   setHandler(destroySignal, () => void (destroyRequested = true));
-  const effectors: Effector[] = [];
   setHandler(stopSignal, () => void effectors.push('stop'));
   setHandler(startSignal, () => void effectors.push('start'));
   setHandler(restartSignal, () => void effectors.push('restart'));
@@ -72,47 +92,52 @@ export async function application({ blueprint }: ApplicationInput) {
   ]);
   setStatus();
 
-  const unsupported = unsupportedFeatures(blueprint);
-  if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
-
   // Every network's subnet comes from the infrastructure's IPAM, so applications never overlap.
-  const networks: NetworkSpec[] = [];
-  try {
-    for (const n of unsupported.length > 0 ? [] : blueprint.networks) {
-      const subnet = await act.allocateNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
-      networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
+  const networks: NetworkSpec[] = carried?.networks ?? [];
+  if (!carried) {
+    const unsupported = unsupportedFeatures(blueprint);
+    if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
+    try {
+      for (const n of unsupported.length > 0 ? [] : blueprint.networks) {
+        const subnet = await act.allocateNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
+        networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
+      }
+    } catch (err) {
+      state.cannotStart(`networks: ${failureText(err)}`);
     }
-  } catch (err) {
-    state.cannotStart(`networks: ${failureText(err)}`);
   }
 
-  const children = new Map<string, ChildWorkflowHandle<typeof service>>();
-  /** Each running child's end: its last report, or the failure it ended with. */
-  const ended = new Map<string, Promise<void>>();
-  const results: Promise<void>[] = [];
-  /** Signals a child; one that has ended cannot hear it, and that is the same as it failing. */
-  const tell = async (id: string, send: (c: ChildWorkflowHandle<typeof service>) => Promise<void>): Promise<boolean> => {
-    const child = children.get(id);
-    if (!child) return false;
-    try {
-      await send(child);
-      return true;
-    } catch (err) {
-      state.serviceCrashed(id, `cannot reach its workflow: ${failureText(err)}`);
-      return false;
-    }
-  };
+  const children = new ServiceChildren(app, state, carried?.children);
 
   /** A service's next version, with references bound to what has been published so far. */
-  const versionOf = (spec: ServiceSpec): ServiceVersion | string => {
+  const bind = (spec: ServiceSpec): BoundVersion | string => {
     const attributes: PublishedAttributes = Object.fromEntries(state.view.services.map((s) => [s.id, serviceAttributes(s)]));
     const bound = bindServiceEnv(spec, attributes);
     if (!bound.ok) return `unresolved references (is the attribute name right?): ${bound.missing.join(', ')}`;
     const joins = networks.filter((n) => spec.networks.some((a) => a.network === n.id));
     const dns = resolveDnsServers(joins, attributes);
     if (!dns.ok) return `unresolved references: ${dns.missing.join(', ')}`;
-    return { spec, env: bound.env, networks: joins, dns: dns.dns };
+    const reload = bindReloadArgv(spec, attributes);
+    if (!reload.ok) return `unresolved references: ${reload.missing.join(', ')}`;
+    return { version: { spec, env: bound.env, networks: joins, dns: dns.dns }, reloadArgv: reload.argv };
   };
+  const follower = new DependencyFollower(state, children, bind, carried?.follower);
+  let rollWanted = carried?.rollWanted ?? false;
+
+  // Alongside everything else: each report may mean dependents must follow, or a drain waits.
+  let following = false;
+  const follow = async () => {
+    let seen = 0;
+    for (;;) {
+      await condition(() => destroyRequested || reports > seen);
+      if (destroyRequested) return;
+      seen = reports;
+      following = true;
+      if (await follower.pass()) rollWanted = true;
+      following = false;
+    }
+  };
+  void follow();
 
   /** Starts the given services layer by layer; dependents of a failure never start. */
   const startServices = async (specs: ServiceSpec[]) => {
@@ -120,28 +145,25 @@ export async function application({ blueprint }: ApplicationInput) {
     for (const layer of startLayers(specs.map((s) => ({ id: s.id, dependsOn: s.dependsOn.filter(starting) })))) {
       if (destroyRequested || state.failedServices().some((s) => starting(s.id)) || state.view.error) break;
       for (const spec of specs.filter((s) => layer.includes(s.id))) {
-        const version = versionOf(spec);
-        if (typeof version === 'string') {
-          state.serviceCrashed(spec.id, version);
+        const bound = bind(spec);
+        if (typeof bound === 'string') {
+          state.serviceCrashed(spec.id, bound);
           continue;
         }
-        const child = await startChild(service, {
-          workflowId: workflowIds.service(app, spec.id),
-          args: [{ app, infrastructure: blueprint.location, ...version }],
-        });
-        children.set(spec.id, child);
-        // A child that ends (destroyed, or crashed) reports its last word here, once.
-        const end = child.result().then(
-          (view) => state.report(view),
-          (err: unknown) => state.serviceCrashed(spec.id, failureText(err)),
-        ).then(() => {
-          if (children.get(spec.id) === child) children.delete(spec.id);
-        });
-        ended.set(spec.id, end);
-        results.push(end);
+        follower.record(spec.id, bound);
+        await children.start({ app, infrastructure: blueprint.location, ...bound.version });
       }
       await condition(() => destroyRequested || layer.every((id) => state.settled(id)));
     }
+  };
+
+  /** Hands a running service its next version and waits for the outcome; answers whether it was rolled back. */
+  const upgrade = async (id: string, bound: BoundVersion): Promise<boolean> => {
+    const before = state.service(id).rollout?.seq ?? 0;
+    follower.record(id, bound);
+    if (!(await children.tell(id, (c) => c.signal(upgradeSignal, bound.version)))) return false;
+    await condition(() => destroyRequested || !children.has(id) || (state.service(id).rollout?.seq ?? 0) > before);
+    return state.service(id).rollout?.outcome === 'ROLLED_BACK';
   };
 
   /** Walks the plan from the running blueprint to `next`. */
@@ -152,32 +174,33 @@ export async function application({ blueprint }: ApplicationInput) {
     setStatus();
     for (const change of plan.changes.filter((c) => c.kind === 'remove')) {
       // Wait for the child's end, not a status: only then can the same id start again.
-      if (await tell(change.service, (c) => c.signal(destroySignal))) await ended.get(change.service);
+      if (await children.tell(change.service, (c) => c.signal(destroySignal))) await children.end(change.service);
       state.dropService(change.service);
     }
     const updated = [...new Set(plan.changes.filter((c) => c.kind === 'change' || c.kind === 'resize').map((c) => c.service))];
     // In dependency order, so a dependent binds to what its dependency publishes after its own update.
     for (const id of startLayers(next.services).flat().filter((x) => updated.includes(x))) {
-      const spec = next.services.find((s) => s.id === id)!;
-      const version = versionOf(spec);
-      if (typeof version === 'string') {
-        state.serviceCrashed(id, version);
-        continue;
-      }
-      const before = state.service(id).rollout?.seq ?? 0;
-      if (!(await tell(id, (c) => c.signal(upgradeSignal, version)))) continue;
-      await condition(() => destroyRequested || !children.has(id) || (state.service(id).rollout?.seq ?? 0) > before);
-      if (state.service(id).rollout?.outcome === 'ROLLED_BACK') rolledBack.push(id);
+      const bound = bind(next.services.find((s) => s.id === id)!);
+      if (typeof bound === 'string') state.serviceCrashed(id, bound);
+      else if (await upgrade(id, bound)) rolledBack.push(id);
     }
     state.view.rolledBack = { version: state.view.version, services: rolledBack };
     await startServices(next.services.filter((s) => plan.changes.some((c) => c.kind === 'add' && c.service === s.id)));
   };
 
-  await startServices(blueprint.services);
-  if (!destroyRequested) {
-    state.finishDeploy();
-    setStatus();
-  }
+  /** Rolls dependents without `reload` onto the new values of what they reference, in dependency order. */
+  const rollDependents = async () => {
+    const running = (id: string) => state.view.services.find((s) => s.id === id)?.status === 'RUNNING';
+    for (const id of startLayers(state.blueprint.services).flat()) {
+      const spec = state.blueprint.services.find((s) => s.id === id)!;
+      if (spec.reload || !children.has(id) || !running(id) || !spec.dependsOn.every(running)) continue;
+      const bound = bind(spec);
+      if (typeof bound === 'string' || follower.isCurrent(id, bound)) continue;
+      const rolledBack = await upgrade(id, bound);
+      state.view.lastEvent = `${id}: ${rolledBack ? 'could not roll' : 'rolled'} onto new values of ${spec.dependsOn.join(', ')}${rolledBack ? ` (${state.service(id).rollout?.message ?? ''})` : ''}`;
+    }
+  };
+
   /** Forwards an effector to every running service: stop dependents first, start dependencies first. */
   const runEffector = async (effector: Effector) => {
     const layers = startLayers(state.blueprint.services);
@@ -186,15 +209,36 @@ export async function application({ blueprint }: ApplicationInput) {
     for (const layer of order) {
       const before = new Map(layer.map((id) => [id, state.service(id).effectorsDone ?? 0]));
       const told: string[] = [];
-      for (const id of layer) if (await tell(id, (c) => c.signal(signal))) told.push(id);
+      for (const id of layer) if (await children.tell(id, (c) => c.signal(signal))) told.push(id);
       // Each service counts what it carried out, so a stale report is never taken for the answer.
       await condition(() => destroyRequested || told.every((id) => !children.has(id) || (state.service(id).effectorsDone ?? 0) > (before.get(id) ?? 0)));
     }
   };
 
+  if (!carried) {
+    await startServices(blueprint.services);
+    if (!destroyRequested) {
+      state.finishDeploy();
+      setStatus();
+    }
+  }
+
+  const timeToContinue = () =>
+    (workflowInfo().continueAsNewSuggested ||
+      (input.continueAsNewAtHistoryLength !== undefined && workflowInfo().historyLength >= input.continueAsNewAtHistoryLength)) &&
+    !following &&
+    allHandlersFinished();
   for (;;) {
-    await condition(() => destroyRequested || versions.length > 0 || effectors.length > 0);
+    await condition(() => destroyRequested || versions.length > 0 || effectors.length > 0 || rollWanted || timeToContinue());
     if (destroyRequested) break;
+    if (timeToContinue()) {
+      // History stays bounded: the services keep running (abandoned, not ended) and the next run
+      // reaches them by id.
+      await continueAsNew<typeof application>({
+        ...input,
+        carried: { state: state.snapshot(), networks, children: children.ids(), follower: follower.snapshot(), versions, effectors, rollWanted },
+      });
+    }
     const effector = effectors.shift();
     if (effector) {
       await runEffector(effector);
@@ -203,17 +247,22 @@ export async function application({ blueprint }: ApplicationInput) {
       setStatus();
       continue;
     }
-    await applyVersion(versions.shift()!);
+    const next = versions.shift();
+    if (next) await applyVersion(next);
+    else {
+      rollWanted = false;
+      await rollDependents();
+    }
     state.finishDeploy();
     setStatus();
   }
 
   state.destroying();
   setStatus();
-  await Promise.all([...children.values()].map((c) => c.signal(destroySignal).catch(() => undefined))); // a crashed child cannot hear it
-  await Promise.all(results);
+  await Promise.all(children.ids().map((id) => children.tell(id, (c) => c.signal(destroySignal))));
+  await Promise.all(children.ids().map((id) => children.end(id)));
   // Networks and named volumes go last, once no member uses them.
-  const endpoints = [...new Map(state.view.services.flatMap((s) => Object.entries(s.hostEndpoints))).values()];
+  const endpoints = state.allEndpoints();
   try {
     if (endpoints.length > 0) await act.removeAppResources({ app, endpoints });
     for (const n of networks) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id) });

@@ -2,21 +2,40 @@
 // for its own status.
 import type { AppView, ServiceView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
+import type { DockerEndpoint } from '../domain/infra/model';
+
+/** What an application carries into its next run when it continues as new. */
+export interface ApplicationSnapshot {
+  view: AppView;
+  blueprint: Blueprint;
+  blocked: boolean;
+  formerEndpoints: Record<string, DockerEndpoint>;
+}
 
 export class ApplicationState {
   readonly view: AppView;
   private readonly teardownProblems: string[] = [];
   /** Set when the application could not start at all; no later version can repair that. */
   blocked = false;
+  blueprint: Blueprint;
+  /** Hosts of services removed by a later version: the final sweep of networks visits them too. */
+  private readonly formerEndpoints: Record<string, DockerEndpoint>;
 
-  constructor(public blueprint: Blueprint) {
-    this.view = {
+  constructor(blueprint: Blueprint, carried?: ApplicationSnapshot) {
+    this.blueprint = carried?.blueprint ?? blueprint;
+    this.blocked = carried?.blocked ?? false;
+    this.formerEndpoints = carried?.formerEndpoints ?? {};
+    this.view = carried?.view ?? {
       name: blueprint.name,
       location: blueprint.location,
       status: 'DEPLOYING',
       version: 1,
       services: blueprint.services.map((s) => pendingService(s.id, s.count)),
     };
+  }
+
+  snapshot(): ApplicationSnapshot {
+    return { view: this.view, blueprint: this.blueprint, blocked: this.blocked, formerEndpoints: this.formerEndpoints };
   }
 
   report(service: ServiceView): void {
@@ -39,7 +58,15 @@ export class ApplicationState {
   }
 
   dropService(id: string): void {
+    Object.assign(this.formerEndpoints, this.view.services.find((s) => s.id === id)?.hostEndpoints);
     this.view.services = this.view.services.filter((s) => s.id !== id);
+  }
+
+  /** Every Docker endpoint the application ever had members on, once each. */
+  allEndpoints(): DockerEndpoint[] {
+    const byHost = new Map(Object.entries(this.formerEndpoints));
+    for (const s of this.view.services) for (const [host, endpoint] of Object.entries(s.hostEndpoints)) byHost.set(host, endpoint);
+    return [...byHost.values()];
   }
 
   /** A service has finished deploying, one way or the other. */

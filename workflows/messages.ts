@@ -167,3 +167,14 @@ export const upgradeSignal = defineSignal<[ServiceVersion]>('upgrade');
 export const serviceScaleSignal = defineSignal<[{ by: number } | number]>('scale');
 /** `{"size": 5}` (or a bare number): this many members, within the cluster's min/max. */
 export const serviceResizeSignal = defineSignal<[{ size: number } | number]>('resize');
+/**
+ * The application re-bound the service's references (a dependency's members changed) and ran
+ * its `reload` in every member: members started from now on get these values, nothing rolls.
+ */
+export interface Rebinding {
+  env: ServiceVersion['env'];
+  dns: string[];
+}
+export const reconfiguredSignal = defineSignal<[Rebinding]>('reconfigured');
+/** The application's answer to a report with `syncRequested`: services following this one are told. */
+export const dependentsSyncedSignal = defineSignal<[{ seq: number }]>('dependentsSynced');

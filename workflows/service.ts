@@ -12,7 +12,9 @@ import {
 } from '@temporalio/workflow';
 import { failureText } from './failureText';
 import {
+  dependentsSyncedSignal,
   destroySignal,
+  reconfiguredSignal,
   serviceHostDrainingSignal,
   serviceHostFailedSignal,
   serviceReportSignal,
@@ -41,8 +43,13 @@ export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
   continueAsNewEvery?: number;
 }
 
+/** How long a removal waits for the application to confirm that dependents stopped using the members. */
+const DRAIN_WAIT = '60s';
+
 interface CarriedService {
   state: ServiceSnapshot;
+  /** The last `dependentsSynced` number heard. */
+  synced?: number;
   current: ServiceVersion;
   pending: ServiceVersion[];
   hostEvents: HostEventItem[];
@@ -71,6 +78,12 @@ export async function service(input: ServiceInput) {
   setHandler(upgradeSignal, (next) => void pending.push(next));
   setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }));
   setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }));
+  // Running members were reloaded with these values; members started from now on get them too.
+  setHandler(reconfiguredSignal, ({ env: rebound, dns: reboundDns }) => {
+    for (const version of [current, applying, ...pending]) if (version) Object.assign(version, { env: rebound, dns: reboundDns });
+  });
+  let synced = carried?.synced ?? 0;
+  setHandler(dependentsSyncedSignal, ({ seq }) => void (synced = Math.max(synced, seq)));
   // Operators (and later the autoscaler) change the size; it applies as a version with a new count.
   const resizeTo = (wanted: number, asked: string) => {
     if (!Number.isFinite(wanted)) {
@@ -103,7 +116,17 @@ export async function service(input: ServiceInput) {
     const parent = workflowInfo().parent;
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(serviceReportSignal, state.view);
   };
-  const members = new ServiceMembers(app, infrastructure, state, publish);
+  /** Tells the application which members are draining and waits (bounded) for its word that dependents know. */
+  const drain = async () => {
+    if (destroyRequested || !workflowInfo().parent) return;
+    const seq = (state.view.syncRequested ?? 0) + 1;
+    state.view.syncRequested = seq;
+    await publish();
+    if (!(await condition(() => synced >= seq || destroyRequested, DRAIN_WAIT))) {
+      state.view.lastEvent = `dependents were not confirmed reloaded within ${DRAIN_WAIT}; members removed anyway`;
+    }
+  };
+  const members = new ServiceMembers(app, infrastructure, state, publish, drain);
 
   // Whatever failed to start is removed again; the failure stays in the status.
   const failAndClean = async (err: unknown) => {
@@ -131,7 +154,7 @@ export async function service(input: ServiceInput) {
     if (destroyRequested) break;
     if (timeToContinue()) {
       // History stays bounded: the next run starts from this state, with the work still queued.
-      await continueAsNew<typeof service>({ ...input, carried: { state: state.snapshot(), current, pending, hostEvents, effectors } });
+      await continueAsNew<typeof service>({ ...input, carried: { state: state.snapshot(), synced, current, pending, hostEvents, effectors } });
     }
     handled += 1;
     const effector = effectors.shift();
@@ -163,6 +186,7 @@ export async function service(input: ServiceInput) {
     await members.release();
     state.setStatus('DESTROYED');
   } else state.failed(`destroy incomplete: ${problems.join('; ')}`);
+  state.view.final = true;
   await publish();
   return state.view;
 }

@@ -34,6 +34,8 @@ export class ServiceMembers {
     private readonly state: ServiceState,
     /** Called after members start or go, so the application's view follows a rollout live. */
     private readonly changed: () => Promise<void>,
+    /** Called with running members marked DRAINING, before they go: resolves once dependents were told. */
+    private readonly drain: () => Promise<void> = async () => undefined,
   ) {}
 
   /** Places and starts `count` new members of `version`; throws the first member failure. */
@@ -60,6 +62,12 @@ export class ServiceMembers {
   async remove(members: string[]): Promise<string[]> {
     const problems: string[] = [];
     const removed: string[] = [];
+    // Members others are using leave the dependents' view first (a balancer stops sending them work).
+    const serving = this.state.liveMembers().filter((x) => members.includes(x.member) && x.state === 'RUNNING');
+    if (serving.length > 0) {
+      for (const m of serving) this.state.memberDraining(m.member);
+      await this.drain();
+    }
     for (const m of this.state.liveMembers().filter((x) => members.includes(x.member))) {
       const endpoint = this.state.view.hostEndpoints[m.hostId];
       try {

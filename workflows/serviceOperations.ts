@@ -7,8 +7,8 @@ import type { ServiceState } from './serviceState';
 import { changedFields } from '../domain/application/plan';
 
 /**
- * Rolls members onto `next` one at a time (a new member is healthy before an old one goes),
- * then resizes. A new member that fails stops the rollout and puts the replaced members back
+ * Rolls members onto `next` one at a time (a new member is healthy before an old one goes,
+ * unless a fixed host port forces stop-first), then resizes. A new member that fails stops the rollout and puts the replaced members back
  * on the current version. Returns the version the service now runs.
  */
 export async function applyUpdate(members: ServiceMembers, state: ServiceState, current: ServiceVersion, next: ServiceVersion): Promise<ServiceVersion> {
@@ -17,27 +17,32 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
   state.view.error = undefined; // a new version starts from a clean slate; failures below set it again
   const rolling = changedFields(current.spec, next.spec).some((f) => f !== 'count' && f !== 'size') || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
   if (rolling) {
+    // A fixed host port cannot be held by the old and the new member at once on one host:
+    // such a service replaces stop-first (as Swarm's update order stop-first), others start-first.
+    const stopFirst = [...current.spec.ports, ...next.spec.ports].some((p) => (p.hostPort ?? 0) !== 0);
     const replaced: string[] = [];
     for (const old of state.membersOf(state.view.generation)) {
+      if (stopFirst) await removeOld(members, state, old.member);
       try {
         replaced.push(...(await members.start(next, generation, 1)));
       } catch (err) {
         const problems = await members.removeFailed(generation).then((p) => (p.length > 0 ? p : [failureText(err)]));
-        // Back to the current version for every member already replaced, one at a time too.
-        for (const r of replaced) {
+        // Back to the current version for every member already replaced (and the slot just
+        // emptied, stop-first), one at a time too.
+        for (const r of stopFirst ? [...replaced, undefined] : replaced) {
           try {
+            if (stopFirst && r) problems.push(...(await members.remove([r])));
             await members.start(current, state.view.generation, 1);
-            problems.push(...(await members.remove([r])));
+            if (!stopFirst && r) problems.push(...(await members.remove([r])));
           } catch (rollbackErr) {
-            problems.push(`rollback of member ${r}: ${failureText(rollbackErr)}`, ...(await members.removeFailed(state.view.generation)));
+            problems.push(`rollback${r ? ` of member ${r}` : ''}: ${failureText(rollbackErr)}`, ...(await members.removeFailed(state.view.generation)));
           }
         }
         state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}` };
         state.setStatus('RUNNING');
         return current;
       }
-      const problems = await members.remove([old.member]);
-      if (problems.length > 0) state.view.error = `the old version was not fully removed: ${problems.join('; ')}`;
+      if (!stopFirst) await removeOld(members, state, old.member);
     }
   }
   state.view.generation = generation;
@@ -47,6 +52,11 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
   state.view.rollout = { seq, generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : 'resized' };
   state.setStatus(state.view.error ? 'FAILED' : 'RUNNING');
   return next;
+}
+
+async function removeOld(members: ServiceMembers, state: ServiceState, member: string): Promise<void> {
+  const problems = await members.remove([member]);
+  if (problems.length > 0) state.view.error = `the old version was not fully removed: ${problems.join('; ')}`;
 }
 
 async function resize(members: ServiceMembers, state: ServiceState, version: ServiceVersion): Promise<void> {

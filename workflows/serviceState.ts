@@ -61,6 +61,10 @@ export class ServiceState {
     this.member(member).state = 'STOPPED';
   }
 
+  memberDraining(member: string): void {
+    this.member(member).state = 'DRAINING';
+  }
+
   memberFailed(member: string, error: string): void {
     Object.assign(this.member(member), { state: 'FAILED', error });
   }

@@ -1,7 +1,7 @@
 // What a running service publishes for others to reference (the blueprint's contract:
 // `host.address`, `host.name`, `port.<containerPort>`, `ip.<network>`, `service.isUp`), and
 // binding a service's environment to what its dependencies published.
-import { bindAttributes, type PublishedAttributes } from '../blueprint/references/resolveValue';
+import { bindAttributes, resolveValue, type PublishedAttributes } from '../blueprint/references/resolveValue';
 import type { NetworkSpec, ServiceSpec, Template } from '../blueprint/model';
 import type { ServiceView } from './status';
 
@@ -66,4 +66,18 @@ export function resolveDnsServers(networks: readonly NetworkSpec[], attributes: 
     });
   }
   return missing.length === 0 ? { ok: true, dns: [...new Set(dns)] } : { ok: false, missing };
+}
+
+export type BoundArgv = { ok: true; argv: string[] } | { ok: false; missing: string[] };
+
+/** A service's `reload` argv with every reference resolved (the blueprint allows no secrets there). */
+export function bindReloadArgv(spec: ServiceSpec, attributes: PublishedAttributes): BoundArgv {
+  const argv: string[] = [];
+  const missing: string[] = [];
+  (spec.reload?.exec ?? []).forEach((template, i) => {
+    const resolved = resolveValue(template, attributes);
+    if (resolved.ok) argv.push(resolved.text);
+    else missing.push(...resolved.missing.map((m) => `reload.exec[${i}]: \${${m}}`));
+  });
+  return missing.length === 0 ? { ok: true, argv } : { ok: false, missing };
 }

@@ -4,7 +4,8 @@ import type { DockerEndpoint } from '../infra/model';
 
 export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
 export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
-export type MemberState = 'PLACED' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'FAILED' | 'REMOVED';
+/** DRAINING: about to be removed; already out of the lists dependents are given (balancers). */
+export type MemberState = 'PLACED' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'FAILED' | 'DRAINING' | 'REMOVED';
 
 export interface MappedPort extends PortSpec {
   /** The host port Docker actually bound (resolves `hostPort: 0`). */
@@ -48,6 +49,13 @@ export interface ServiceView {
     message: string;
   };
   error?: string;
+  /**
+   * Set while members are DRAINING: the service waits for the application's `dependentsSynced`
+   * with this number (services that follow it have been reloaded) before removing them.
+   */
+  syncRequested?: number;
+  /** The workflow's last report: it has ended (destroyed, or it gave up). */
+  final?: boolean;
 }
 
 export interface AppView {
@@ -60,6 +68,8 @@ export interface AppView {
   version: number;
   /** Services whose update in the latest version was rolled back (they run the previous one). */
   rolledBack?: { version: number; services: string[] };
+  /** The last thing the application did by itself: a reload run, a dependent re-bound. */
+  lastEvent?: string;
 }
 
 /** The reachable endpoints of a service: `address:port` for every published port of every member. */

@@ -30,6 +30,9 @@ export function crossChecks(blueprint: Blueprint, reporter: Reporter): void {
     for (const [key, value] of Object.entries(s.envTemplates)) {
       for (const part of value.parts) if (part.kind === 'attribute') target(part.service, s.id, at('env', key), 'reference to');
     }
+    s.reload?.exec.forEach((value, j) => {
+      for (const part of value.parts) if (part.kind === 'attribute') target(part.service, s.id, at('reload', 'exec', j), 'reference to');
+    });
     s.networks.forEach((a, j) => {
       if (!networkIds.includes(a.network)) reporter.error('ref.unknownNetwork', at('networks', j), `network "${a.network}" is not declared under networks${didYouMean(a.network, networkIds)}`);
     });

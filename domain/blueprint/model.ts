@@ -53,6 +53,12 @@ export interface ServiceSpec {
   links: LinkSpec[];
   resources: ResourceSpec;
   health?: HealthCheck;
+  /**
+   * When a value this service references (in `envTemplates` or `reload.exec`) changes, run
+   * this in each running member instead of replacing the members; new members get the new env.
+   * Absent: such a change rolls the service onto the new values.
+   */
+  reload?: ReloadSpec;
   placement: PlacementSpec;
   policies: PolicySpec;
 }
@@ -115,6 +121,12 @@ export interface HealthCheck {
   timeoutMs: number;
   retries: number;
   startPeriodMs: number;
+}
+
+export interface ReloadSpec {
+  /** argv run in each running member (docker exec, no shell); each element may hold references. */
+  exec: Template[];
+  timeoutMs: number;
 }
 
 export type PlacementStrategy = 'random' | 'depth-first' | 'breadth-first' | 'least-cpu' | 'least-memory' | 'fewest-containers';

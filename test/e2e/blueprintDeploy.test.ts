@@ -5,23 +5,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { readBlueprintFile } from '../../client/blueprintFile';
-import { localInfrastructure } from '../../client/commands/up';
-import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startStack, type Stack } from '../support/stack';
+import { startLocalStack, type Stack } from '../support/stack';
 
 describe('blueprints on the local engine', { skip: skipUnlessPresent('temporal', 'docker') }, () => {
   const docker = createDockerClientFactory()(localDockerEndpoint());
   let stack: Stack;
 
   before(async () => {
-    await ensureBusyboxImage(docker);
     process.env.CLOCKER_SECRET_DB_PASSWORD = 'e2e-secret'; // the worker inherits it
-    stack = await startStack();
-    await stack.startWorker();
-    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    stack = await startLocalStack(docker);
   });
 
   after(async () => {

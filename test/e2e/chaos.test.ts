@@ -5,14 +5,12 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
-import { localInfrastructure } from '../../client/commands/up';
-import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import type { Blueprint } from '../../domain/blueprint/model';
 import { workflowIds } from '../../domain/naming';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startStack, type Stack } from '../support/stack';
+import { startLocalStack, type Stack } from '../support/stack';
 
 const KILL_POINTS = 10;
 
@@ -45,9 +43,7 @@ describe('chaos: the worker killed at ten points of a deployment', { skip: skipU
   let stack: Stack;
 
   before(async () => {
-    await ensureBusyboxImage(docker);
-    stack = await startStack();
-    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    stack = await startLocalStack(docker, { worker: false }); // the test starts (and kills) its own
   });
 
   after(async () => {

@@ -3,13 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
-import { localInfrastructure } from '../../client/commands/up';
-import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import type { ServiceView } from '../../domain/application/status';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startStack, type Stack } from '../support/stack';
+import { startLocalStack, type Stack } from '../support/stack';
 
 const APP = 'rolling-e2e';
 
@@ -36,10 +34,7 @@ describe('rolling update on the local engine', { skip: skipUnlessPresent('tempor
   let stack: Stack;
 
   before(async () => {
-    await ensureBusyboxImage(docker);
-    stack = await startStack();
-    await stack.startWorker();
-    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    stack = await startLocalStack(docker);
   });
 
   after(async () => {

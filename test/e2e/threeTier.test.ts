@@ -4,25 +4,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { readBlueprintFile } from '../../client/blueprintFile';
-import { localInfrastructure } from '../../client/commands/up';
-import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { ensureDebianBaseImage } from '../../client/images/debianImage';
 import { ensureNginxImage } from '../../client/images/nginxImage';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
-import { startStack, type Stack } from '../support/stack';
+import { startLocalStack, type Stack } from '../support/stack';
 
 describe('three tiers behind a real balancer', { skip: skipUnlessPresent('temporal', 'docker', 'debootstrap') }, () => {
   const docker = createDockerClientFactory()(localDockerEndpoint());
   let stack: Stack;
 
   before(async () => {
-    await ensureBusyboxImage(docker);
     await ensureDebianBaseImage(docker);
     await ensureNginxImage(docker);
-    stack = await startStack();
-    await stack.startWorker();
-    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    stack = await startLocalStack(docker); // and the busybox image
   });
 
   after(async () => {

@@ -3,13 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
-import { localInfrastructure } from '../../client/commands/up';
-import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startStack, type Stack } from '../support/stack';
+import { startLocalStack, type Stack } from '../support/stack';
 
 describe('worker crash during a deployment', { skip: skipUnlessPresent('temporal', 'docker') }, () => {
   const docker = createDockerClientFactory()(localDockerEndpoint());
@@ -17,9 +15,7 @@ describe('worker crash during a deployment', { skip: skipUnlessPresent('temporal
   let stack: Stack;
 
   before(async () => {
-    await ensureBusyboxImage(docker);
-    stack = await startStack();
-    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    stack = await startLocalStack(docker, { worker: false }); // the test starts (and kills) its own
   });
 
   after(async () => {

@@ -9,7 +9,7 @@ import { containerName } from '../../domain/naming';
 
 type ContainerActivities = Pick<
   Activities,
-  'ensureContainer' | 'removeContainer' | 'stopContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources'
+  'ensureContainer' | 'removeContainer' | 'stopContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources' | 'runInMember'
 >;
 
 export interface FakeContainer {
@@ -32,6 +32,8 @@ export class FakeEngine {
   readonly networks = new Set<string>();
   /** The most containers of one service that existed at once, by `app.service`. */
   readonly peak = new Map<string, number>();
+  /** Creates, removals and execs in order: `create <name>`, `remove <name>`, `exec <name> <argv…>`. */
+  readonly log: string[] = [];
 
   activities(): ContainerActivities {
     return {
@@ -47,6 +49,7 @@ export class FakeEngine {
           const templated = Object.fromEntries(Object.entries(env).map(([k, t]) => [k, templateText(t)]));
           this.containers.set(key, { name, host, image: spec.image, env: { ...spec.env, ...templated } });
           this.created.push(key);
+          this.log.push(`create ${name}`);
           const svc = `${ref.app}.${ref.service}`;
           const live = [...this.containers.values()].filter((c) => c.name.startsWith(`${svc}.`)).length;
           this.peak.set(svc, Math.max(this.peak.get(svc) ?? 0, live));
@@ -79,7 +82,15 @@ export class FakeEngine {
       },
       removeContainer: async ({ endpoint, ref }) => {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
-        return this.containers.delete(`${host}/${containerName(ref)}`);
+        const removed = this.containers.delete(`${host}/${containerName(ref)}`);
+        if (removed) this.log.push(`remove ${containerName(ref)}`);
+        return removed;
+      },
+      runInMember: async ({ endpoint, containerName: name, argv }) => {
+        const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
+        if (!this.containers.has(`${host}/${name}`)) throw ApplicationFailure.create({ type: 'DockerRequestError', message: `no container ${name}`, nonRetryable: true });
+        this.log.push(`exec ${name} ${argv.join(' ')}`);
+        return '';
       },
       waitHealthy: async () => undefined,
       containerLogTail: async () => '',

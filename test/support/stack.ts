@@ -4,8 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Docker from 'dockerode';
 import { stopChild } from '../../client/childProcess';
 import { ClockerClient } from '../../client/clockerClient';
+import { localInfrastructure } from '../../client/commands/up';
+import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { temporalConfig } from '../../client/temporal/config';
 import { connectClient } from '../../client/temporal/connect';
 import { startDevServer, type DevServer } from '../../client/temporal/devServer';
@@ -71,4 +74,22 @@ export async function startStack(): Promise<Stack> {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The usual end-to-end setup on the local engine: the busybox image, a stack, one worker
+ * (unless `worker: false`, for a test that starts and kills its own), and the "local"
+ * infrastructure. If a step fails, what was already started is stopped again.
+ */
+export async function startLocalStack(docker: Docker, { worker = true }: { worker?: boolean } = {}): Promise<Stack> {
+  await ensureBusyboxImage(docker);
+  const stack = await startStack();
+  try {
+    if (worker) await stack.startWorker();
+    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    return stack;
+  } catch (err) {
+    await stack.stop().catch(() => undefined); // the caller never gets the stack to stop it
+    throw err;
+  }
 }

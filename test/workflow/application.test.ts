@@ -388,4 +388,112 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     await Promise.all(names.map((n) => clocker.destroy(n, 60_000)));
     assert.equal((await clocker.infrastructureStatus('tight')).bookings.length, 0);
   });
+
+  test('a balancer with `reload` follows a rolling update: new members are added, draining ones dropped before they go, nothing is recreated', async () => {
+    await clocker.ensureInfrastructure(twoHosts('follow-hosts'));
+    const members8080 = { parts: [{ kind: 'attribute' as const, service: 'web', attribute: 'members.8080' }] };
+    const web = (image: string) => serviceSpec({ id: 'web', image, count: 2, size: { initial: 2, min: 1, max: 3 }, ports: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }] });
+    const lb = serviceSpec({
+      id: 'lb',
+      image: 'lb:1',
+      dependsOn: ['web'],
+      envTemplates: { BACKENDS: members8080 },
+      reload: { exec: [{ parts: [{ kind: 'text', text: 'reload-backends' }] }, members8080], timeoutMs: 5_000 },
+    });
+    await clocker.deploy(blueprint('follow', [web('web:1'), lb], 'follow-hosts'));
+    assert.equal((await clocker.waitFor('follow', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    const backends = (view: Awaited<ReturnType<typeof clocker.status>>) =>
+      view.services.find((s) => s.id === 'web')!.members.map((m) => `${m.hostAddress}:${m.ports[0]?.boundHostPort}`).sort().join(',');
+    const lbEnv = () => [...engine.containers.values()].find((c) => c.name === 'follow.lb.1')?.env['BACKENDS'];
+    assert.equal(lbEnv()?.split(',').sort().join(','), backends(await clocker.status('follow')));
+    const logStart = engine.log.length;
+
+    await clocker.deploy(blueprint('follow', [web('web:2'), lb], 'follow-hosts'));
+    const rolled = await clocker.waitFor('follow', (v) => v.status === 'RUNNING' && v.services.find((s) => s.id === 'web')?.rollout?.outcome === 'DONE', 30_000);
+    const log = engine.log.slice(logStart);
+    const execs = (upTo: number) => log.slice(0, upTo).filter((l) => l.startsWith('exec follow.lb.1 reload-backends'));
+    for (const old of ['follow.web.1', 'follow.web.2']) {
+      const removedAt = log.indexOf(`remove ${old}`);
+      assert.ok(removedAt > 0, `${old} removed: ${log.join('\n')}`);
+      // The balancer's last reload before the removal no longer lists the member (ports 30001, 30002).
+      const last = execs(removedAt).at(-1) ?? '';
+      assert.doesNotMatch(last, new RegExp(`:3000${old.at(-1)}(,|$)`), log.join('\n'));
+    }
+    // New members were handed to the balancer as soon as they were up, before the old ones went.
+    assert.ok(log.indexOf('remove follow.web.1') > log.findIndex((l) => l.startsWith('exec') && l.includes(':30003')), log.join('\n'));
+    assert.equal(execs(log.length).at(-1)?.split(' ')[3]?.split(',').sort().join(','), backends(rolled));
+    assert.ok(!log.some((l) => l.startsWith('create follow.lb')), 'the balancer is reloaded, never recreated');
+    assert.match(rolled.lastEvent ?? '', /^lb: reload ran in 1 member$/);
+
+    // A resize of the backends reaches the balancer too, as plain signals would.
+    await env.client.workflow.getHandle('clocker/app/follow/svc/web').signal(serviceResizeSignal, { size: 3 });
+    const lastReload = () => engine.log.filter((l) => l.startsWith('exec follow.lb.1 reload-backends')).at(-1) ?? '';
+    await waitUntil('the balancer lists three backends', 30_000, async () => lastReload().split(' ')[3]?.split(',').length === 3);
+    assert.equal((await clocker.destroy('follow', 30_000)).status, 'DESTROYED');
+    assert.equal(engine.containers.size, 0);
+  });
+
+  test('a dependent without `reload` is rolled onto the new values once its dependency has rolled', async () => {
+    await clocker.ensureInfrastructure(twoHosts('rebind-hosts'));
+    const db = (image: string) => serviceSpec({ id: 'db', image, ports: [{ containerPort: 5432, hostPort: 0, protocol: 'tcp' }] });
+    const web = serviceSpec({
+      id: 'web',
+      image: 'web:1',
+      dependsOn: ['db'],
+      envTemplates: { DB: { parts: [{ kind: 'attribute', service: 'db', attribute: 'host.address' }, { kind: 'text', text: ':' }, { kind: 'attribute', service: 'db', attribute: 'port.5432' }] } },
+    });
+    await clocker.deploy(blueprint('rebind', [db('db:1'), web], 'rebind-hosts'));
+    assert.equal((await clocker.waitFor('rebind', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    await clocker.deploy(blueprint('rebind', [db('db:2'), web], 'rebind-hosts'));
+    const view = await clocker.waitFor('rebind', (v) => v.status === 'RUNNING' && v.services.find((s) => s.id === 'web')?.members[0]?.member === '2', 30_000);
+    const dbMember = view.services.find((s) => s.id === 'db')!.members[0]!;
+    const webNow = [...engine.containers.values()].find((c) => c.name === 'rebind.web.2');
+    assert.equal(webNow?.env['DB'], `${dbMember.hostAddress}:${dbMember.ports[0]?.boundHostPort}`);
+    assert.equal(dbMember.member, '2');
+    assert.match(view.lastEvent ?? '', /^web: rolled onto new values of db$/);
+    assert.equal((await clocker.destroy('rebind', 30_000)).status, 'DESTROYED');
+  });
+
+  test('a service with a fixed host port rolls stop-first: never two members holding the port', async () => {
+    await clocker.ensureInfrastructure(twoHosts('fixed-hosts'));
+    const web = (image: string) => serviceSpec({ id: 'web', image, count: 2, ports: [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }], placement: { strategies: [], constraints: { labels: {}, regions: [], zones: [], maxPerHost: 1 } } });
+    await clocker.deploy(blueprint('fixed', [web('web:1')], 'fixed-hosts'));
+    assert.equal((await clocker.waitFor('fixed', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    await clocker.deploy(blueprint('fixed', [web('web:2')], 'fixed-hosts'));
+    const view = await clocker.waitFor('fixed', (v) => v.status === 'RUNNING' && v.services[0]?.rollout?.outcome === 'DONE', 30_000);
+    assert.deepEqual(view.services[0]?.members.map((m) => m.member).sort(), ['3', '4']);
+    assert.equal(engine.peak.get('fixed.web'), 2);
+    assert.equal((await clocker.destroy('fixed', 30_000)).status, 'DESTROYED');
+  });
+
+  test('an application continues as new and keeps running its services: updates, signals, effectors and destroy still work', async () => {
+    await clocker.ensureInfrastructure(twoHosts('long-hosts'));
+    const web = (image: string) => serviceSpec({ id: 'web', image, count: 2, size: { initial: 2, min: 1, max: 3 }, dependsOn: ['db'] });
+    const db = serviceSpec({ id: 'db', image: 'db:1' });
+    const workflowId = 'clocker/app/long';
+    await env.client.workflow.start('application', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [{ blueprint: blueprint('long', [db, web('web:1')], 'long-hosts'), continueAsNewAtHistoryLength: 20 }],
+    });
+    assert.equal((await clocker.waitFor('long', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    // The history length is looked at whenever the workflow wakes: every change below is a chance.
+    await clocker.deploy(blueprint('long', [db, web('web:2')], 'long-hosts'));
+    await clocker.waitFor('long', (v) => v.status === 'RUNNING' && v.services.find((s) => s.id === 'web')?.rollout?.outcome === 'DONE', 30_000);
+    await env.client.workflow.getHandle('clocker/app/long/svc/web').signal(serviceResizeSignal, { size: 3 });
+    await clocker.waitFor('long', (v) => v.services.find((s) => s.id === 'web')?.members.filter((m) => m.state === 'RUNNING').length === 3, 30_000);
+    await clocker.effector('long', 'stop', undefined, 30_000);
+    await clocker.waitFor('long', (v) => v.status === 'STOPPED', 30_000);
+    await clocker.effector('long', 'start', undefined, 30_000);
+    await clocker.waitFor('long', (v) => v.status === 'RUNNING', 30_000);
+    const runs = [];
+    for await (const w of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(w.runId);
+    assert.ok(runs.length >= 3, `runs: ${runs.length}`);
+
+    const destroyed = await clocker.destroy('long', 30_000);
+    assert.equal(destroyed.status, 'DESTROYED', JSON.stringify(destroyed));
+    assert.deepEqual(destroyed.services.map((s) => s.status).sort(), ['DESTROYED', 'DESTROYED']);
+    assert.ok(![...engine.containers.keys()].some((k) => k.includes('/long.')));
+    assert.equal((await clocker.infrastructureStatus('long-hosts')).bookings.filter((b) => b.app === 'long').length, 0);
+  });
 });

@@ -1,9 +1,10 @@
 // Stage 4 for one service: validated raw service → model service (sizes, image, templates,
 // implied dependencies). Link variables need the target's ports: see buildBlueprint.
-import type { ClusterSize, ServiceSpec } from '../model';
+import type { ClusterSize, ReloadSpec, ServiceSpec, Template } from '../model';
 import { referencedServices } from '../references/resolveValue';
 import type { Reporter } from '../reporter';
 import { policiesWithSize } from '../schema/placementAndPolicies';
+import type { RawReload } from '../schema/reload';
 import type { RawService } from '../schema/service';
 import { isLiteral, literalText, type ValueBuilder } from './valueBuilder';
 
@@ -18,6 +19,25 @@ function clusterSize(raw: RawService, path: (string | number)[], reporter: Repor
     reporter.error('size.range', [...path, c ? 'cluster' : 'count'], `cluster sizes must satisfy minSize ≤ initialSize ≤ maxSize, got ${size.min} ≤ ${size.initial} ≤ ${size.max}`);
   }
   return size;
+}
+
+/**
+ * Each argv element parsed like an env value; a secret there would show in `ps` on the host.
+ * A rejected element keeps its place (the blueprint is rejected anyway), so later checks
+ * report at the right index.
+ */
+function reloadSpec(raw: RawReload, own: string, path: (string | number)[], values: ValueBuilder, reporter: Reporter): ReloadSpec {
+  const exec = raw.exec.map((text, j): Template => {
+    const at = [...path, 'exec', j];
+    const value = values.template(text, own, at);
+    if (value === undefined) return { parts: [] };
+    const secret = value.parts.find((p) => p.kind === 'secret');
+    if (secret !== undefined) {
+      reporter.error('reload.secret', at, `secret "${secret.name}" cannot be an argument of reload.exec: an argv is visible in "ps" on the host; pass it in env instead and read it there`);
+    }
+    return value;
+  });
+  return { exec, timeoutMs: raw.timeout };
 }
 
 function derivedImage(app: string, id: string): string {
@@ -38,7 +58,8 @@ export function buildService(raw: RawService, app: string, path: (string | numbe
     const service = values.linkTarget(text, [...path, 'links', alias]);
     return service === undefined ? [] : [{ alias, service }];
   });
-  const implied = [...Object.values(envTemplates).flatMap(referencedServices), ...links.map((l) => l.service)];
+  const reload = raw.reload === undefined ? undefined : reloadSpec(raw.reload, raw.id, [...path, 'reload'], values, reporter);
+  const implied = [...Object.values(envTemplates).flatMap(referencedServices), ...(reload?.exec.flatMap(referencedServices) ?? []), ...links.map((l) => l.service)];
   const size = clusterSize(raw, path, reporter);
   const service: ServiceSpec = {
     id: raw.id,
@@ -61,5 +82,6 @@ export function buildService(raw: RawService, app: string, path: (string | numbe
   if (raw.command !== undefined) service.command = raw.command;
   if (raw.entrypoint !== undefined) service.entrypoint = raw.entrypoint;
   if (raw.health !== undefined) service.health = raw.health;
+  if (reload !== undefined) service.reload = reload;
   return service;
 }

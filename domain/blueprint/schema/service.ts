@@ -5,6 +5,7 @@ import { healthSpec } from './health';
 import { placementSpec, policySpec } from './placementAndPolicies';
 import { portSpec } from './ports';
 import { appName, argv, bytes, id, scalarText, stringMap } from './primitives';
+import { reloadSpec } from './reload';
 import { volumeSpec } from './volumes';
 
 const envList = z
@@ -44,6 +45,8 @@ export const serviceSpec = z.strictObject({
   dependsOn: z.array(id).default([]),
   resources: z.strictObject({ cpus: z.number().positive().optional(), memory: bytes.optional() }).default({}),
   health: healthSpec.optional(),
+  /** Run in each running member when a referenced value changes, instead of replacing it. */
+  reload: reloadSpec.optional(),
   placement: placementSpec.prefault({}),
   policies: policySpec,
   /** Keys `$brooklyn:config("key")` and `${config:key}` read; the blueprint's `config` is the fallback. */

@@ -43,6 +43,7 @@ const everyField = yaml(`
       dependsOn: [dns]
       resources: { cpus: 1.5, memory: 1g }
       health: { type: http, port: 80, path: /health, expectStatus: 204, interval: 1m30s, timeout: 500ms, retries: 5, startPeriod: 2 }
+      reload: { exec: [reload, "\${dns.host.address}"], timeout: 5s }
       placement:
         strategy: least-memory
         constraints: { labels: { disk: ssd }, region: eu, zone: [a, b], maxPerHost: 1, maxPerZone: 2, predicate: "cpus >= 2" }
@@ -100,6 +101,7 @@ test('every native field loads into the model', () => {
     links: [{ alias: 'resolver', service: 'dns' }],
     resources: { cpus: 1.5, memoryBytes: 1024 ** 3 },
     health: { probe: { kind: 'http', port: 80, path: '/health', expectStatus: 204 }, intervalMs: 90_000, timeoutMs: 500, retries: 5, startPeriodMs: 2000 },
+    reload: { exec: [{ parts: [{ kind: 'text', text: 'reload' }] }, { parts: [{ kind: 'attribute', service: 'dns', attribute: 'host.address' }] }], timeoutMs: 5000 },
     placement: {
       strategies: ['least-memory'],
       constraints: { labels: { disk: 'ssd' }, regions: ['eu'], zones: ['a', 'b'], maxPerHost: 1, maxPerZone: 2, predicate: 'cpus >= 2' },

@@ -1,0 +1,29 @@
+// Commands run in a member's running container on behalf of the application: the `reload`
+// hook a service declares, run when a value it references changes (a balancer told its new
+// backends). The argv goes to Docker's exec API as a list: no shell sees it.
+import type { DockerEndpoint } from '../../domain/infra/model';
+import { MemberCommandError } from '../errors';
+import { execInContainer } from './containerExec';
+import { describeEndpoint, type DockerClientFactory } from './dockerClient';
+
+export interface RunInMemberInput {
+  endpoint: DockerEndpoint;
+  containerName: string;
+  argv: string[];
+  timeoutMs: number;
+}
+
+/** The last part of a command's output, enough to say why it failed. */
+const OUTPUT_TAIL = 2_000;
+
+export function memberCommandActivities(dockerFor: DockerClientFactory) {
+  return {
+    /** Runs argv in the container; answers its output, or fails with MemberCommandError on a non-zero exit. */
+    async runInMember(input: RunInMemberInput): Promise<string> {
+      const where = describeEndpoint(input.endpoint);
+      const result = await execInContainer(dockerFor(input.endpoint), where, input.containerName, input.argv, input.timeoutMs);
+      if (result.exitCode !== 0) throw new MemberCommandError(input.containerName, input.argv, result.exitCode, result.output.slice(-OUTPUT_TAIL));
+      return result.output.slice(-OUTPUT_TAIL);
+    },
+  };
+}

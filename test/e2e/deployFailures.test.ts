@@ -1,0 +1,124 @@
+// Deployments that cannot succeed, on the local engine: an image that does not exist and a
+// host port already taken each end in a FAILED application whose failing service carries
+// Docker's own words, with no container left behind; a dependent of the failing service never
+// starts. (A command that exits at once is covered in blueprintDeploy.test.ts.)
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
+import { skipUnlessPresent } from '../support/components';
+import { appContainers, removeAppContainers } from '../support/dockerChecks';
+import { freePort } from '../support/ports';
+import { blueprint, serviceSpec } from '../support/specs';
+import { startLocalStack, type Stack } from '../support/stack';
+
+const MISSING_IMAGE = 'clocker/does-not-exist:1';
+const APPS = ['no-image', 'port-taken', 'port-taken-chain'];
+
+function httpd(id: string, hostPort: number) {
+  return serviceSpec({
+    id,
+    image: 'clocker/busybox:1',
+    command: ['httpd', '-f', '-p', '8080'],
+    ports: [{ containerPort: 8080, hostPort, protocol: 'tcp' }],
+  });
+}
+
+/** Holds a TCP port on every interface, as another program on the host would. */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const port = await freePort();
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', resolve);
+  });
+  return { port, server };
+}
+
+/** What Docker says when the port is taken: by another program, or by another container. */
+function portTakenText(port: number): RegExp {
+  return new RegExp(`0\\.0\\.0\\.0:${port}(: bind: address already in use| failed: port is already allocated)`);
+}
+
+describe('deployments that fail on the local engine', { skip: skipUnlessPresent('temporal', 'docker') }, () => {
+  const docker = createDockerClientFactory()(localDockerEndpoint());
+  let stack: Stack;
+  let held: { port: number; server: Server } | undefined;
+
+  before(async () => {
+    stack = await startLocalStack(docker);
+  });
+
+  after(async () => {
+    await removeAppContainers(docker, ...APPS);
+    await new Promise((r) => (held ? held.server.close(r) : r(undefined)));
+    await stack?.stop();
+  });
+
+  test('an image that does not exist: the service fails with Docker\'s pull error, no container', async () => {
+    // What the engine itself answers to that pull, to find it again in the status.
+    const dockerSays = await docker.pull(MISSING_IMAGE).then(
+      () => assert.fail(`${MISSING_IMAGE} was pulled`),
+      (err: { json?: { message?: string }; message?: string }) => err.json?.message ?? err.message ?? '',
+    );
+    assert.ok(dockerSays, 'Docker explains why the pull fails');
+
+    await stack.clocker.deploy(blueprint('no-image', [serviceSpec({ id: 'web', image: MISSING_IMAGE, command: ['sleep', '600'] })]));
+    const view = await stack.clocker.waitFor('no-image', (v) => v.status !== 'DEPLOYING', 120_000);
+    const json = JSON.stringify(view);
+    assert.equal(view.status, 'FAILED', json);
+    const web = view.services.find((s) => s.id === 'web');
+    assert.equal(web?.status, 'FAILED', json);
+    assert.match(web?.error ?? '', /^ImageNotFoundError: image clocker\/does-not-exist:1 is not on .+ and could not be pulled: /, json);
+    assert.ok(web?.error?.includes(dockerSays), `the service error carries Docker's text "${dockerSays}": ${json}`);
+    assert.match(view.error ?? '', /^web: ImageNotFoundError: /, json);
+    assert.deepEqual(web?.members, [], json);
+    assert.equal((await appContainers(docker, 'no-image')).length, 0);
+
+    assert.equal((await stack.clocker.destroy('no-image', 60_000)).status, 'DESTROYED');
+    assert.equal((await appContainers(docker, 'no-image')).length, 0);
+  });
+
+  test('a host port already taken: the service fails naming the port in Docker\'s words, no container', async () => {
+    held = await holdPort();
+    const { port } = held;
+
+    await stack.clocker.deploy(blueprint('port-taken', [httpd('web', port)]));
+    const view = await stack.clocker.waitFor('port-taken', (v) => v.status !== 'DEPLOYING', 120_000);
+    const json = JSON.stringify(view);
+    assert.equal(view.status, 'FAILED', json);
+    const web = view.services.find((s) => s.id === 'web');
+    assert.equal(web?.status, 'FAILED', json);
+    assert.match(web?.error ?? '', /^DockerRequestError: Docker at .+: start container port-taken\.web\.1 failed \(HTTP 500\): /, json);
+    assert.match(web?.error ?? '', portTakenText(port), json);
+    assert.match(view.error ?? '', /^web: DockerRequestError: /, json);
+    assert.deepEqual(web?.members, [], json);
+    assert.equal((await appContainers(docker, 'port-taken')).length, 0, 'no container is left behind');
+
+    assert.equal((await stack.clocker.destroy('port-taken', 60_000)).status, 'DESTROYED');
+    assert.equal((await appContainers(docker, 'port-taken')).length, 0);
+  });
+
+  test('a service that depends on the failing one never starts: PENDING, no container', async () => {
+    held ??= await holdPort();
+    const { port } = held;
+    const client = serviceSpec({ id: 'client', image: 'clocker/busybox:1', command: ['sleep', '600'], dependsOn: ['web'] });
+
+    await stack.clocker.deploy(blueprint('port-taken-chain', [httpd('web', port), client]));
+    const view = await stack.clocker.waitFor('port-taken-chain', (v) => v.status !== 'DEPLOYING', 120_000);
+    const json = JSON.stringify(view);
+    assert.equal(view.status, 'FAILED', json);
+    const web = view.services.find((s) => s.id === 'web');
+    assert.equal(web?.status, 'FAILED', json);
+    assert.match(web?.error ?? '', portTakenText(port), json);
+    const dependent = view.services.find((s) => s.id === 'client');
+    assert.equal(dependent?.status, 'PENDING', json);
+    assert.deepEqual(dependent?.members, [], json);
+    assert.equal(dependent?.error, undefined, json);
+    assert.match(view.error ?? '', /^web: DockerRequestError: [^;]*$/, `only the failing service is named: ${json}`);
+    assert.equal((await appContainers(docker, 'port-taken-chain')).length, 0, 'neither service left a container');
+
+    assert.equal((await stack.clocker.destroy('port-taken-chain', 60_000)).status, 'DESTROYED');
+    assert.equal((await appContainers(docker, 'port-taken-chain')).length, 0);
+  });
+});
