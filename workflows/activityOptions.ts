@@ -1,7 +1,7 @@
 // Timeouts and retry policies for activity calls, in one place. Error types listed here are
 // failures a retry cannot fix; test/unit/errors.test.ts keeps this list in step with the
 // error classes' `retryable` flag.
-import type { ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
 export const NON_RETRYABLE_ERRORS = [
   'RemoteCommandError',
@@ -31,18 +31,24 @@ const retry = {
   nonRetryableErrorTypes: NON_RETRYABLE_ERRORS,
 };
 
+// A cancelled call (a destroy interrupting an update) is waited for until the activity has
+// really stopped: a container it was creating then exists, and the teardown finds it.
+const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+
 /** Quick calls to the Docker API or to the infrastructure workflow. */
-export const quick: ActivityOptions = { startToCloseTimeout: '15s', retry };
+export const quick: ActivityOptions = { startToCloseTimeout: '15s', retry, cancellationType };
 
 /** Calls that may take long (image pulls, health waits): they heartbeat, so a dead worker is noticed fast. */
 export const heartbeating: ActivityOptions = {
   startToCloseTimeout: '10m',
   heartbeatTimeout: '10s',
   retry,
+  cancellationType,
 };
 
 /** A `reload` hook in a member: bounded by its own timeout; a failing one is reported, not retried for long. */
 export const memberCommand: ActivityOptions = {
   startToCloseTimeout: '2m',
   retry: { ...retry, maximumAttempts: 3 },
+  cancellationType,
 };

@@ -3,7 +3,9 @@
 // resize) until destroyed.
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
+  isCancellation,
   continueAsNew,
   getExternalWorkflowHandle,
   setHandler,
@@ -74,7 +76,23 @@ export async function service(input: ServiceInput) {
   setHandler(startSignal, () => void effectors.push('start'));
   setHandler(restartSignal, () => void effectors.push('restart'));
   setHandler(serviceStatusQuery, () => state.view);
-  setHandler(destroySignal, () => void (destroyRequested = true));
+  /** The operation under way (first start, update, replacement, effector): a destroy interrupts it. */
+  let operation: CancellationScope | undefined;
+  setHandler(destroySignal, () => {
+    destroyRequested = true;
+    operation?.cancel();
+  });
+  /** Runs work that a destroy may cut short; what it started is then removed by the teardown. */
+  const interruptible = async (work: () => Promise<void>): Promise<void> => {
+    operation = new CancellationScope();
+    try {
+      await operation.run(work);
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+    } finally {
+      operation = undefined;
+    }
+  };
   setHandler(upgradeSignal, (next) => void pending.push(next));
   setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }));
   setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }));
@@ -137,13 +155,15 @@ export async function service(input: ServiceInput) {
   if (!carried) {
     state.setStatus('PLACING');
     await publish();
-    try {
-      state.setStatus('STARTING');
-      await members.start(current, state.view.generation, spec.count);
-      state.setStatus('RUNNING');
-    } catch (err) {
-      await failAndClean(err);
-    }
+    await interruptible(async () => {
+      try {
+        state.setStatus('STARTING');
+        await members.start(current, state.view.generation, spec.count);
+        state.setStatus('RUNNING');
+      } catch (err) {
+        await failAndClean(err);
+      }
+    });
     await publish();
   }
 
@@ -159,14 +179,14 @@ export async function service(input: ServiceInput) {
     handled += 1;
     const effector = effectors.shift();
     if (effector) {
-      await runEffector(members, state, current, effector);
+      await interruptible(() => runEffector(members, state, current, effector));
       state.view.effectorsDone = (state.view.effectorsDone ?? 0) + 1;
       await publish();
       continue;
     }
     const hostEvent = hostEvents.shift();
     if (hostEvent) {
-      await replaceMembersOf(members, state, current, hostEvent.kind, hostEvent.event);
+      await interruptible(() => replaceMembersOf(members, state, current, hostEvent.kind, hostEvent.event));
       await publish();
       continue;
     }
@@ -174,7 +194,9 @@ export async function service(input: ServiceInput) {
     applying = next;
     state.setStatus('UPDATING');
     await publish();
-    current = await applyUpdate(members, state, current, next);
+    await interruptible(async () => {
+      current = await applyUpdate(members, state, current, next);
+    });
     applying = undefined;
     await publish();
   }

@@ -2,7 +2,7 @@
 // with Docker's semantics: failures inside the start period do not count, then `retries`
 // consecutive failures make it unhealthy. With no probe, every published TCP port must
 // answer. A container that stops meanwhile fails at once, with its log tail.
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import type { MappedPort } from '../../domain/application/status';
 import type { HealthCheck, HealthProbe } from '../../domain/blueprint/model';
@@ -55,7 +55,8 @@ export function healthActivities(dockerFor: DockerClientFactory) {
         if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
         }
-        await new Promise((r) => setTimeout(r, Math.min(timing.intervalMs, 5_000)));
+        // The activity's own sleep: it ends at once when the workflow cancels the wait (a destroy).
+        await Context.current().sleep(Math.min(timing.intervalMs, 5_000));
       }
       throw new HealthTimeoutError(input.containerName, input.timeoutMs, problem);
     },

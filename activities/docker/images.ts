@@ -4,6 +4,8 @@ import type Docker from 'dockerode';
 import { ImageNotFoundError } from '../errors';
 import { dockerError, statusCodeOf } from './dockerErrors';
 
+const PULL_TICK_MS = 2_000;
+
 export async function ensureImage(docker: Docker, where: string, image: string, onProgress: () => void): Promise<void> {
   try {
     await docker.getImage(image).inspect();
@@ -11,6 +13,9 @@ export async function ensureImage(docker: Docker, where: string, image: string, 
   } catch (err) {
     if (statusCodeOf(err) !== 404) throw dockerError(where, `inspect image ${image}`, err);
   }
+  // The engine may say nothing for a long while (resolving a registry that does not answer):
+  // the activity stays alive on a timer too, not only on progress messages.
+  const ticker = setInterval(onProgress, PULL_TICK_MS);
   try {
     const stream = await docker.pull(image);
     await new Promise<void>((resolve, reject) =>
@@ -23,5 +28,7 @@ export async function ensureImage(docker: Docker, where: string, image: string, 
       throw new ImageNotFoundError(image, where, err instanceof Error ? err.message : String(err));
     }
     throw dockerError(where, `pull ${image}`, err);
+  } finally {
+    clearInterval(ticker);
   }
 }

@@ -15,11 +15,14 @@ export function renderApp(view: AppView): string {
   const serviceErrors = view.services.flatMap((s) => (s.error ? [`${s.id}: ${s.error}`] : []));
   const errors = serviceErrors.length > 0 ? serviceErrors : view.error ? [view.error] : [];
   const rollbacks = view.services.flatMap((s) => (s.rollout?.outcome === 'ROLLED_BACK' ? [`${s.id}: ${s.rollout.message}`] : []));
+  // What happened by itself since: services' own events (a host failed) and the application's (a reload ran).
+  const events = [...view.services.flatMap((s) => (s.lastEvent ? [`${s.id}: ${s.lastEvent}`] : [])), ...(view.lastEvent ? [view.lastEvent] : [])];
   return [
     `application ${view.name} on ${view.location}: ${view.status} (version ${view.version})`,
     table.toString(),
     ...errors.map((e) => `error: ${e}`),
     ...rollbacks.map((r) => `rolled back: ${r}`),
+    ...events.map((e) => `last event: ${e}`),
   ].join('\n');
 }
 

@@ -12,7 +12,7 @@ import { freePort } from '../support/ports';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
 
-const MISSING_IMAGE = 'clocker/does-not-exist:1';
+const MISSING_IMAGE = '127.0.0.1:1/clocker/does-not-exist:1';
 const APPS = ['no-image', 'port-taken', 'port-taken-chain'];
 
 function httpd(id: string, hostPort: number) {
@@ -69,7 +69,7 @@ describe('deployments that fail on the local engine', { skip: skipUnlessPresent(
     assert.equal(view.status, 'FAILED', json);
     const web = view.services.find((s) => s.id === 'web');
     assert.equal(web?.status, 'FAILED', json);
-    assert.match(web?.error ?? '', /^ImageNotFoundError: image clocker\/does-not-exist:1 is not on .+ and could not be pulled: /, json);
+    assert.match(web?.error ?? '', /^ImageNotFoundError: image 127\.0\.0\.1:1\/clocker\/does-not-exist:1 is not on .+ and could not be pulled: /, json);
     assert.ok(web?.error?.includes(dockerSays), `the service error carries Docker's text "${dockerSays}": ${json}`);
     assert.match(view.error ?? '', /^web: ImageNotFoundError: /, json);
     assert.deepEqual(web?.members, [], json);

@@ -66,11 +66,11 @@ describe('rolling update on the local engine', { skip: skipUnlessPresent('tempor
     assert.ok(mostContainers <= 4, `never more than one extra container (most: ${mostContainers})`);
     assert.ok(seen.has('v1') && seen.has('v2'));
 
-    await stack.clocker.deploy(blueprint(APP, [web('v3', 'clocker/does-not-exist:1')]));
+    await stack.clocker.deploy(blueprint(APP, [web('v3', '127.0.0.1:1/clocker/does-not-exist:1')]));
     const rolledBack = await stack.clocker.waitFor(APP, (v) => v.version === 3 && v.status !== 'UPDATING', 120_000);
     const svc = rolledBack.services[0]!;
     assert.equal(svc.rollout?.outcome, 'ROLLED_BACK');
-    assert.match(svc.rollout?.message ?? '', /ImageNotFoundError: image clocker\/does-not-exist:1/);
+    assert.match(svc.rollout?.message ?? '', /ImageNotFoundError: image 127\.0\.0\.1:1\/clocker\/does-not-exist:1/);
     assert.deepEqual(await answers(svc), ['v2', 'v2', 'v2']);
     assert.equal((await appContainers(docker, APP)).length, 3);
 

@@ -1,7 +1,7 @@
 // An in-memory Docker engine for the workflow tier: it implements the container activities'
 // contract (idempotent create/adopt, delete-if-present, health) so workflow logic can be
 // tested against a real Temporal server without Docker. End-to-end tests never use it.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Activities } from '../../activities';
 import type { EnsureContainerInput } from '../../activities/docker/containers';
 import { templateText } from '../../domain/blueprint/references/resolveValue';
@@ -26,6 +26,8 @@ export class FakeEngine {
   readonly created: string[] = [];
   /** Images that "do not exist": creating from them fails like a missing image does. */
   readonly missingImages = new Set<string>();
+  /** Images whose containers never become healthy: the wait lasts until it is cancelled. */
+  readonly hangingImages = new Set<string>();
   /** Stopped containers by `host/name`. */
   readonly stopped = new Set<string>();
   /** Networks by `host/name`. */
@@ -92,7 +94,14 @@ export class FakeEngine {
         this.log.push(`exec ${name} ${argv.join(' ')}`);
         return '';
       },
-      waitHealthy: async () => undefined,
+      waitHealthy: async ({ containerName: name }) => {
+        if (![...this.containers.values()].some((c) => c.name === name && this.hangingImages.has(c.image))) return;
+        // Cancellation reaches an activity through its heartbeat; the activity's sleep then throws.
+        for (;;) {
+          heartbeat();
+          await Context.current().sleep(200);
+        }
+      },
       containerLogTail: async () => '',
     };
   }

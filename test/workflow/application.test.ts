@@ -496,4 +496,19 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.ok(![...engine.containers.keys()].some((k) => k.includes('/long.')));
     assert.equal((await clocker.infrastructureStatus('long-hosts')).bookings.filter((b) => b.app === 'long').length, 0);
   });
+
+  test('destroy interrupts an update that waits for a member that never gets healthy, and leaves nothing', async () => {
+    await clocker.ensureInfrastructure(twoHosts('stuck-hosts'));
+    engine.hangingImages.add('web:hangs');
+    const web = (image: string) => serviceSpec({ id: 'web', image, count: 2 });
+    await clocker.deploy(blueprint('stuck', [web('web:1')], 'stuck-hosts'));
+    assert.equal((await clocker.waitFor('stuck', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    await clocker.deploy(blueprint('stuck', [web('web:hangs')], 'stuck-hosts'));
+    await waitUntil('the new member is waiting for health', 30_000, async () => [...engine.containers.values()].some((c) => c.name.startsWith('stuck.') && c.image === 'web:hangs'));
+
+    const destroyed = await clocker.destroy('stuck', 30_000);
+    assert.equal(destroyed.status, 'DESTROYED', JSON.stringify(destroyed));
+    assert.ok(![...engine.containers.values()].some((c) => c.name.startsWith('stuck.')));
+    assert.equal((await clocker.infrastructureStatus('stuck-hosts')).bookings.length, 0);
+  });
 });
