@@ -24,7 +24,9 @@ export interface WaitHealthyInput {
   timeoutMs: number;
 }
 
-const DEFAULT_TIMING = { intervalMs: 250, timeoutMs: 2_000, retries: Number.POSITIVE_INFINITY, startPeriodMs: 0 };
+/** Probes during the start period come this often unless the blueprint says (a deploy waits on the first success). */
+const START_INTERVAL_MS = 250;
+const DEFAULT_TIMING: Omit<HealthCheck, 'probe'> = { intervalMs: 250, timeoutMs: 2_000, retries: Number.POSITIVE_INFINITY, startPeriodMs: 0 };
 /** One probe must end well inside the activity's 10 s heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
 
@@ -33,7 +35,7 @@ export function healthActivities(dockerFor: DockerClientFactory) {
     async waitHealthy(input: WaitHealthyInput): Promise<void> {
       const docker = dockerFor(input.endpoint);
       const where = describeEndpoint(input.endpoint);
-      const timing = input.health ?? DEFAULT_TIMING;
+      const timing: Omit<HealthCheck, 'probe'> = input.health ?? DEFAULT_TIMING;
       const started = Date.now();
       let failures = 0;
       let problem = 'not probed yet';
@@ -56,7 +58,8 @@ export function healthActivities(dockerFor: DockerClientFactory) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
         }
         // The activity's own sleep: it ends at once when the workflow cancels the wait (a destroy).
-        await Context.current().sleep(Math.min(timing.intervalMs, 5_000));
+        const starting = Date.now() - started < timing.startPeriodMs;
+        await Context.current().sleep(Math.min(starting ? (timing.startIntervalMs ?? START_INTERVAL_MS) : timing.intervalMs, 5_000));
       }
       throw new HealthTimeoutError(input.containerName, input.timeoutMs, problem);
     },

@@ -41,7 +41,7 @@ export function composeVolume(value: unknown, path: FieldPath, warn: Warn): unkn
   return out;
 }
 
-/** test: ["CMD", …] | ["CMD-SHELL", "…"] | "…", with interval, timeout, retries, start_period. */
+/** test: ["CMD", …] | ["CMD-SHELL", "…"] | "…", with interval, timeout, retries, start_period, start_interval. */
 export function composeHealthcheck(value: unknown, path: FieldPath, warn: Warn): unknown {
   if (!isPlainMap(value) || value['disable'] === true) return undefined;
   const test = value['test'];
@@ -51,7 +51,7 @@ export function composeHealthcheck(value: unknown, path: FieldPath, warn: Warn):
   else if (Array.isArray(test) && test[0] === 'CMD-SHELL') command = ['sh', '-c', test.slice(1).join(' ')];
   else if (typeof test === 'string') command = ['sh', '-c', test];
   const out: PlainMap = { type: 'exec', command };
-  const keys: Record<string, string> = { interval: 'interval', timeout: 'timeout', retries: 'retries', start_period: 'startPeriod' };
+  const keys: Record<string, string> = { interval: 'interval', timeout: 'timeout', retries: 'retries', start_period: 'startPeriod', start_interval: 'startInterval' };
   for (const [key, v] of Object.entries(value)) {
     const native = keys[key];
     if (native !== undefined) out[native] = v;

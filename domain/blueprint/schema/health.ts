@@ -14,13 +14,14 @@ export const healthSpec = z
     timeout: duration.default(5_000),
     retries: z.number().int().min(0).default(3),
     startPeriod: duration.default(0),
+    startInterval: duration.optional(),
   })
   .superRefine((h, ctx) => {
     if (h.type !== 'exec' && h.port === undefined) ctx.addIssue({ code: 'custom', path: ['port'], message: `the ${h.type} probe needs "port"`, input: undefined });
     if (h.type === 'exec' && (h.command === undefined || h.command.length === 0)) ctx.addIssue({ code: 'custom', path: ['command'], message: 'an exec probe needs "command"', input: undefined });
   })
   .transform((h): HealthCheck => {
-    const timing = { intervalMs: h.interval, timeoutMs: h.timeout, retries: h.retries, startPeriodMs: h.startPeriod };
+    const timing = { intervalMs: h.interval, timeoutMs: h.timeout, retries: h.retries, startPeriodMs: h.startPeriod, ...(h.startInterval !== undefined && { startIntervalMs: h.startInterval }) };
     if (h.type === 'exec') return { probe: { kind: 'exec', command: h.command ?? [] }, ...timing };
     if (h.type === 'tcp') return { probe: { kind: 'tcp', port: h.port ?? 0 }, ...timing };
     return { probe: { kind: 'http', port: h.port ?? 0, path: h.path, expectStatus: h.expectStatus }, ...timing };
