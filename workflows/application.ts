@@ -46,6 +46,7 @@ interface CarriedApplication {
   versions: Blueprint[];
   effectors: Effector[];
   rollWanted: boolean;
+  requests: number;
 }
 
 const act = proxyActivities<Activities>(quick);
@@ -123,6 +124,8 @@ export async function application(input: ApplicationInput) {
   };
   const follower = new DependencyFollower(state, children, bind, carried?.follower);
   let rollWanted = carried?.rollWanted ?? false;
+  /** Numbers the versions handed to services, so each wait knows its own answer. */
+  let requests = carried?.requests ?? 0;
 
   // Alongside everything else: each report may mean dependents must follow, or a drain waits.
   let following = false;
@@ -133,8 +136,14 @@ export async function application(input: ApplicationInput) {
       if (destroyRequested) return;
       seen = reports;
       following = true;
-      if (await follower.pass()) rollWanted = true;
-      following = false;
+      try {
+        if (await follower.pass()) rollWanted = true;
+      } catch (err) {
+        // Never let one bad pass stop the follower (or continue-as-new, which waits for it).
+        state.view.lastEvent = `following dependencies: ${failureText(err)}`;
+      } finally {
+        following = false;
+      }
     }
   };
   void follow();
@@ -157,13 +166,26 @@ export async function application(input: ApplicationInput) {
     }
   };
 
-  /** Hands a running service its next version and waits for the outcome; answers whether it was rolled back. */
+  /**
+   * Hands a running service its next version and waits for the rollout that answers it (by
+   * number: an operator's resize may roll in between); answers whether it was rolled back.
+   */
   const upgrade = async (id: string, bound: BoundVersion): Promise<boolean> => {
-    const before = state.service(id).rollout?.seq ?? 0;
-    follower.record(id, bound);
-    if (!(await children.tell(id, (c) => c.signal(upgradeSignal, bound.version)))) return false;
-    await condition(() => destroyRequested || !children.has(id) || (state.service(id).rollout?.seq ?? 0) > before);
-    return state.service(id).rollout?.outcome === 'ROLLED_BACK';
+    const request = ++requests;
+    const before = follower.givenKey(id);
+    follower.busy.add(id);
+    try {
+      follower.record(id, bound);
+      if (!(await children.tell(id, (c) => c.signal(upgradeSignal, { ...bound.version, request })))) return false;
+      const answered = () => state.service(id).rollout?.request === request;
+      await children.waitFor(id, answered, () => destroyRequested);
+      const rolledBack = answered() && state.service(id).rollout?.outcome === 'ROLLED_BACK';
+      if (rolledBack) follower.refuse(id, bound, before);
+      return rolledBack;
+    } finally {
+      follower.busy.delete(id);
+      reports += 1; // the follower looks again, now that the service is its own again
+    }
   };
 
   /** Walks the plan from the running blueprint to `next`. */
@@ -176,10 +198,12 @@ export async function application(input: ApplicationInput) {
       // Wait for the child's end, not a status: only then can the same id start again.
       if (await children.tell(change.service, (c) => c.signal(destroySignal))) await children.end(change.service);
       state.dropService(change.service);
+      follower.forget(change.service);
     }
     const updated = [...new Set(plan.changes.filter((c) => c.kind === 'change' || c.kind === 'resize').map((c) => c.service))];
     // In dependency order, so a dependent binds to what its dependency publishes after its own update.
     for (const id of startLayers(next.services).flat().filter((x) => updated.includes(x))) {
+      if (destroyRequested) return;
       const bound = bind(next.services.find((s) => s.id === id)!);
       if (typeof bound === 'string') state.serviceCrashed(id, bound);
       else if (await upgrade(id, bound)) rolledBack.push(id);
@@ -188,17 +212,21 @@ export async function application(input: ApplicationInput) {
     await startServices(next.services.filter((s) => plan.changes.some((c) => c.kind === 'add' && c.service === s.id)));
   };
 
-  /** Rolls dependents without `reload` onto the new values of what they reference, in dependency order. */
-  const rollDependents = async () => {
+  /** Rolls dependents without `reload` onto the new values of what they reference, in dependency order; answers whether any rolled. */
+  const rollDependents = async (): Promise<boolean> => {
     const running = (id: string) => state.view.services.find((s) => s.id === id)?.status === 'RUNNING';
+    let rolled = false;
     for (const id of startLayers(state.blueprint.services).flat()) {
+      if (destroyRequested) break;
       const spec = state.blueprint.services.find((s) => s.id === id)!;
       if (spec.reload || !children.has(id) || !running(id) || !spec.dependsOn.every(running)) continue;
       const bound = bind(spec);
-      if (typeof bound === 'string' || follower.isCurrent(id, bound)) continue;
+      if (typeof bound === 'string' || follower.isSettled(id, bound)) continue;
+      rolled = true;
       const rolledBack = await upgrade(id, bound);
       state.view.lastEvent = `${id}: ${rolledBack ? 'could not roll' : 'rolled'} onto new values of ${spec.dependsOn.join(', ')}${rolledBack ? ` (${state.service(id).rollout?.message ?? ''})` : ''}`;
     }
+    return rolled;
   };
 
   /** Forwards an effector to every running service: stop dependents first, start dependencies first. */
@@ -211,7 +239,7 @@ export async function application(input: ApplicationInput) {
       const told: string[] = [];
       for (const id of layer) if (await children.tell(id, (c) => c.signal(signal))) told.push(id);
       // Each service counts what it carried out, so a stale report is never taken for the answer.
-      await condition(() => destroyRequested || told.every((id) => !children.has(id) || (state.service(id).effectorsDone ?? 0) > (before.get(id) ?? 0)));
+      for (const id of told) await children.waitFor(id, () => (state.service(id).effectorsDone ?? 0) > (before.get(id) ?? 0), () => destroyRequested);
     }
   };
 
@@ -236,7 +264,7 @@ export async function application(input: ApplicationInput) {
       // reaches them by id.
       await continueAsNew<typeof application>({
         ...input,
-        carried: { state: state.snapshot(), networks, children: children.ids(), follower: follower.snapshot(), versions, effectors, rollWanted },
+        carried: { state: state.snapshot(), networks, children: children.ids(), follower: follower.snapshot(), versions, effectors, rollWanted, requests },
       });
     }
     const effector = effectors.shift();
@@ -249,10 +277,10 @@ export async function application(input: ApplicationInput) {
     }
     const next = versions.shift();
     if (next) await applyVersion(next);
-    else {
+    else if (rollWanted) {
       rollWanted = false;
-      await rollDependents();
-    }
+      if (!(await rollDependents())) continue;
+    } else continue; // woken to continue as new, and the follower was busy: look again
     state.finishDeploy();
     setStatus();
   }

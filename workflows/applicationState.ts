@@ -45,7 +45,9 @@ export class ApplicationState {
 
   /** The service's workflow ended with an error instead of a report. */
   serviceCrashed(id: string, error: string): void {
-    Object.assign(this.service(id), { status: 'FAILED', error });
+    // A service already dropped by a later version has nothing left to report.
+    const s = this.view.services.find((x) => x.id === id);
+    if (s) Object.assign(s, { status: 'FAILED', error });
   }
 
   /** A new blueprint version: services it adds appear as PENDING, removed ones go once ended. */

@@ -174,6 +174,8 @@ export const serviceResizeSignal = defineSignal<[{ size: number } | number]>('re
 export interface Rebinding {
   env: ServiceVersion['env'];
   dns: string[];
+  /** `specFingerprint` of the spec the values were bound for: versions of another spec keep theirs. */
+  spec: string;
 }
 export const reconfiguredSignal = defineSignal<[Rebinding]>('reconfigured');
 /** The application's answer to a report with `syncRequested`: services following this one are told. */

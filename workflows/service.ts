@@ -4,6 +4,7 @@
 import {
   allHandlersFinished,
   CancellationScope,
+  ContinueAsNew,
   condition,
   isCancellation,
   continueAsNew,
@@ -12,6 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { specFingerprint } from '../domain/application/specFingerprint';
 import { failureText } from './failureText';
 import {
   dependentsSyncedSignal,
@@ -61,8 +63,22 @@ interface CarriedService {
 type HostEventItem = { kind: 'failed' | 'draining'; event: ServiceHostEvent };
 
 export async function service(input: ServiceInput) {
+  const state = new ServiceState(input.app, input.spec.id, input.spec.count, input.carried?.state);
+  try {
+    return await runService(input, state);
+  } catch (err) {
+    if (err instanceof ContinueAsNew || isCancellation(err)) throw err;
+    // An activity that ran out of retries, say: the application hears that this service ended.
+    state.failed(`the service workflow failed: ${failureText(err)}`);
+    state.view.final = true;
+    const parent = workflowInfo().parent;
+    if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(serviceReportSignal, state.view).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function runService(input: ServiceInput, state: ServiceState) {
   const { app, infrastructure, spec, env = {}, networks = [], dns = [], carried } = input;
-  const state = new ServiceState(app, spec.id, spec.count, carried?.state);
   let current: ServiceVersion = carried?.current ?? { spec, env, networks, dns };
   let destroyRequested = false;
   const pending: ServiceVersion[] = carried?.pending ?? [];
@@ -97,8 +113,10 @@ export async function service(input: ServiceInput) {
   setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }));
   setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }));
   // Running members were reloaded with these values; members started from now on get them too.
-  setHandler(reconfiguredSignal, ({ env: rebound, dns: reboundDns }) => {
-    for (const version of [current, applying, ...pending]) if (version) Object.assign(version, { env: rebound, dns: reboundDns });
+  setHandler(reconfiguredSignal, ({ env: rebound, dns: reboundDns, spec: boundFor }) => {
+    for (const version of [current, applying, ...pending]) {
+      if (version && specFingerprint(version.spec) === boundFor) Object.assign(version, { env: rebound, dns: reboundDns });
+    }
   });
   let synced = carried?.synced ?? 0;
   setHandler(dependentsSyncedSignal, ({ seq }) => void (synced = Math.max(synced, seq)));
@@ -112,7 +130,8 @@ export async function service(input: ServiceInput) {
     const { min, max } = latest.spec.size;
     const size = Math.min(max, Math.max(min, Math.round(wanted)));
     if (size !== wanted) state.view.lastEvent = `${asked}: held to ${size} by the cluster's bounds ${min}..${max}`;
-    pending.push({ ...latest, spec: { ...latest.spec, count: size } });
+    // Not the application's request: the resize is the operator's.
+    pending.push({ ...latest, spec: { ...latest.spec, count: size }, request: undefined });
   };
   setHandler(serviceScaleSignal, (arg) => {
     const by = typeof arg === 'number' ? arg : Number(arg?.by);

@@ -1,16 +1,33 @@
 // The application's service workflows. They are started with ParentClosePolicy ABANDON so they
 // outlive the application's continue-as-new, and addressed by workflow id, so a later run of
-// the application reaches the same children. Their end is seen as their final report (or,
-// within the run that started them, as the failure they ended with).
-import { ParentClosePolicy, condition, getExternalWorkflowHandle, startChild, type ExternalWorkflowHandle } from '@temporalio/workflow';
+// the application reaches the same children. A child's end is its final report; within the
+// run that started it, also the result or failure it closed with; and in any run, a signal
+// that can no longer reach it (waits probe for that now and then).
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ParentClosePolicy,
+  condition,
+  getExternalWorkflowHandle,
+  sleep,
+  startChild,
+  type ExternalWorkflowHandle,
+} from '@temporalio/workflow';
 import { workflowIds } from '../domain/naming';
 import type { ApplicationState } from './applicationState';
 import { failureText } from './failureText';
+import { dependentsSyncedSignal } from './messages';
 import { service, type ServiceInput } from './service';
 
+/** How long a wait goes without news before it checks that the child still runs. */
+const LIVENESS_PROBE = '1 minute';
+/** A child removed a moment ago may still be closing when the same id starts again. */
+const START_ATTEMPTS = 30;
+
 export class ServiceChildren {
-  /** Services whose workflow runs, with how often each id was started (an old end never hides a new start). */
+  /** Services whose workflow runs, with which start it was (an old end never hides a new start). */
   private readonly running: Map<string, number>;
+  /** This run's children: resolved once the workflow has closed. */
+  private readonly closed = new Map<string, Promise<void>>();
   private starts = 0;
 
   constructor(
@@ -26,24 +43,34 @@ export class ServiceChildren {
     return [...this.running.keys()];
   }
 
+  /** Whether the service's workflow still runs (a final report counts as its end). */
   has(id: string): boolean {
-    return this.running.has(id);
+    return this.running.has(id) && this.state.view.services.find((s) => s.id === id)?.final !== true;
   }
 
   async start(input: ServiceInput): Promise<void> {
     const id = input.spec.id;
-    const child = await startChild(service, {
-      workflowId: workflowIds.service(this.app, id),
-      args: [input],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-    const start = ++this.starts;
-    this.running.set(id, start);
-    // The last word of a child that ends in this run: its final view, or the failure it ended with.
-    void child.result().then(
-      (view) => this.state.report(view),
-      (err: unknown) => this.state.serviceCrashed(id, failureText(err)),
-    ).then(() => this.ended(id, start));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const child = await startChild(service, {
+          workflowId: workflowIds.service(this.app, id),
+          args: [input],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+        const start = ++this.starts;
+        this.running.set(id, start);
+        // The last word of a child that ends in this run: its final view, or the failure it ended with.
+        const closed = child.result().then(
+          (view) => this.state.report(view),
+          (err: unknown) => this.state.serviceCrashed(id, failureText(err)),
+        );
+        this.closed.set(id, closed.then(() => this.ended(id, start)));
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError) || attempt >= START_ATTEMPTS) throw err;
+        await sleep('1s');
+      }
+    }
   }
 
   /** Signals a service; one that has ended cannot hear it, and that is the same as it failing. */
@@ -60,10 +87,20 @@ export class ServiceChildren {
     }
   }
 
-  /** Resolves when the service's workflow has ended (its final report, its failure, or it is gone). */
+  /** Waits until `done`, `stop`, or the child's end; a child that ended without a word is found by probing it. */
+  async waitFor(id: string, done: () => boolean, stop: () => boolean): Promise<void> {
+    for (;;) {
+      if (await condition(() => done() || stop() || !this.has(id), LIVENESS_PROBE)) return;
+      await this.tell(id, (h) => h.signal(dependentsSyncedSignal, { seq: 0 }));
+    }
+  }
+
+  /** Resolves when the service's workflow has ended and, if this run started it, closed. */
   async end(id: string): Promise<void> {
-    await condition(() => !this.running.has(id) || this.state.service(id).final === true);
+    await this.waitFor(id, () => false, () => false);
+    await this.closed.get(id);
     this.running.delete(id);
+    this.closed.delete(id);
   }
 
   private ended(id: string, start: number): void {

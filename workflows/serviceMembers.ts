@@ -5,6 +5,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
 import type { Assignment } from '../domain/infra/model';
+import { memberPlacement } from '../domain/application/memberPlacement';
 import { containerName, networkName } from '../domain/naming';
 import { heartbeating, quick } from './activityOptions';
 import { failureText } from './failureText';
@@ -17,6 +18,8 @@ export interface ServiceVersion {
   env: Record<string, Template>;
   networks: NetworkSpec[];
   dns: string[];
+  /** Set by the application on the versions it hands over; the service echoes it in `rollout`. */
+  request?: number;
 }
 
 const act = proxyActivities<Activities>(quick);
@@ -48,7 +51,7 @@ export class ServiceMembers {
       service: version.spec.id,
       members: ids,
       resources: version.spec.resources,
-      placement: version.spec.placement,
+      placement: memberPlacement(version.spec),
     });
     this.state.placed(assignments, generation);
     const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version)));

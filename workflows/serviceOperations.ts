@@ -14,6 +14,7 @@ import { changedFields } from '../domain/application/plan';
 export async function applyUpdate(members: ServiceMembers, state: ServiceState, current: ServiceVersion, next: ServiceVersion): Promise<ServiceVersion> {
   const generation = state.view.generation + 1;
   const seq = (state.view.rollout?.seq ?? 0) + 1;
+  const request = next.request === undefined ? {} : { request: next.request };
   state.view.error = undefined; // a new version starts from a clean slate; failures below set it again
   const rolling = changedFields(current.spec, next.spec).some((f) => f !== 'count' && f !== 'size') || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
   if (rolling) {
@@ -22,7 +23,15 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
     const stopFirst = [...current.spec.ports, ...next.spec.ports].some((p) => (p.hostPort ?? 0) !== 0);
     const replaced: string[] = [];
     for (const old of state.membersOf(state.view.generation)) {
-      if (stopFirst) await removeOld(members, state, old.member);
+      if (stopFirst) {
+        // The port must be free before the new member starts; if the old one will not go, stop here.
+        const problems = await members.remove([old.member]);
+        if (problems.length > 0) {
+          state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped: could not free member ${old.member}: ${problems.join('; ')}`, ...request };
+          settleAfterRollback(state, problems);
+          return current;
+        }
+      }
       try {
         replaced.push(...(await members.start(next, generation, 1)));
       } catch (err) {
@@ -38,8 +47,8 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
             problems.push(`rollback${r ? ` of member ${r}` : ''}: ${failureText(rollbackErr)}`, ...(await members.removeFailed(state.view.generation)));
           }
         }
-        state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}` };
-        state.setStatus('RUNNING');
+        state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}`, ...request };
+        settleAfterRollback(state, problems);
         return current;
       }
       if (!stopFirst) await removeOld(members, state, old.member);
@@ -49,9 +58,16 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
   // A resize keeps the members as they are: they run the new version already.
   if (!rolling) for (const m of state.liveMembers()) m.generation = generation;
   await resize(members, state, next);
-  state.view.rollout = { seq, generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : 'resized' };
+  state.view.rollout = { seq, generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : 'resized', ...request };
   state.setStatus(state.view.error ? 'FAILED' : 'RUNNING');
   return next;
+}
+
+/** RUNNING after a rollback only if every wanted member runs again; otherwise FAILED saying how many are missing. */
+function settleAfterRollback(state: ServiceState, problems: string[]): void {
+  const missing = state.view.desired - state.liveMembers().filter((m) => m.state === 'RUNNING').length;
+  if (missing > 0) state.failed(`rolled back, but ${missing} member${missing === 1 ? '' : 's'} short: ${problems.join('; ')}`);
+  else state.setStatus('RUNNING');
 }
 
 async function removeOld(members: ServiceMembers, state: ServiceState, member: string): Promise<void> {

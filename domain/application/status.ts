@@ -47,6 +47,8 @@ export interface ServiceView {
     generation: number;
     outcome: 'DONE' | 'ROLLED_BACK';
     message: string;
+    /** The application's number for the version this rollout applied (absent: a resize asked directly). */
+    request?: number;
   };
   error?: string;
   /**

@@ -189,7 +189,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     const view = await clocker.waitFor('rolling', (v) => v.version === 2 && v.status === 'RUNNING', 60_000);
     const web = view.services[0]!;
     assert.deepEqual(web.members.map((m) => `${m.member}:v${m.generation}`), ['4:v2', '5:v2', '6:v2', '7:v2']);
-    assert.deepEqual(web.rollout, { seq: 1, generation: 2, outcome: 'DONE', message: 'rolled onto the new version' });
+    assert.deepEqual(web.rollout, { seq: 1, generation: 2, outcome: 'DONE', message: 'rolled onto the new version', request: 1 });
     assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('rolling.')).map((c) => c.image).sort(), ['web:2', 'web:2', 'web:2', 'web:2']);
     assert.equal(engine.peak.get('rolling.web'), 4, 'three members plus one surge during the roll');
     assert.equal((await clocker.infrastructureStatus('roll')).bookings.filter((b) => b.app === 'rolling').length, 4);
@@ -510,5 +510,42 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.equal(destroyed.status, 'DESTROYED', JSON.stringify(destroyed));
     assert.ok(![...engine.containers.values()].some((c) => c.name.startsWith('stuck.')));
     assert.equal((await clocker.infrastructureStatus('stuck-hosts')).bookings.length, 0);
+  });
+
+  test('a service removed and added back by versions deployed back to back starts again under the same id', async () => {
+    await clocker.ensureInfrastructure(twoHosts('again-hosts'));
+    const db = serviceSpec({ id: 'db', image: 'db:1' });
+    const cache = serviceSpec({ id: 'cache', image: 'cache:1' });
+    await clocker.deploy(blueprint('again', [db, cache], 'again-hosts'));
+    assert.equal((await clocker.waitFor('again', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    await clocker.deploy(blueprint('again', [db], 'again-hosts'));
+    await clocker.deploy(blueprint('again', [db, cache], 'again-hosts'));
+    const view = await clocker.waitFor('again', (v) => v.version === 3 && (v.status === 'RUNNING' || v.status === 'FAILED'), 60_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    assert.deepEqual(view.services.find((s) => s.id === 'cache')?.members.map((m) => m.member), ['1']);
+    assert.equal(engine.created.filter((k) => k.endsWith('/again.cache.1')).length, 2, 'created, removed, created again');
+    assert.equal((await clocker.destroy('again', 30_000)).status, 'DESTROYED');
+  });
+
+  test('a service workflow terminated after the application continued as new does not wedge it: destroy ends, saying what was left', async () => {
+    await clocker.ensureInfrastructure(twoHosts('gone-hosts'));
+    await env.client.workflow.start('application', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'clocker/app/gone',
+      args: [{ blueprint: blueprint('gone', [serviceSpec({ id: 'db', image: 'db:1' }), serviceSpec({ id: 'web', image: 'web:1', dependsOn: ['db'] })], 'gone-hosts'), continueAsNewAtHistoryLength: 20 }],
+    });
+    assert.equal((await clocker.waitFor('gone', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    await env.client.workflow.getHandle('clocker/app/gone/svc/web').signal(serviceResizeSignal, { size: 1 }); // a report: the application wakes and continues as new
+    await waitUntil('a second run', 30_000, async () => {
+      let runs = 0;
+      for await (const _ of env.client.workflow.list({ query: `WorkflowId = 'clocker/app/gone'` })) runs += 1;
+      return runs >= 2;
+    });
+    await env.client.workflow.getHandle('clocker/app/gone/svc/web').terminate('an operator cleans up by hand');
+    const destroyed = await clocker.destroy('gone', 30_000);
+    assert.equal(destroyed.status, 'FAILED');
+    assert.match(destroyed.error ?? '', /web: cannot reach its workflow/);
+    assert.equal(destroyed.services.find((s) => s.id === 'db')?.status, 'DESTROYED');
+    for (const k of [...engine.containers.keys()].filter((x) => x.includes('/gone.web.'))) engine.containers.delete(k); // what the operator left
   });
 });

@@ -1,0 +1,9 @@
+// The placement a service's members are placed with: the blueprint's, plus what its ports
+// imply. Two members of one service cannot publish the same fixed host port on one host.
+import type { PlacementSpec, ServiceSpec } from '../blueprint/model';
+
+export function memberPlacement(spec: ServiceSpec): PlacementSpec {
+  const fixedPort = spec.ports.some((p) => (p.hostPort ?? 0) !== 0);
+  if (!fixedPort || spec.placement.constraints.maxPerHost !== undefined) return spec.placement;
+  return { ...spec.placement, constraints: { ...spec.placement.constraints, maxPerHost: 1 } };
+}
