@@ -25,6 +25,8 @@ export interface Stack {
   workers: ChildProcess[];
   /** Starts a worker process and resolves once it polls its task queue. */
   startWorker(): Promise<ChildProcess>;
+  /** SIGKILLs the dev server and starts it again on the same SQLite file and port. */
+  crashServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,13 +34,14 @@ export async function startStack(): Promise<Stack> {
   const binary = findTemporalBinary();
   if (!binary) throw new Error('no Temporal CLI: run `node bin/clocker.js temporal-bin` first');
   const home = mkdtempSync(join(tmpdir(), 'clocker-e2e-'));
-  const server = await startDevServer({
+  const serverOptions = {
     binary,
     dbFile: join(home, 'temporal.db'),
     logFile: join(home, 'temporal.log'),
     port: await freePort(),
     uiPort: await freePort(),
-  });
+  };
+  let server = await startDevServer(serverOptions);
   const config = temporalConfig({}, { address: server.address, taskQueue: `e2e-${process.pid}` });
   const client = await connectClient(config);
   const workers: ChildProcess[] = [];
@@ -61,9 +64,19 @@ export async function startStack(): Promise<Stack> {
     return child;
   };
 
+  const crashServer = async () => {
+    const exited = new Promise((r) => server.process.once('exit', r));
+    server.process.kill('SIGKILL');
+    await exited;
+    server = await startDevServer(serverOptions);
+  };
+
   return {
     home,
-    server,
+    get server() {
+      return server;
+    },
+    crashServer,
     clocker: new ClockerClient(client, config.taskQueue),
     workers,
     startWorker,
