@@ -7,6 +7,7 @@ import type { DockerClientFactory } from './docker/dockerClient';
 import { healthActivities } from './docker/health';
 import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
+import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
 import { provisioningActivities } from './provisioning';
 import type { SecretStore } from './secrets/secretStore';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...healthActivities(deps.docker),
     ...memberCommandActivities(deps.docker),
     ...networkActivities(deps.docker),
+    ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal),
     ...provisioningActivities(deps),

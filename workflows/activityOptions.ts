@@ -52,3 +52,10 @@ export const memberCommand: ActivityOptions = {
   retry: { ...retry, maximumAttempts: 3 },
   cancellationType,
 };
+
+/** The teardown's sweep of one host: a host that does not answer is reported, not waited on for minutes. */
+export const teardown: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: { ...retry, maximumAttempts: 4 },
+  cancellationType,
+};

@@ -10,7 +10,7 @@ import { unsupportedFeatures } from '../domain/application/preflight';
 import { startLayers } from '../domain/application/startLayers';
 import type { Blueprint, NetworkSpec, ServiceSpec } from '../domain/blueprint/model';
 import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
-import { quick } from './activityOptions';
+import { quick, teardown } from './activityOptions';
 import { ApplicationState, type ApplicationSnapshot } from './applicationState';
 import { DependencyFollower, type BoundVersion, type FollowerSnapshot } from './dependencyFollower';
 import { failureText } from './failureText';
@@ -50,6 +50,7 @@ interface CarriedApplication {
 }
 
 const act = proxyActivities<Activities>(quick);
+const sweep = proxyActivities<Activities>(teardown);
 const subnetOwner = (app: string, network: string) => `${app}/${network}`;
 
 export async function application(input: ApplicationInput) {
@@ -290,12 +291,25 @@ export async function application(input: ApplicationInput) {
   await Promise.all(children.ids().map((id) => children.tell(id, (c) => c.signal(destroySignal))));
   await Promise.all(children.ids().map((id) => children.end(id)));
   // Networks and named volumes go last, once no member uses them.
-  const endpoints = state.allEndpoints();
+  // Each host on its own: one that does not answer is named, the others are swept anyway.
+  const swept = await Promise.allSettled(state.allEndpoints().map((endpoint) => sweep.removeAppResources({ app, endpoints: [endpoint] })));
+  const strays = swept.flatMap((o) => (o.status === 'fulfilled' ? o.value.filter((r) => r.startsWith('container ')) : []));
+  if (strays.length > 0) state.view.lastEvent = `destroy removed containers no service removed: ${strays.map((r) => r.slice('container '.length)).join(', ')}`;
+  for (const outcome of swept) if (outcome.status === 'rejected') state.leftBehind(`networks, volumes or containers were not removed: ${failureText(outcome.reason)}`);
+  // A service whose workflow ended without tearing down (terminated, crashed) is cleaned after:
+  // the sweep took its containers, and the infrastructure gets its room back.
+  for (const s of state.view.services.filter((x) => x.status !== 'DESTROYED' && x.status !== 'PENDING')) {
+    try {
+      await act.releaseMembers({ infrastructure: blueprint.location, app, service: s.id });
+      if (swept.every((o) => o.status === 'fulfilled')) state.cleanedAfter(s.id);
+    } catch (err) {
+      state.leftBehind(`${s.id}: its bookings were not released: ${failureText(err)}`);
+    }
+  }
   try {
-    if (endpoints.length > 0) await act.removeAppResources({ app, endpoints });
     for (const n of networks) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id) });
   } catch (err) {
-    state.leftBehind(`networks or volumes were not removed: ${failureText(err)}`);
+    state.leftBehind(`subnets were not released: ${failureText(err)}`);
   }
   state.destroyed();
   setStatus();

@@ -103,6 +103,14 @@ export class ApplicationState {
     this.teardownProblems.push(problem);
   }
 
+  /** A service whose workflow ended without cleaning up was cleaned after it (containers swept, room released). */
+  cleanedAfter(id: string): void {
+    const s = this.view.services.find((x) => x.id === id);
+    if (!s) return;
+    for (const m of s.members) m.state = 'REMOVED';
+    s.status = 'DESTROYED';
+  }
+
   /** DESTROYED when every service is and nothing was left behind; otherwise FAILED, saying what. */
   destroyed(): void {
     const left = this.view.services.filter((s) => s.status === 'DESTROYING' || (s.status === 'FAILED' && s.members.some((m) => m.state !== 'REMOVED')));

@@ -78,6 +78,16 @@ export class HostBooks {
     if (machine && !machine.pinnedHostKey) machine.pinnedHostKey = fingerprint;
   }
 
+  /** Failed, and so holding no bookings: anything Clocker left on it is an orphan. */
+  isFailed(id: string): boolean {
+    return this.entry(id)?.record.status === 'FAILED';
+  }
+
+  /** The members booked on a host. */
+  bookedOn(id: string): { app: string; service: string; member: string }[] {
+    return (this.entry(id)?.reservations ?? []).map((r) => ({ app: r.app, service: r.service, member: r.member }));
+  }
+
   markReady(report: HostReadyReport): void {
     const entry = this.entry(report.hostId);
     if (!entry) return;

@@ -8,15 +8,19 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { initialInfraState } from '../domain/infra/initialState';
 import type { ByonHost, ProvisioningSpec } from '../domain/infra/machines';
 import type { Booking, InfrastructureSpec, InfraState } from '../domain/infra/model';
 import { completeByonHost } from '../domain/infraSpec/build';
 import { formatIpamIssues } from '../domain/ipam';
+import { quick } from './activityOptions';
+import { failureText } from './failureText';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
 import { InfrastructureState, type Refusable } from './infrastructureState';
@@ -54,6 +58,9 @@ import {
   validateReleaseSubnet,
 } from './requestValidation';
 import { searchAttributes } from './searchAttributes';
+
+/** Removing what failed hosts kept when they come back. */
+const sweeping = proxyActivities<Activities>(quick);
 
 export interface InfrastructureInput extends InfrastructureSpec {
   /** Carried across continueAsNew: hosts, reservations and address books. */
@@ -132,7 +139,24 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
     handle(req);
   };
   setHandler(hostKeyPinnedSignal, guarded<HostKeyReport>('hostKeyPinned', validateHostReport, (r) => books.pinHostKey(r.hostId, r.hostKeyFingerprint)));
-  setHandler(hostReadySignal, guarded<HostReadyReport>('hostReady', validateHostReport, (r) => books.markReady(r)));
+  setHandler(
+    hostReadySignal,
+    guarded<HostReadyReport>('hostReady', validateHostReport, (r) => {
+      if (!books.isFailed(r.hostId)) return books.markReady(r);
+      // Back from a failure: the members written off there were replaced elsewhere, so their
+      // containers go before the host takes new ones (it stays FAILED, unplaceable, meanwhile).
+      lifecycle.spawn(`sweeping host ${r.hostId}`, async () => {
+        try {
+          const removed = await sweeping.removeOrphanContainers({ endpoint: r.docker, keep: books.bookedOn(r.hostId) });
+          if (removed.length > 0) log.info(`host ${r.hostId} is back: removed ${removed.length} written-off containers: ${removed.join(', ')}`);
+        } catch (err) {
+          log.warn(`host ${r.hostId} is back, but its written-off containers were not removed: ${failureText(err)}`);
+        } finally {
+          books.markReady(r);
+        }
+      });
+    }),
+  );
   setHandler(hostUsageSignal, guarded<HostUsageReport>('hostUsage', validateHostReport, (r) => books.recordUsage(r)));
   setHandler(
     hostFailedSignal,

@@ -1,5 +1,6 @@
-// When an application is destroyed, its networks and named volumes go from every host its
-// services used (delete-if-present, found by label, so a retry or a second destroy is harmless).
+// When an application is destroyed, its networks, named volumes and any member container still
+// there (an orphan: every service has ended) go from every host its services used
+// (delete-if-present, found by label, so a retry or a second destroy is harmless).
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { describeEndpoint, type DockerClientFactory } from '../docker/dockerClient';
 import { removeAppResourcesOn } from '../docker/networks';

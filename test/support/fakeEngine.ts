@@ -9,7 +9,7 @@ import { containerName } from '../../domain/naming';
 
 type ContainerActivities = Pick<
   Activities,
-  'ensureContainer' | 'removeContainer' | 'stopContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources' | 'runInMember'
+  'ensureContainer' | 'removeContainer' | 'stopContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources' | 'runInMember' | 'removeOrphanContainers'
 >;
 
 export interface FakeContainer {
@@ -72,6 +72,7 @@ export class FakeEngine {
         const removed: string[] = [];
         for (const e of endpoints) {
           const host = e.kind === 'tcp' ? e.host : e.socketPath;
+          for (const [key, c] of [...this.containers]) if (c.host === host && c.name.startsWith(`${app}.`)) (this.containers.delete(key), removed.push(`container ${c.name}`));
           for (const n of [...this.networks]) if (n.startsWith(`${host}/${app}.`)) (this.networks.delete(n), removed.push(n));
         }
         return removed;
@@ -86,6 +87,14 @@ export class FakeEngine {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
         const removed = this.containers.delete(`${host}/${containerName(ref)}`);
         if (removed) this.log.push(`remove ${containerName(ref)}`);
+        return removed;
+      },
+      removeOrphanContainers: async ({ endpoint, keep }) => {
+        const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
+        const kept = new Set(keep.map(containerName));
+        const removed = [...this.containers.values()].filter((c) => c.host === host && !kept.has(c.name)).map((c) => c.name);
+        for (const name of removed) this.containers.delete(`${host}/${name}`);
+        this.log.push(`sweep ${host} ${removed.join(',')}`);
         return removed;
       },
       runInMember: async ({ endpoint, containerName: name, argv }) => {

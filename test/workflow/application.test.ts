@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
-import { destroySignal, hostFailedSignal, serviceResizeSignal, serviceScaleSignal, serviceStatusQuery } from '../../workflows/messages';
+import { destroySignal, hostFailedSignal, hostReadySignal, serviceResizeSignal, serviceScaleSignal, serviceStatusQuery } from '../../workflows/messages';
 import { waitUntil } from '../rig/waitUntil';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
@@ -250,10 +250,12 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     const books = await clocker.infrastructureStatus('fragile');
     assert.equal(books.hosts.find((h) => h.id === 'h1')?.status, 'FAILED');
     assert.deepEqual(books.bookings.filter((b) => b.app === 'survivor').map((b) => b.hostId), ['h2', 'h2']);
-    await clocker.destroy('survivor', 30_000);
-    // The failed host was not asked to remove anything: its container stays there, unbooked.
-    assert.deepEqual([...engine.containers.keys()].filter((k) => k.includes('survivor')), [`h1/survivor.web.${lost}`]);
-    engine.containers.clear();
+    // The written-off member's container is still on h1, unbooked, until something sweeps it.
+    assert.deepEqual([...engine.containers.keys()].filter((k) => k.includes('survivor')).sort(), [`h1/survivor.web.${lost}`, ...web.members.map((m) => `h2/${m.containerName}`)].sort());
+    // Here the fake h1 answers again, so destroy's sweep of every host the application used takes it.
+    const destroyed = await clocker.destroy('survivor', 30_000);
+    assert.equal(destroyed.lastEvent, `destroy removed containers no service removed: survivor.web.${lost}`);
+    assert.deepEqual([...engine.containers.keys()].filter((k) => k.includes('survivor')), []);
   });
 
   test('scale and resize signals (as plain `temporal workflow signal` sends them) change the size within the bounds', async () => {
@@ -527,7 +529,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.equal((await clocker.destroy('again', 30_000)).status, 'DESTROYED');
   });
 
-  test('a service workflow terminated after the application continued as new does not wedge it: destroy ends, saying what was left', async () => {
+  test('a service workflow terminated after the application continued as new does not wedge it: destroy sweeps what it left and gives its room back', async () => {
     await clocker.ensureInfrastructure(twoHosts('gone-hosts'));
     await env.client.workflow.start('application', {
       taskQueue: TASK_QUEUE,
@@ -543,9 +545,28 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     });
     await env.client.workflow.getHandle('clocker/app/gone/svc/web').terminate('an operator cleans up by hand');
     const destroyed = await clocker.destroy('gone', 30_000);
-    assert.equal(destroyed.status, 'FAILED');
-    assert.match(destroyed.error ?? '', /web: cannot reach its workflow/);
-    assert.equal(destroyed.services.find((s) => s.id === 'db')?.status, 'DESTROYED');
-    for (const k of [...engine.containers.keys()].filter((x) => x.includes('/gone.web.'))) engine.containers.delete(k); // what the operator left
+    assert.equal(destroyed.status, 'DESTROYED', JSON.stringify(destroyed));
+    assert.match(destroyed.services.find((s) => s.id === 'web')?.error ?? '', /cannot reach its workflow/);
+    assert.match(destroyed.lastEvent ?? '', /^destroy removed containers no service removed: gone\.web\.1$/);
+    assert.ok(![...engine.containers.keys()].some((k) => k.includes('/gone.')), 'the sweep took what the terminated service left');
+    assert.equal((await clocker.infrastructureStatus('gone-hosts')).bookings.length, 0, 'its room is back');
+  });
+
+  test('a failed host that comes back loses the containers of the members written off there, then takes new ones', async () => {
+    await clocker.ensureInfrastructure(twoHosts('comeback-hosts'));
+    await clocker.deploy(blueprint('comeback', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'comeback-hosts'));
+    const before = await clocker.waitFor('comeback', (v) => v.status !== 'DEPLOYING', 30_000);
+    const onH1 = before.services[0]!.members.find((m) => m.hostId === 'h1')!;
+    const infra = env.client.workflow.getHandle('clocker/infra/comeback-hosts');
+    await infra.signal(hostFailedSignal, { hostId: 'h1', reason: 'power' });
+    await clocker.waitFor('comeback', (v) => v.services[0]!.members.every((m) => m.hostId === 'h2') && v.services[0]!.members.length === 2, 30_000);
+    // The failed host was unreachable: its container is still there, written off.
+    assert.ok(engine.containers.has(`h1/${onH1.containerName}`));
+
+    await infra.signal(hostReadySignal, { hostId: 'h1', docker: { kind: 'tcp', host: 'h1', port: 2375 }, cpus: 4, memoryBytes: 8 * 2 ** 30, dockerVersion: '24.0.0' });
+    await waitUntil('h1 available again', 30_000, async () => (await clocker.infrastructureStatus('comeback-hosts')).hosts.find((h) => h.id === 'h1')?.status === 'AVAILABLE');
+    assert.ok(!engine.containers.has(`h1/${onH1.containerName}`), 'the written-off container is gone');
+    assert.ok(engine.log.includes(`sweep h1 ${onH1.containerName}`), engine.log.join('\n'));
+    assert.equal((await clocker.destroy('comeback', 30_000)).status, 'DESTROYED');
   });
 });

@@ -1,0 +1,46 @@
+// The orphan sweep against the real engine: only Clocker's member containers that nobody
+// books are removed; booked members and anything else on the host stay.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
+import { orphanActivities } from '../../activities/docker/orphans';
+import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../client/images/busyboxImage';
+import { containerName, memberLabels } from '../../domain/naming';
+import { skipUnlessPresent } from '../support/components';
+import { appContainers, removeAppContainers } from '../support/dockerChecks';
+
+const APP = `orphans${process.pid}`;
+const STRANGER = `not-clocker-${process.pid}`;
+
+describe('removing orphaned member containers', { skip: skipUnlessPresent('docker') }, () => {
+  const factory = createDockerClientFactory();
+  const docker = factory(localDockerEndpoint());
+
+  before(async () => {
+    await ensureBusyboxImage(docker);
+    for (const member of ['1', '2']) {
+      const ref = { app: APP, service: 'web', member };
+      await docker.createContainer({ name: containerName(ref), Image: BUSYBOX_IMAGE, Cmd: ['sleep', '600'], Labels: memberLabels(ref) });
+    }
+    // Someone else's container, labelled with our app but not a member: never touched.
+    await docker.createContainer({ name: STRANGER, Image: BUSYBOX_IMAGE, Cmd: ['sleep', '600'], Labels: { 'io.clocker.app': APP } });
+  });
+
+  after(async () => {
+    await removeAppContainers(docker, APP);
+    await docker.getContainer(STRANGER).remove({ force: true }).catch(() => undefined); // gone already if the test failed after removing it
+  });
+
+  test('members not in the keep list go; booked members and foreign containers stay', async () => {
+    const { removeOrphanContainers } = orphanActivities(factory);
+    // Other apps' members on this engine (other tests) are not booked here either: keep them too.
+    const others = (await docker.listContainers({ all: true, filters: { label: ['io.clocker.managed=true', 'io.clocker.member'] } }))
+      .map((c) => ({ app: c.Labels['io.clocker.app'] ?? '', service: c.Labels['io.clocker.service'] ?? '', member: c.Labels['io.clocker.member'] ?? '' }))
+      .filter((r) => r.app !== APP);
+    const removed = await removeOrphanContainers({ endpoint: localDockerEndpoint(), keep: [...others, { app: APP, service: 'web', member: '1' }] });
+    assert.deepEqual(removed, [`${APP}.web.2`]);
+    const left = (await appContainers(docker, APP)).flatMap((c) => c.Names.map((n) => n.slice(1))).sort();
+    assert.deepEqual(left, [`${APP}.web.1`, STRANGER].sort());
+    assert.deepEqual(await removeOrphanContainers({ endpoint: localDockerEndpoint(), keep: [...others, { app: APP, service: 'web', member: '1' }] }), [], 'a second sweep finds nothing');
+  });
+});
