@@ -71,7 +71,8 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       if (!info) {
         await ensureImage(docker, where, spec.image, () => heartbeat());
         try {
-          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns));
+          const secretEnv = Object.entries(env).filter(([, t]) => t.parts.some((p) => p.kind === 'secret')).map(([k]) => k);
+          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns, secretEnv));
         } catch (err) {
           // 409: a concurrent attempt created it first; adopt it below.
           if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);

@@ -8,6 +8,7 @@ import type { MappedPort } from '../../domain/application/status';
 import type { HealthCheck, HealthProbe } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { ContainerExitedError, HealthTimeoutError } from '../errors';
+import { redact, secretValues } from '../secrets/redact';
 import { execInContainer } from './containerExec';
 import { logTail } from './containers';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
@@ -46,13 +47,15 @@ export function healthActivities(dockerFor: DockerClientFactory) {
           .inspect()
           .catch((err: unknown) => Promise.reject(dockerError(where, `inspect container ${input.containerName}`, err)));
         if (!info.State.Running) {
-          const tail = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
+          const raw = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
+          const tail = redact(raw, secretValues(info.Config.Labels, info.Config.Env));
           throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
         }
         const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
-        problem = input.health
+        const found = input.health
           ? await runProbe(docker, where, input, input.health.probe, probeMs)
           : await firstClosedPort(input.hostAddress, input.ports, probeMs);
+        problem = redact(found, secretValues(info.Config.Labels, info.Config.Env)); // an exec probe's output may echo them
         if (problem === '') return;
         if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);

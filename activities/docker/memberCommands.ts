@@ -3,6 +3,7 @@
 // backends). The argv goes to Docker's exec API as a list: no shell sees it.
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { MemberCommandError } from '../errors';
+import { redact, secretValues } from '../secrets/redact';
 import { execInContainer } from './containerExec';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 
@@ -18,12 +19,17 @@ const OUTPUT_TAIL = 2_000;
 
 export function memberCommandActivities(dockerFor: DockerClientFactory) {
   return {
-    /** Runs argv in the container; answers its output, or fails with MemberCommandError on a non-zero exit. */
+    /** Runs argv in the container; fails with MemberCommandError (output redacted of secrets) on a non-zero exit. */
     async runInMember(input: RunInMemberInput): Promise<string> {
       const where = describeEndpoint(input.endpoint);
-      const result = await execInContainer(dockerFor(input.endpoint), where, input.containerName, input.argv, input.timeoutMs);
-      if (result.exitCode !== 0) throw new MemberCommandError(input.containerName, input.argv, result.exitCode, result.output.slice(-OUTPUT_TAIL));
-      return result.output.slice(-OUTPUT_TAIL);
+      const docker = dockerFor(input.endpoint);
+      const result = await execInContainer(docker, where, input.containerName, input.argv, input.timeoutMs);
+      if (result.exitCode !== 0) {
+        const info = await docker.getContainer(input.containerName).inspect().catch(() => undefined);
+        const output = redact(result.output, secretValues(info?.Config.Labels, info?.Config.Env));
+        throw new MemberCommandError(input.containerName, input.argv, result.exitCode, output.slice(-OUTPUT_TAIL));
+      }
+      return '';
     },
   };
 }

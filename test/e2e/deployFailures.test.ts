@@ -13,7 +13,8 @@ import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
 
 const MISSING_IMAGE = '127.0.0.1:1/clocker/does-not-exist:1';
-const APPS = ['no-image', 'port-taken', 'port-taken-chain'];
+const APPS = ['no-image', 'port-taken', 'port-taken-chain', 'leaky'];
+const LEAKY_SECRET = 'tok-4e1f-very-private';
 
 function httpd(id: string, hostPort: number) {
   return serviceSpec({
@@ -46,6 +47,7 @@ describe('deployments that fail on the local engine', { skip: skipUnlessPresent(
   let held: { port: number; server: Server } | undefined;
 
   before(async () => {
+    process.env.CLOCKER_SECRET_LEAKY_TOKEN = LEAKY_SECRET; // the worker inherits it
     stack = await startLocalStack(docker);
   });
 
@@ -120,5 +122,22 @@ describe('deployments that fail on the local engine', { skip: skipUnlessPresent(
 
     assert.equal((await stack.clocker.destroy('port-taken-chain', 60_000)).status, 'DESTROYED');
     assert.equal((await appContainers(docker, 'port-taken-chain')).length, 0);
+  });
+
+  test('a command that prints its secret and exits: the error carries its output with the secret blanked out', async () => {
+    const leaky = serviceSpec({
+      id: 'web',
+      image: 'clocker/busybox:1',
+      command: ['sh', '-c', 'echo "starting with token $TOKEN"; exit 4'],
+      envTemplates: { TOKEN: { parts: [{ kind: 'secret', name: 'LEAKY_TOKEN' }] } },
+    });
+    await stack.clocker.deploy(blueprint('leaky', [leaky]));
+    const view = await stack.clocker.waitFor('leaky', (v) => v.status !== 'DEPLOYING', 60_000);
+    const json = JSON.stringify(view);
+    assert.equal(view.status, 'FAILED', json);
+    assert.match(view.services[0]?.error ?? '', /exited with code 4 before it was healthy; last output:\nstarting with token \*\*\*/, json);
+    assert.ok(!json.includes(LEAKY_SECRET), 'the secret is nowhere in the status');
+    assert.equal((await appContainers(docker, 'leaky')).length, 0);
+    assert.equal((await stack.clocker.destroy('leaky', 60_000)).status, 'DESTROYED');
   });
 });
