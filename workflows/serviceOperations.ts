@@ -7,9 +7,11 @@ import type { ServiceState } from './serviceState';
 import { changedFields } from '../domain/application/plan';
 
 /**
- * Rolls members onto `next` one at a time (a new member is healthy before an old one goes,
- * unless a fixed host port forces stop-first), then resizes. A new member that fails stops the rollout and puts the replaced members back
- * on the current version. Returns the version the service now runs.
+ * Rolls members onto `next` a batch at a time (`update.batch`, default 1): start-first, new
+ * members healthy before old ones go, or stop-first when a fixed host port cannot be held
+ * twice (or the blueprint says so); then resizes. A new member that fails stops the rollout
+ * and puts the service back on the current version, as many members as it had. Returns the
+ * version the service now runs.
  */
 export async function applyUpdate(members: ServiceMembers, state: ServiceState, current: ServiceVersion, next: ServiceVersion): Promise<ServiceVersion> {
   const generation = state.view.generation + 1;
@@ -18,40 +20,33 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
   state.view.error = undefined; // a new version starts from a clean slate; failures below set it again
   const rolling = changedFields(current.spec, next.spec).some((f) => f !== 'count' && f !== 'size') || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
   if (rolling) {
-    // A fixed host port cannot be held by the old and the new member at once on one host:
-    // such a service replaces stop-first (as Swarm's update order stop-first), others start-first.
-    const stopFirst = [...current.spec.ports, ...next.spec.ports].some((p) => (p.hostPort ?? 0) !== 0);
-    const replaced: string[] = [];
-    for (const old of state.membersOf(state.view.generation)) {
+    const stopFirst = (next.spec.update?.order ?? defaultOrder(current, next)) === 'stop-first';
+    const batch = next.spec.update?.batch ?? 1;
+    const olds = state.membersOf(state.view.generation).map((m) => m.member);
+    for (let i = 0; i < olds.length; i += batch) {
+      const chunk = olds.slice(i, i + batch);
       if (stopFirst) {
-        // The port must be free before the new member starts; if the old one will not go, stop here.
-        const problems = await members.remove([old.member]);
+        // The old members must be gone before the new ones start; if they will not go, stop here.
+        const problems = await members.remove(chunk);
         if (problems.length > 0) {
-          state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped: could not free member ${old.member}: ${problems.join('; ')}`, ...request };
+          state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped: could not free ${chunk.join(', ')}: ${problems.join('; ')}`, ...request };
           settleAfterRollback(state, problems);
           return current;
         }
       }
       try {
-        replaced.push(...(await members.start(next, generation, 1)));
+        await members.start(next, generation, chunk.length);
       } catch (err) {
         const problems = await members.removeFailed(generation).then((p) => (p.length > 0 ? p : [failureText(err)]));
-        // Back to the current version for every member already replaced (and the slot just
-        // emptied, stop-first), one at a time too.
-        for (const r of stopFirst ? [...replaced, undefined] : replaced) {
-          try {
-            if (stopFirst && r) problems.push(...(await members.remove([r])));
-            await members.start(current, state.view.generation, 1);
-            if (!stopFirst && r) problems.push(...(await members.remove([r])));
-          } catch (rollbackErr) {
-            problems.push(`rollback${r ? ` of member ${r}` : ''}: ${failureText(rollbackErr)}`, ...(await members.removeFailed(state.view.generation)));
-          }
-        }
+        problems.push(...(await rollBack(members, state, current, generation, olds.length, stopFirst)));
         state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}`, ...request };
         settleAfterRollback(state, problems);
         return current;
       }
-      if (!stopFirst) await removeOld(members, state, old.member);
+      if (!stopFirst) {
+        const problems = await members.remove(chunk);
+        if (problems.length > 0) state.view.error = `the old version was not fully removed: ${problems.join('; ')}`;
+      }
     }
   }
   state.view.generation = generation;
@@ -63,16 +58,45 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
   return next;
 }
 
+/** Two members cannot publish one fixed host port on one host: such services go stop-first (Swarm's order), others start-first. */
+function defaultOrder(current: ServiceVersion, next: ServiceVersion): 'start-first' | 'stop-first' {
+  return [...current.spec.ports, ...next.spec.ports].some((p) => (p.hostPort ?? 0) !== 0) ? 'stop-first' : 'start-first';
+}
+
+/**
+ * Back onto the current version, one member at a time, in the rollout's order: every member
+ * of the new generation replaced by one of the current, then the slots a stop-first rollout
+ * emptied filled, until `wanted` members run the current version. Answers what went wrong.
+ */
+async function rollBack(members: ServiceMembers, state: ServiceState, current: ServiceVersion, newGeneration: number, wanted: number, stopFirst: boolean): Promise<string[]> {
+  const problems: string[] = [];
+  for (const r of state.membersOf(newGeneration).map((m) => m.member)) {
+    try {
+      if (stopFirst) problems.push(...(await members.remove([r])));
+      await members.start(current, state.view.generation, 1);
+      if (!stopFirst) problems.push(...(await members.remove([r])));
+    } catch (err) {
+      problems.push(`rollback of member ${r}: ${failureText(err)}`, ...(await members.removeFailed(state.view.generation)));
+      if (stopFirst) continue;
+      problems.push(...(await members.remove([r]))); // start-first: it must not stay on the refused version
+    }
+  }
+  for (let missing = wanted - state.membersOf(state.view.generation).length; missing > 0; missing--) {
+    try {
+      await members.start(current, state.view.generation, 1);
+    } catch (err) {
+      problems.push(`rollback: ${failureText(err)}`, ...(await members.removeFailed(state.view.generation)));
+      break;
+    }
+  }
+  return problems;
+}
+
 /** RUNNING after a rollback only if every wanted member runs again; otherwise FAILED saying how many are missing. */
 function settleAfterRollback(state: ServiceState, problems: string[]): void {
   const missing = state.view.desired - state.liveMembers().filter((m) => m.state === 'RUNNING').length;
   if (missing > 0) state.failed(`rolled back, but ${missing} member${missing === 1 ? '' : 's'} short: ${problems.join('; ')}`);
   else state.setStatus('RUNNING');
-}
-
-async function removeOld(members: ServiceMembers, state: ServiceState, member: string): Promise<void> {
-  const problems = await members.remove([member]);
-  if (problems.length > 0) state.view.error = `the old version was not fully removed: ${problems.join('; ')}`;
 }
 
 async function resize(members: ServiceMembers, state: ServiceState, version: ServiceVersion): Promise<void> {

@@ -59,6 +59,8 @@ export interface ServiceSpec {
    * Absent: such a change rolls the service onto the new values.
    */
   reload?: ReloadSpec;
+  /** How a rolling update replaces members; absent: one at a time, order chosen from the ports. */
+  update?: UpdatePolicy;
   placement: PlacementSpec;
   policies: PolicySpec;
 }
@@ -126,6 +128,17 @@ export interface HealthCheck {
    * the first success, so a short one makes deploys faster. Absent: 250 ms.
    */
   startIntervalMs?: number;
+}
+
+export interface UpdatePolicy {
+  /** Members replaced at once (Swarm's `parallelism`). */
+  batch: number;
+  /**
+   * start-first: new members healthy before old ones go (no dip in capacity); stop-first: old
+   * ones go first (needed when a fixed host port cannot be held twice). Absent: stop-first
+   * exactly when the service publishes a fixed host port.
+   */
+  order?: 'start-first' | 'stop-first';
 }
 
 export interface ReloadSpec {

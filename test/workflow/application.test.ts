@@ -569,4 +569,37 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.ok(engine.log.includes(`sweep h1 ${onH1.containerName}`), engine.log.join('\n'));
     assert.equal((await clocker.destroy('comeback', 30_000)).status, 'DESTROYED');
   });
+
+  test('a rolling update goes a configured batch at a time, start-first or stop-first, and a broken batch rolls back to the full count', async () => {
+    await clocker.ensureInfrastructure({ ...twoHosts('batch-hosts'), hosts: twoHosts('batch-hosts').hosts.map((h) => ({ ...h, maxContainers: 6 })) });
+    const web = (image: string, order?: 'start-first' | 'stop-first') => serviceSpec({ id: 'web', image, count: 4, update: { batch: 2, ...(order && { order }) } });
+    await clocker.deploy(blueprint('batches', [web('web:1')], 'batch-hosts'));
+    assert.equal((await clocker.waitFor('batches', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    const from = engine.log.length;
+    await clocker.deploy(blueprint('batches', [web('web:2')], 'batch-hosts'));
+    await clocker.waitFor('batches', (v) => v.status === 'RUNNING' && v.services[0]?.rollout?.request === 1, 30_000);
+    const steps = engine.log.slice(from).filter((l) => !l.startsWith('exec')).map((l) => l.replace('batches.web.', ''));
+    // Two new members (any order), then the two oldest go, then the next two.
+    assert.deepEqual([steps.slice(0, 2).sort(), steps.slice(2, 4).sort(), steps.slice(4, 6).sort(), steps.slice(6, 8).sort()], [
+      ['create 5', 'create 6'], ['remove 1', 'remove 2'], ['create 7', 'create 8'], ['remove 3', 'remove 4'],
+    ]);
+    assert.equal(engine.peak.get('batches.web'), 6);
+
+    const stopFrom = engine.log.length;
+    await clocker.deploy(blueprint('batches', [web('web:3', 'stop-first')], 'batch-hosts'));
+    const stopped = await clocker.waitFor('batches', (v) => v.status === 'RUNNING' && v.services[0]?.rollout?.request === 2, 30_000);
+    const stopSteps = engine.log.slice(stopFrom).map((l) => l.replace('batches.web.', ''));
+    assert.deepEqual(stopSteps.slice(0, 2).sort(), ['remove 5', 'remove 6'], stopSteps.join(', '));
+    assert.equal(stopped.services[0]?.members.length, 4);
+
+    engine.missingImages.add('web:gone');
+    await clocker.deploy(blueprint('batches', [web('web:gone')], 'batch-hosts'));
+    const back = await clocker.waitFor('batches', (v) => v.services[0]?.rollout?.request === 3, 30_000);
+    const svc = back.services[0]!;
+    assert.equal(svc.rollout?.outcome, 'ROLLED_BACK');
+    assert.equal(svc.status, 'RUNNING', JSON.stringify(svc));
+    assert.equal(svc.members.filter((m) => m.state === 'RUNNING').length, 4);
+    assert.ok(svc.members.every((m) => m.generation === svc.generation), 'every member runs the version before');
+    assert.equal((await clocker.destroy('batches', 30_000)).status, 'DESTROYED');
+  });
 });

@@ -83,5 +83,6 @@ export function buildService(raw: RawService, app: string, path: (string | numbe
   if (raw.entrypoint !== undefined) service.entrypoint = raw.entrypoint;
   if (raw.health !== undefined) service.health = raw.health;
   if (reload !== undefined) service.reload = reload;
+  if (raw.update !== undefined) service.update = { batch: raw.update.batch, ...(raw.update.order !== undefined && { order: raw.update.order }) };
   return service;
 }

@@ -104,6 +104,12 @@ function composeDeploy(value: unknown, from: FieldPath, to: FieldPath, out: Plai
     } else if (key === 'placement' && isPlainMap(v)) {
       out['placement'] = { constraints: { labels: composeConstraints(v['constraints'], [...from, key, 'constraints'], warn) } };
       for (const k of Object.keys(v)) if (k !== 'constraints') warn([...from, key, k], `deploy.placement.${k} is not supported: ignored`);
+    } else if (key === 'update_config' && isPlainMap(v)) {
+      // parallelism 0 means "all at once" in Swarm: one batch as large as any service gets.
+      const parallelism = v['parallelism'];
+      out['update'] = { ...(parallelism !== undefined && { batch: parallelism === 0 ? 1_000_000 : parallelism }), ...(v['order'] !== undefined && { order: v['order'] }) };
+      positions.recordMove([...to, 'update'], [...from, key]);
+      for (const k of Object.keys(v)) if (k !== 'parallelism' && k !== 'order') warn([...from, key, k], `deploy.update_config.${k} is not supported: ignored`);
     } else warn([...from, key], `deploy.${key} is not supported: ignored`);
   }
 }

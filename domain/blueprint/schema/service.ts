@@ -45,6 +45,13 @@ export const serviceSpec = z.strictObject({
   dependsOn: z.array(id).default([]),
   resources: z.strictObject({ cpus: z.number().positive().optional(), memory: bytes.optional() }).default({}),
   health: healthSpec.optional(),
+  /** How a rolling update replaces members: how many at a time, new first or old first. */
+  update: z
+    .strictObject({
+      batch: z.number().int().min(1, 'must be at least 1').default(1),
+      order: z.enum(['start-first', 'stop-first']).optional(),
+    })
+    .optional(),
   /** Run in each running member when a referenced value changes, instead of replacing it. */
   reload: reloadSpec.optional(),
   placement: placementSpec.prefault({}),

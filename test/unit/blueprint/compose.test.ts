@@ -39,7 +39,7 @@ test('every key that cannot be honoured is one warning naming it, at its positio
         environment: { HOME_DIR: "\${HOME}", EMPTY: null }
         volumes: ["./data:/data", "logs:/logs"]
         depends_on: { db: { condition: service_completed_successfully } }
-        deploy: { replicas: 2, placement: { constraints: ["node.role==manager"] }, update_config: { parallelism: 1 } }
+        deploy: { replicas: 2, placement: { constraints: ["node.role==manager"] }, update_config: { parallelism: 2, delay: 10s } }
       db:
         image: clocker/busybox:1
     networks:
@@ -51,6 +51,7 @@ test('every key that cannot be honoured is one warning naming it, at its positio
   assert.ok(result.ok);
   assert.equal(result.blueprint.name, 'shop');
   assert.deepEqual(result.blueprint.services[0]?.env, { HOME_DIR: '${HOME}' });
+  assert.deepEqual(result.blueprint.services[0]?.update, { batch: 2 });
   assert.deepEqual(result.warnings.map((d) => formatDiagnostic(d)), [
     'shop/compose.yaml:1:1: warning: version: version is obsolete: ignored',
     'shop/compose.yaml:5:5: warning: services.web.privileged: "privileged" is not supported: ignored',
@@ -61,7 +62,7 @@ test('every key that cannot be honoured is one warning naming it, at its positio
     'shop/compose.yaml:8:15: warning: services.web.volumes[0]: volumes: the relative host path "./data" cannot be honoured on other hosts: volume ignored',
     'shop/compose.yaml:9:25: warning: services.web.depends_on.db.condition: depends_on.condition "service_completed_successfully" is not supported: waits for the service to be up',
     'shop/compose.yaml:10:55: warning: services.web.deploy.placement.constraints[0]: deploy.placement.constraints "node.role==manager" is not supported (only node.labels.KEY==VALUE): ignored',
-    'shop/compose.yaml:10:80: warning: services.web.deploy.update_config: deploy.update_config is not supported: ignored',
+    'shop/compose.yaml:10:113: warning: services.web.deploy.update_config.delay: deploy.update_config.delay is not supported: ignored',
     'shop/compose.yaml:14:12: warning: networks.front.driver: networks.driver "macvlan" is not supported: ignored',
     'shop/compose.yaml:15:1: warning: secrets: "secrets" is not supported: ignored',
   ]);
