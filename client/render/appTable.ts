@@ -3,12 +3,13 @@ import Table from 'cli-table3';
 import type { AppView } from '../../domain/application/status';
 
 export function renderApp(view: AppView): string {
-  const table = new Table({ head: ['service', 'member', 'host', 'state', 'container', 'ports'], style: { head: [], border: [] } });
+  const table = new Table({ head: ['service', 'member', 'host', 'state', 'container', 'addresses', 'ports'], style: { head: [], border: [] } });
   for (const s of view.services) {
-    if (s.members.length === 0) table.push([`${s.id} (${s.status})`, '-', '-', '-', '-', '-']);
+    if (s.members.length === 0) table.push([`${s.id} (${s.status})`, '-', '-', '-', '-', '-', '-']);
     for (const m of s.members) {
       const ports = m.ports.map((p) => (p.boundHostPort ? `${m.hostAddress}:${p.boundHostPort}->${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`));
-      table.push([`${s.id} (${s.status})`, `${m.member} (v${m.generation})`, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, ports.join(', ')]);
+      const addresses = Object.entries(m.networks ?? {}).map(([network, ip]) => `${network} ${ip}`);
+      table.push([`${s.id} (${s.status})`, `${m.member} (v${m.generation})`, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, addresses.join(', ') || '-', ports.join(', ')]);
     }
   }
   // The application's error sums up its services' errors; print it only when they say nothing.
