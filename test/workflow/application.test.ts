@@ -602,4 +602,18 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.ok(svc.members.every((m) => m.generation === svc.generation), 'every member runs the version before');
     assert.equal((await clocker.destroy('batches', 30_000)).status, 'DESTROYED');
   });
+
+  // Last: every application and service history these tests wrote (continue-as-new runs,
+  // cancelled updates, reloads, rollbacks) replays against the bundle without non-determinism.
+  test('every application and service history of this file replays deterministically', async () => {
+    const histories = env.client.workflow.list({ query: `WorkflowType = 'application' OR WorkflowType = 'service'` }).intoHistories();
+    let replayed = 0;
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      replayed += 1;
+      if (result.error) failures.push(`${result.workflowId} (${result.runId}): ${result.error.message}`);
+    }
+    assert.ok(replayed >= 40, `replayed ${replayed} histories`);
+    assert.deepEqual(failures, []);
+  });
 });
