@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Runs the test tiers in one `node --test` invocation so CI reads one summary.
-// Usage: node scripts/test.js [unit|workflow|e2e ...]   (default: all tiers, in that order)
+// Runs the test tiers. Usage: node scripts/test.js [unit|workflow|e2e ...] [node --test flags]
+// Default: all tiers, as two `node --test` runs side by side: unit + workflow (their own
+// Temporal test server, no Docker) and e2e (the one Docker engine and the rig, so one file
+// at a time). The first's output is printed once it ends, the second's as it comes.
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
@@ -25,16 +28,36 @@ function testFiles(dir) {
     .sort();
 }
 
-const files = (wanted.length ? wanted : tiers).flatMap((tier) => testFiles(path.join(root, 'test', tier)));
-if (files.length === 0) {
-  console.error('no test files found');
-  process.exit(1);
+const filesOf = (list) => list.flatMap((tier) => testFiles(path.join(root, 'test', tier)));
+
+/** One `node --test` run over the files, one file at a time; resolves to its exit code. */
+function run(files, output) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...extra, ...files.map((f) => path.relative(root, f))],
+      { cwd: root, stdio: ['ignore', output, output] },
+    );
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 }
-// Files run one at a time: the workflow and end-to-end tiers share one Docker engine and
-// the machine has two cores.
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...extra, ...files.map((f) => path.relative(root, f))],
-  { cwd: root, stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+
+async function main() {
+  const selected = wanted.length ? wanted : tiers;
+  const groups = [selected.filter((t) => t !== 'e2e'), selected.filter((t) => t === 'e2e')].map(filesOf).filter((g) => g.length > 0);
+  if (groups.length === 0) {
+    console.error('no test files found');
+    return 1;
+  }
+  if (groups.length === 1) return run(groups[0], 'inherit');
+  const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'clocker-tests-')), 'unit-and-workflow.log');
+  const log = fs.openSync(logFile, 'w');
+  const [quick, e2e] = await Promise.all([run(groups[0], log), run(groups[1], 'inherit')]);
+  fs.closeSync(log);
+  console.log(`\n==== unit and workflow tiers (run beside the e2e tier; exit ${quick}) ====\n`);
+  process.stdout.write(fs.readFileSync(logFile));
+  console.log(`\n==== exit codes: unit+workflow ${quick}, e2e ${e2e} ====`);
+  return quick !== 0 ? quick : e2e;
+}
+
+main().then((code) => process.exit(code));
