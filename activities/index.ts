@@ -21,8 +21,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...containerActivities(deps.docker, deps.secrets),
-    ...healthActivities(deps.docker),
-    ...memberCommandActivities(deps.docker),
+    ...healthActivities(deps.docker, deps.secrets),
+    ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),

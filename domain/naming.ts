@@ -11,8 +11,6 @@ export const LABEL = {
   member: 'io.clocker.member',
   network: 'io.clocker.network',
   volume: 'io.clocker.volume',
-  /** Names (never values) of the env entries that hold secrets: output is redacted of their values. */
-  secretEnv: 'io.clocker.secret-env',
 } as const;
 
 export interface MemberRef {

@@ -292,7 +292,14 @@ export async function application(input: ApplicationInput) {
   await Promise.all(children.ids().map((id) => children.end(id)));
   // Networks and named volumes go last, once no member uses them.
   // Each host on its own: one that does not answer is named, the others are swept anyway.
-  const swept = await Promise.allSettled(state.allEndpoints().map((endpoint) => sweep.removeAppResources({ app, endpoints: [endpoint] })));
+  // The hosts the services reported, and every live host of the infrastructure: a service that
+  // ended before reporting a host it had placed members on leaves nothing behind there either.
+  const live = await act.liveHostEndpoints({ infrastructure: blueprint.location }).catch((err: unknown) => {
+    state.leftBehind(`the infrastructure's hosts were not listed, only the reported ones were swept: ${failureText(err)}`);
+    return [];
+  });
+  const endpoints = [...new Map([...state.allEndpoints(), ...live].map((e) => [JSON.stringify(e), e])).values()];
+  const swept = await Promise.allSettled(endpoints.map((endpoint) => sweep.removeAppResources({ app, endpoints: [endpoint] })));
   const strays = swept.flatMap((o) => (o.status === 'fulfilled' ? o.value.filter((r) => r.startsWith('container ')) : []));
   if (strays.length > 0) state.view.lastEvent = `destroy removed containers no service removed: ${strays.map((r) => r.slice('container '.length)).join(', ')}`;
   for (const outcome of swept) if (outcome.status === 'rejected') state.leftBehind(`networks, volumes or containers were not removed: ${failureText(outcome.reason)}`);

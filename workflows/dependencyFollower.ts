@@ -10,6 +10,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { specFingerprint } from '../domain/application/specFingerprint';
+import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import type { ServiceView } from '../domain/application/status';
 import type { ServiceSpec } from '../domain/blueprint/model';
 import { memberCommand } from './activityOptions';
@@ -123,7 +124,7 @@ export class DependencyFollower {
     const outcomes = await Promise.allSettled(
       running.flatMap((m) => {
         const endpoint = view.hostEndpoints[m.hostId];
-        return endpoint ? [run.runInMember({ endpoint, containerName: m.containerName, argv: bound.reloadArgv, timeoutMs })] : [];
+        return endpoint ? [run.runInMember({ endpoint, containerName: m.containerName, argv: bound.reloadArgv, timeoutMs, secretNames: referencedSecrets(Object.values(bound.version.env)) })] : [];
       }),
     );
     const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [failureText(o.reason)] : []));

@@ -83,6 +83,16 @@ export class HostBooks {
     return this.entry(id)?.record.status === 'FAILED';
   }
 
+  failures(id: string): number {
+    return this.entry(id)?.failures ?? 0;
+  }
+
+  /** Something worth an operator's eye that does not stop the host (e.g. orphans left on it). */
+  noteProblem(id: string, problem: string): void {
+    const entry = this.entry(id);
+    if (entry) entry.record.problem = problem;
+  }
+
   /** The members booked on a host. */
   bookedOn(id: string): { app: string; service: string; member: string }[] {
     return (this.entry(id)?.reservations ?? []).map((r) => ({ app: r.app, service: r.service, member: r.member }));
@@ -111,6 +121,7 @@ export class HostBooks {
     if (!entry) return [];
     if (entry.record.status !== 'DRAINING') entry.record.status = 'FAILED';
     entry.record.problem = reason;
+    entry.failures = (entry.failures ?? 0) + 1;
     const released = groupByService(entry);
     entry.reservations = [];
     return released;

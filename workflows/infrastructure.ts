@@ -129,6 +129,9 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
     for (const h of input.provision.hosts) books.addMachine(h, 'active');
     for (const h of input.provision.spares) books.addMachine(h, 'spare');
   }
+  /** Hosts being swept after a failure, and the last ready report of each, to apply once swept. */
+  const sweepsUnderWay = new Set<string>();
+  const readyAfterSweep = new Map<string, HostReadyReport>();
   const guarded = <T,>(what: string, validate: (req: T) => void, handle: (req: T) => void) => (req: T): void => {
     try {
       validate(req);
@@ -145,18 +148,36 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
       if (!books.isFailed(r.hostId)) return books.markReady(r);
       // Back from a failure: the members written off there were replaced elsewhere, so their
       // containers go before the host takes new ones (it stays FAILED, unplaceable, meanwhile).
-      lifecycle.spawn(`sweeping host ${r.hostId}`, async () => {
-        try {
-          const removed = await sweeping.removeOrphanContainers({ endpoint: r.docker, keep: books.bookedOn(r.hostId) });
-          if (removed.length > 0) log.info(`host ${r.hostId} is back: removed ${removed.length} written-off containers: ${removed.join(', ')}`);
-        } catch (err) {
-          log.warn(`host ${r.hostId} is back, but its written-off containers were not removed: ${failureText(err)}`);
-        } finally {
-          books.markReady(r);
-        }
-      });
+      // One sweep per host at a time; a report that comes meanwhile is swept for once it ends.
+      readyAfterSweep.set(r.hostId, r);
+      if (sweepsUnderWay.has(r.hostId)) return;
+      sweepsUnderWay.add(r.hostId);
+      lifecycle.spawn(`sweeping host ${r.hostId}`, () => sweepThenReady(r.hostId));
     }),
   );
+  /** Sweeps a host back from a failure, then marks it ready: unless it failed again meanwhile. */
+  async function sweepThenReady(hostId: string): Promise<void> {
+    try {
+      for (let report = readyAfterSweep.get(hostId); report; report = readyAfterSweep.get(hostId)) {
+        readyAfterSweep.delete(hostId);
+        const failures = books.failures(hostId);
+        let problem: string | undefined;
+        try {
+          const removed = await sweeping.removeOrphanContainers({ endpoint: report.docker, keep: books.bookedOn(hostId) });
+          if (removed.length > 0) log.info(`host ${hostId} is back: removed ${removed.length} written-off containers: ${removed.join(', ')}`);
+        } catch (err) {
+          problem = `back, but the containers of members written off there were not removed: ${failureText(err)}`;
+          log.warn(`host ${hostId} ${problem}`);
+        }
+        // A failure during the sweep wins; a later report gets its own sweep (the loop).
+        if (books.failures(hostId) !== failures || readyAfterSweep.has(hostId)) continue;
+        books.markReady(report);
+        if (problem) books.noteProblem(hostId, problem);
+      }
+    } finally {
+      sweepsUnderWay.delete(hostId);
+    }
+  }
   setHandler(hostUsageSignal, guarded<HostUsageReport>('hostUsage', validateHostReport, (r) => books.recordUsage(r)));
   setHandler(
     hostFailedSignal,

@@ -100,6 +100,7 @@ async function runService(input: ServiceInput, state: ServiceState) {
   });
   /** Runs work that a destroy may cut short; what it started is then removed by the teardown. */
   const interruptible = async (work: () => Promise<void>): Promise<void> => {
+    if (destroyRequested) return; // asked while a report was on its way: nothing new starts
     operation = new CancellationScope();
     try {
       await operation.run(work);
@@ -180,6 +181,7 @@ async function runService(input: ServiceInput, state: ServiceState) {
         await members.start(current, state.view.generation, spec.count);
         state.setStatus('RUNNING');
       } catch (err) {
+        if (isCancellation(err)) throw err; // destroyed meanwhile: the teardown removes what started
         await failAndClean(err);
       }
     });
@@ -223,7 +225,9 @@ async function runService(input: ServiceInput, state: ServiceState) {
   state.setStatus('DESTROYING');
   await publish();
   const problems = await members.remove(state.liveMembers().map((m) => m.member));
-  if (state.view.members.length === 0 && problems.length === 0) {
+  // Members whose container went but whose room an interrupted removal never gave back are gone too.
+  state.forget(state.view.members.filter((m) => m.state === 'REMOVED').map((m) => m.member));
+  if (state.liveMembers().length === 0 && problems.length === 0) {
     await members.release();
     state.setStatus('DESTROYED');
   } else state.failed(`destroy incomplete: ${problems.join('; ')}`);

@@ -6,6 +6,7 @@ import type { Activities } from '../activities';
 import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
 import type { Assignment } from '../domain/infra/model';
 import { memberPlacement } from '../domain/application/memberPlacement';
+import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { containerName, networkName } from '../domain/naming';
 import { heartbeating, quick } from './activityOptions';
 import { failureText } from './failureText';
@@ -139,6 +140,7 @@ export class ServiceMembers {
         ports: info.ports,
         health: spec.health,
         timeoutMs: HEALTH_TIMEOUT_MS,
+        secretNames: referencedSecrets(Object.values(version.env)),
       });
       this.state.memberRunning(a.member);
     } catch (err) {

@@ -1,5 +1,7 @@
 // What a running service does on request: roll onto a new version (or resize), replace the
 // members of a failed or draining host, and run the stop/start/restart effectors.
+import { isCancellation } from '@temporalio/workflow';
+import type { MemberView } from '../domain/application/status';
 import { failureText } from './failureText';
 import type { Effector, ServiceHostEvent } from './messages';
 import type { ServiceMembers, ServiceVersion } from './serviceMembers';
@@ -14,34 +16,35 @@ import { changedFields } from '../domain/application/plan';
  * version the service now runs.
  */
 export async function applyUpdate(members: ServiceMembers, state: ServiceState, current: ServiceVersion, next: ServiceVersion): Promise<ServiceVersion> {
-  const generation = state.view.generation + 1;
+  const generation = state.nextGeneration(); // never reused, so a refused version's leftovers are never taken for a new one
   const seq = (state.view.rollout?.seq ?? 0) + 1;
   const request = next.request === undefined ? {} : { request: next.request };
   state.view.error = undefined; // a new version starts from a clean slate; failures below set it again
+  await removeStale(members, state);
   const rolling = changedFields(current.spec, next.spec).some((f) => f !== 'count' && f !== 'size') || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
   if (rolling) {
     const stopFirst = (next.spec.update?.order ?? defaultOrder(current, next)) === 'stop-first';
     const batch = next.spec.update?.batch ?? 1;
     const olds = state.membersOf(state.view.generation).map((m) => m.member);
+    const refuse = async (why: string[]) => {
+      const problems = [...why, ...(await rollBack(members, state, current, generation, olds.length, stopFirst))];
+      state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}`, ...request };
+      settleAfterRollback(state, problems);
+      return current;
+    };
     for (let i = 0; i < olds.length; i += batch) {
       const chunk = olds.slice(i, i + batch);
       if (stopFirst) {
         // The old members must be gone before the new ones start; if they will not go, stop here.
         const problems = await members.remove(chunk);
-        if (problems.length > 0) {
-          state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped: could not free ${chunk.join(', ')}: ${problems.join('; ')}`, ...request };
-          settleAfterRollback(state, problems);
-          return current;
-        }
+        if (problems.length > 0) return refuse([`could not free ${chunk.join(', ')}: ${problems.join('; ')}`]);
       }
       try {
         await members.start(next, generation, chunk.length);
       } catch (err) {
-        const problems = await members.removeFailed(generation).then((p) => (p.length > 0 ? p : [failureText(err)]));
-        problems.push(...(await rollBack(members, state, current, generation, olds.length, stopFirst)));
-        state.view.rollout = { seq, generation, outcome: 'ROLLED_BACK', message: `update stopped and rolled back: ${problems.join('; ')}`, ...request };
-        settleAfterRollback(state, problems);
-        return current;
+        if (isCancellation(err)) throw err;
+        const problems = await members.removeFailed(generation);
+        return refuse(problems.length > 0 ? problems : [failureText(err)]);
       }
       if (!stopFirst) {
         const problems = await members.remove(chunk);
@@ -63,32 +66,40 @@ function defaultOrder(current: ServiceVersion, next: ServiceVersion): 'start-fir
   return [...current.spec.ports, ...next.spec.ports].some((p) => (p.hostPort ?? 0) !== 0) ? 'stop-first' : 'start-first';
 }
 
+/** Members left on neither the current version nor being started (a removal that failed earlier): they go first. */
+async function removeStale(members: ServiceMembers, state: ServiceState): Promise<void> {
+  const stale = state.liveMembers().filter((m) => m.generation !== state.view.generation);
+  if (stale.length === 0) return;
+  const problems = await members.remove(stale.map((m) => m.member));
+  if (problems.length > 0) state.view.lastEvent = `members of an earlier version are still there: ${problems.join('; ')}`;
+}
+
 /**
- * Back onto the current version, one member at a time, in the rollout's order: every member
- * of the new generation replaced by one of the current, then the slots a stop-first rollout
- * emptied filled, until `wanted` members run the current version. Answers what went wrong.
+ * Back onto the current version, one member at a time, in the rollout's order: each member of
+ * the refused generation goes, replaced by one of the current while fewer than `wanted` run
+ * it; then slots a stop-first rollout emptied are filled, and any extra trimmed, until exactly
+ * `wanted` members run the current version. Answers what went wrong.
  */
-async function rollBack(members: ServiceMembers, state: ServiceState, current: ServiceVersion, newGeneration: number, wanted: number, stopFirst: boolean): Promise<string[]> {
+async function rollBack(members: ServiceMembers, state: ServiceState, current: ServiceVersion, refused: number, wanted: number, stopFirst: boolean): Promise<string[]> {
   const problems: string[] = [];
-  for (const r of state.membersOf(newGeneration).map((m) => m.member)) {
-    try {
-      if (stopFirst) problems.push(...(await members.remove([r])));
-      await members.start(current, state.view.generation, 1);
-      if (!stopFirst) problems.push(...(await members.remove([r])));
-    } catch (err) {
-      problems.push(`rollback of member ${r}: ${failureText(err)}`, ...(await members.removeFailed(state.view.generation)));
-      if (stopFirst) continue;
-      problems.push(...(await members.remove([r]))); // start-first: it must not stay on the refused version
-    }
-  }
-  for (let missing = wanted - state.membersOf(state.view.generation).length; missing > 0; missing--) {
+  const onCurrent = () => state.membersOf(state.view.generation).length;
+  const startOne = async (): Promise<void> => {
     try {
       await members.start(current, state.view.generation, 1);
     } catch (err) {
+      if (isCancellation(err)) throw err;
       problems.push(`rollback: ${failureText(err)}`, ...(await members.removeFailed(state.view.generation)));
-      break;
     }
+  };
+  for (const r of state.membersOf(refused).map((m) => m.member)) {
+    const replace = onCurrent() < wanted;
+    if (replace && !stopFirst) await startOne();
+    problems.push(...(await members.remove([r])));
+    if (replace && stopFirst) await startOne();
   }
+  for (let missing = wanted - onCurrent(); missing > 0; missing--) await startOne();
+  const extra = onCurrent() - wanted;
+  if (extra > 0) problems.push(...(await members.remove(newestFirst(state.membersOf(state.view.generation)).slice(0, extra).map((m) => m.member))));
   return problems;
 }
 
@@ -99,6 +110,11 @@ function settleAfterRollback(state: ServiceState, problems: string[]): void {
   else state.setStatus('RUNNING');
 }
 
+/** Newest member ids first: the oldest have proven themselves longest. */
+function newestFirst(list: MemberView[]): MemberView[] {
+  return [...list].sort((a, b) => Number(b.member) - Number(a.member));
+}
+
 async function resize(members: ServiceMembers, state: ServiceState, version: ServiceVersion): Promise<void> {
   state.view.desired = version.spec.count;
   const live = state.liveMembers();
@@ -106,12 +122,14 @@ async function resize(members: ServiceMembers, state: ServiceState, version: Ser
     try {
       await members.start(version, state.view.generation, version.spec.count - live.length);
     } catch (err) {
+      if (isCancellation(err)) throw err;
       const problems = await members.removeFailed(state.view.generation);
       state.view.error = `resize to ${version.spec.count}: ${[failureText(err), ...problems].join('; ')}`;
     }
   } else if (live.length > version.spec.count) {
-    // The newest members go first; the oldest have proven themselves longest.
-    const extra = [...live].sort((a, b) => Number(b.member) - Number(a.member)).slice(0, live.length - version.spec.count);
+    // Members not running (or left from an older version) go first, then the newest.
+    const keepFirst = (m: MemberView) => (m.state === 'RUNNING' && m.generation === state.view.generation ? 1 : 0);
+    const extra = newestFirst(live).sort((a, b) => keepFirst(a) - keepFirst(b)).slice(0, live.length - version.spec.count);
     await members.remove(extra.map((m) => m.member));
   }
 }
@@ -139,6 +157,7 @@ export async function replaceMembersOf(
     const started = await members.start(current, state.view.generation, affected.length);
     outcome = `replaced member${ids.length === 1 ? '' : 's'} ${ids.join(', ')} with ${started.join(', ')}`;
   } catch (err) {
+    if (isCancellation(err)) throw err;
     const problems = await members.removeFailed(state.view.generation);
     outcome = `could not replace ${ids.join(', ')}: ${[failureText(err), ...problems].join('; ')}`;
   }
@@ -166,6 +185,7 @@ export async function runEffector(members: ServiceMembers, state: ServiceState, 
     state.view.error = undefined;
     state.setStatus('RUNNING');
   } catch (err) {
+    if (isCancellation(err)) throw err;
     state.failed(`${effector}: ${failureText(err)}`);
   }
 }

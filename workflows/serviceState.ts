@@ -8,20 +8,30 @@ import type { ContainerInfo } from '../activities/docker/containers';
 export interface ServiceSnapshot {
   view: ServiceView;
   nextMember: number;
+  /** The highest generation ever handed out (absent in runs carried before it existed). */
+  lastGeneration?: number;
 }
 
 export class ServiceState {
   readonly view: ServiceView;
   /** Member ids are never reused, so a replacement never collides with what it replaces. */
   private nextMember: number;
+  /** Generations are never reused either: members of a refused version never pass for a later one. */
+  private lastGeneration: number;
 
   constructor(private readonly app: string, id: string, desired: number, carried?: ServiceSnapshot) {
     this.view = carried?.view ?? { id, status: 'PENDING', desired, members: [], hostEndpoints: {}, generation: 1 };
     this.nextMember = carried?.nextMember ?? 1;
+    this.lastGeneration = carried?.lastGeneration ?? this.view.generation;
   }
 
   snapshot(): ServiceSnapshot {
-    return { view: this.view, nextMember: this.nextMember };
+    return { view: this.view, nextMember: this.nextMember, lastGeneration: this.lastGeneration };
+  }
+
+  nextGeneration(): number {
+    this.lastGeneration = Math.max(this.lastGeneration, this.view.generation) + 1;
+    return this.lastGeneration;
   }
 
   /** Fresh member ids, in order. */

@@ -1,7 +1,7 @@
 // Pure builder: what Docker is asked to create for one member. Tests pin its output.
 import type Docker from 'dockerode';
 import type { ServiceSpec, VolumeSpec } from '../../domain/blueprint/model';
-import { LABEL, LABEL_PREFIX, containerName, memberLabels, volumeLabels, volumeName, type MemberRef } from '../../domain/naming';
+import { LABEL_PREFIX, containerName, memberLabels, volumeLabels, volumeName, type MemberRef } from '../../domain/naming';
 
 /** A Docker network the member joins, already named for its host. */
 export interface NetworkAttachment {
@@ -24,7 +24,6 @@ export function containerCreateOptions(
   env: Record<string, string>,
   networks: NetworkAttachment[] = [],
   dns: string[] = [],
-  secretEnv: string[] = [],
 ): Docker.ContainerCreateOptions {
   const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([k]) => !k.startsWith(LABEL_PREFIX)));
   const exposed: Record<string, object> = {};
@@ -47,7 +46,7 @@ export function containerCreateOptions(
     Env: Object.entries(env)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}=${v}`),
-    Labels: { ...userLabels, ...memberLabels(ref), ...(secretEnv.length > 0 && { [LABEL.secretEnv]: [...secretEnv].sort().join(',') }) },
+    Labels: { ...userLabels, ...memberLabels(ref) },
     ExposedPorts: exposed,
     HostConfig: hostConfig,
   };

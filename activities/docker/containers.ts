@@ -1,6 +1,6 @@
 // Container activities. Each is idempotent: the container's name derives from its member, so
 // "create" adopts what an earlier attempt made, and "remove" accepts that it is gone.
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import type { MappedPort } from '../../domain/application/status';
 import type { ServiceSpec, Template } from '../../domain/blueprint/model';
@@ -70,9 +70,10 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       let info = await inspectMember(docker, ref, where);
       if (!info) {
         await ensureImage(docker, where, spec.image, () => heartbeat());
+        // A pull can take long: if the workflow gave up on this member meanwhile (a destroy), create nothing.
+        Context.current().cancellationSignal.throwIfAborted();
         try {
-          const secretEnv = Object.entries(env).filter(([, t]) => t.parts.some((p) => p.kind === 'secret')).map(([k]) => k);
-          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns, secretEnv));
+          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns));
         } catch (err) {
           // 409: a concurrent attempt created it first; adopt it below.
           if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);

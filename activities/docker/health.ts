@@ -9,6 +9,7 @@ import type { HealthCheck, HealthProbe } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { ContainerExitedError, HealthTimeoutError } from '../errors';
 import { redact, secretValues } from '../secrets/redact';
+import type { SecretStore } from '../secrets/secretStore';
 import { execInContainer } from './containerExec';
 import { logTail } from './containers';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
@@ -23,6 +24,8 @@ export interface WaitHealthyInput {
   health?: HealthCheck;
   /** Upper bound on the whole wait, whatever the probe's timing says. */
   timeoutMs: number;
+  /** The secrets the member was given: output that goes into an error is redacted of their values. */
+  secretNames?: string[];
 }
 
 /** Probes during the start period come this often unless the blueprint says (a deploy waits on the first success). */
@@ -31,12 +34,13 @@ const DEFAULT_TIMING: Omit<HealthCheck, 'probe'> = { intervalMs: 250, timeoutMs:
 /** One probe must end well inside the activity's 10 s heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
 
-export function healthActivities(dockerFor: DockerClientFactory) {
+export function healthActivities(dockerFor: DockerClientFactory, secrets: SecretStore) {
   return {
     async waitHealthy(input: WaitHealthyInput): Promise<void> {
       const docker = dockerFor(input.endpoint);
       const where = describeEndpoint(input.endpoint);
       const timing: Omit<HealthCheck, 'probe'> = input.health ?? DEFAULT_TIMING;
+      const hidden = secretValues(input.secretNames ?? [], secrets);
       const started = Date.now();
       let failures = 0;
       let problem = 'not probed yet';
@@ -48,14 +52,14 @@ export function healthActivities(dockerFor: DockerClientFactory) {
           .catch((err: unknown) => Promise.reject(dockerError(where, `inspect container ${input.containerName}`, err)));
         if (!info.State.Running) {
           const raw = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
-          const tail = redact(raw, secretValues(info.Config.Labels, info.Config.Env));
+          const tail = redact(raw, hidden);
           throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
         }
         const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
         const found = input.health
-          ? await runProbe(docker, where, input, input.health.probe, probeMs)
+          ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden)
           : await firstClosedPort(input.hostAddress, input.ports, probeMs);
-        problem = redact(found, secretValues(info.Config.Labels, info.Config.Env)); // an exec probe's output may echo them
+        problem = found;
         if (problem === '') return;
         if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
@@ -70,10 +74,10 @@ export function healthActivities(dockerFor: DockerClientFactory) {
 }
 
 /** '' when healthy, else what was wrong. */
-async function runProbe(docker: Docker, where: string, input: WaitHealthyInput, probe: HealthProbe, timeoutMs: number): Promise<string> {
+async function runProbe(docker: Docker, where: string, input: WaitHealthyInput, probe: HealthProbe, timeoutMs: number, hidden: string[]): Promise<string> {
   if (probe.kind === 'exec') {
     const r = await execInContainer(docker, where, input.containerName, probe.command, timeoutMs);
-    return r.exitCode === 0 ? '' : `\`${probe.command.join(' ')}\` exited ${r.exitCode}${r.output ? `: ${r.output.slice(-300)}` : ''}`;
+    return r.exitCode === 0 ? '' : `\`${probe.command.join(' ')}\` exited ${r.exitCode}${r.output ? `: ${redact(r.output, hidden).slice(-300)}` : ''}`;
   }
   const published = input.ports.find((p) => p.containerPort === probe.port && p.protocol === 'tcp')?.boundHostPort;
   if (probe.kind === 'http') {

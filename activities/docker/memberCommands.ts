@@ -4,6 +4,7 @@
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { MemberCommandError } from '../errors';
 import { redact, secretValues } from '../secrets/redact';
+import type { SecretStore } from '../secrets/secretStore';
 import { execInContainer } from './containerExec';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 
@@ -12,12 +13,14 @@ export interface RunInMemberInput {
   containerName: string;
   argv: string[];
   timeoutMs: number;
+  /** The secrets the member was given: its output, if it goes into an error, is redacted of them. */
+  secretNames?: string[];
 }
 
 /** The last part of a command's output, enough to say why it failed. */
 const OUTPUT_TAIL = 2_000;
 
-export function memberCommandActivities(dockerFor: DockerClientFactory) {
+export function memberCommandActivities(dockerFor: DockerClientFactory, secrets: SecretStore) {
   return {
     /** Runs argv in the container; fails with MemberCommandError (output redacted of secrets) on a non-zero exit. */
     async runInMember(input: RunInMemberInput): Promise<string> {
@@ -25,8 +28,7 @@ export function memberCommandActivities(dockerFor: DockerClientFactory) {
       const docker = dockerFor(input.endpoint);
       const result = await execInContainer(docker, where, input.containerName, input.argv, input.timeoutMs);
       if (result.exitCode !== 0) {
-        const info = await docker.getContainer(input.containerName).inspect().catch(() => undefined);
-        const output = redact(result.output, secretValues(info?.Config.Labels, info?.Config.Env));
+        const output = redact(result.output, secretValues(input.secretNames ?? [], secrets));
         throw new MemberCommandError(input.containerName, input.argv, result.exitCode, output.slice(-OUTPUT_TAIL));
       }
       return '';

@@ -5,9 +5,9 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { PlacementSpec, ResourceSpec } from '../../domain/blueprint/model';
 import { placementOptions } from '../../domain/infra/blueprintPlacement';
-import type { Assignment } from '../../domain/infra/model';
+import type { Assignment, DockerEndpoint } from '../../domain/infra/model';
 import { workflowIds } from '../../domain/naming';
-import { allocateSubnetUpdate, placeContainersUpdate, releaseContainersUpdate, releaseSubnetUpdate, type SubnetInfo } from '../../workflows/messages';
+import { allocateSubnetUpdate, infraStatusQuery, placeContainersUpdate, releaseContainersUpdate, releaseSubnetUpdate, type SubnetInfo } from '../../workflows/messages';
 import { InfrastructureNotFoundError, PlacementRejectedError, SubnetRejectedError } from '../errors';
 
 export interface PlaceMembersInput {
@@ -61,6 +61,17 @@ export function placementActivities(temporal: Client) {
         .catch((err: unknown) => {
           if (!(err instanceof WorkflowNotFoundError)) throw err; // gone: it holds nothing
         });
+    },
+
+    /** The Docker engines of the infrastructure's hosts that take members (AVAILABLE or DRAINING); none if it is gone. */
+    async liveHostEndpoints(req: { infrastructure: string }): Promise<DockerEndpoint[]> {
+      try {
+        const view = await infra(req.infrastructure).query(infraStatusQuery);
+        return view.hosts.filter((h) => h.status === 'AVAILABLE' || h.status === 'DRAINING').map((h) => h.docker);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return [];
+        throw err;
+      }
     },
 
     /** Frees the service's bookings; an infrastructure that is gone holds none (0 released). */

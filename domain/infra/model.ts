@@ -64,6 +64,8 @@ export interface HostEntry {
   record: HostRecord;
   usage: HostUsage;
   reservations: Reservation[];
+  /** How often the host has failed: a sweep started before the latest failure does not bring it back. */
+  failures?: number;
 }
 
 /** Everything the infrastructure workflow owns; carried across continueAsNew as is. */

@@ -4,7 +4,7 @@
 import type { Family, PoolState, SubnetUsage } from '../ipam';
 import { ipamUsage } from '../ipam';
 import type { Reservation } from '../placement';
-import type { Booking, HostEntry, HostRecord, HostUsage, InfraState } from './model';
+import type { Booking, DockerEndpoint, HostEntry, HostRecord, HostUsage, InfraState } from './model';
 
 export interface HostStatusView {
   id: string;
@@ -20,6 +20,8 @@ export interface HostStatusView {
   reservations: Reservation[];
   problem?: string;
   dockerVersion?: string;
+  /** How to reach its Docker engine (no key material: TLS files are named by path). */
+  docker: DockerEndpoint;
 }
 
 /** A byon host kept for `resize`, not yet provisioned. */
@@ -70,6 +72,7 @@ function hostStatus({ record, usage, reservations }: HostEntry): HostStatusView 
     reservations,
     ...(record.problem === undefined ? {} : { problem: record.problem }),
     ...(record.dockerVersion === undefined ? {} : { dockerVersion: record.dockerVersion }),
+    docker: record.docker,
   };
 }
 

@@ -26,6 +26,10 @@ export class FakeEngine {
   readonly created: string[] = [];
   /** Images that "do not exist": creating from them fails like a missing image does. */
   readonly missingImages = new Set<string>();
+  /** Container names whose creation fails like a refused create (one member of a batch, say). */
+  readonly failingNames = new Set<string>();
+  /** How long an orphan sweep takes (to let a test act while it runs). */
+  sweepDelayMs = 0;
   /** Images whose containers never become healthy: the wait lasts until it is cancelled. */
   readonly hangingImages = new Set<string>();
   /** Stopped containers by `host/name`. */
@@ -45,6 +49,9 @@ export class FakeEngine {
         const key = `${host}/${name}`;
         this.stopped.delete(key); // ensureContainer starts what it finds stopped
         if (!this.containers.has(key)) {
+          if (this.failingNames.has(name)) {
+            throw ApplicationFailure.create({ type: 'DockerRequestError', message: `create ${name} refused`, nonRetryable: true });
+          }
           if (this.missingImages.has(spec.image)) {
             throw ApplicationFailure.create({ type: 'ImageNotFoundError', message: `image ${spec.image} is not on ${host}`, nonRetryable: true });
           }
@@ -90,6 +97,7 @@ export class FakeEngine {
         return removed;
       },
       removeOrphanContainers: async ({ endpoint, keep }) => {
+        await new Promise((r) => setTimeout(r, this.sweepDelayMs));
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
         const kept = new Set(keep.map(containerName));
         const removed = [...this.containers.values()].filter((c) => c.host === host && !kept.has(c.name)).map((c) => c.name);

@@ -603,6 +603,49 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     assert.equal((await clocker.destroy('batches', 30_000)).status, 'DESTROYED');
   });
 
+  test('one member of a start-first batch fails while the other starts: the rollback ends with exactly the old count on the old version', async () => {
+    await clocker.ensureInfrastructure({ ...twoHosts('partial-hosts'), hosts: twoHosts('partial-hosts').hosts.map((h) => ({ ...h, maxContainers: 6 })) });
+    const web = (image: string) => serviceSpec({ id: 'web', image, count: 3, update: { batch: 2, order: 'start-first' } });
+    await clocker.deploy(blueprint('partial', [web('web:1')], 'partial-hosts'));
+    const before = await clocker.waitFor('partial', (v) => v.status !== 'DEPLOYING', 30_000);
+    engine.failingNames.add('partial.web.4');
+    await clocker.deploy(blueprint('partial', [web('web:2')], 'partial-hosts'));
+    const after = await clocker.waitFor('partial', (v) => v.services[0]?.rollout?.request === 1, 30_000);
+    const svc = after.services[0]!;
+    assert.equal(svc.rollout?.outcome, 'ROLLED_BACK');
+    assert.equal(svc.status, 'RUNNING', JSON.stringify(svc));
+    assert.equal(svc.members.length, 3, JSON.stringify(svc.members));
+    assert.ok(svc.members.every((m) => m.generation === before.services[0]!.generation && m.state === 'RUNNING'));
+    const images = [...engine.containers.values()].filter((c) => c.name.startsWith('partial.')).map((c) => c.image);
+    assert.deepEqual(images, ['web:1', 'web:1', 'web:1'], 'no member of the refused version is left');
+    engine.failingNames.delete('partial.web.4');
+    // The next update gets a generation never used before: the refused one's number is not reused.
+    await clocker.deploy(blueprint('partial', [web('web:3')], 'partial-hosts'));
+    const next = await clocker.waitFor('partial', (v) => v.services[0]?.rollout?.request === 2, 30_000);
+    assert.equal(next.services[0]?.rollout?.outcome, 'DONE');
+    assert.ok((next.services[0]?.generation ?? 0) > (svc.rollout?.generation ?? 0), JSON.stringify(next.services[0]?.rollout));
+    assert.equal((await clocker.destroy('partial', 30_000)).status, 'DESTROYED');
+  });
+
+  test('a host that fails again while it is swept stays FAILED; the next ready report brings it back', async () => {
+    await clocker.ensureInfrastructure(twoHosts('flap-hosts'));
+    const infra = env.client.workflow.getHandle('clocker/infra/flap-hosts');
+    const ready = { hostId: 'h1', docker: { kind: 'tcp' as const, host: 'h1', port: 2375 }, cpus: 4, memoryBytes: 8 * 2 ** 30, dockerVersion: '24.0.0' };
+    const h1 = async () => (await clocker.infrastructureStatus('flap-hosts')).hosts.find((h) => h.id === 'h1')?.status;
+    await infra.signal(hostFailedSignal, { hostId: 'h1', reason: 'power' });
+    engine.sweepDelayMs = 2_000;
+    try {
+      await infra.signal(hostReadySignal, ready);
+      await infra.signal(hostFailedSignal, { hostId: 'h1', reason: 'power again' });
+      await new Promise((r) => setTimeout(r, 3_000));
+      assert.equal(await h1(), 'FAILED');
+      await infra.signal(hostReadySignal, ready);
+      await waitUntil('h1 back', 30_000, async () => (await h1()) === 'AVAILABLE');
+    } finally {
+      engine.sweepDelayMs = 0;
+    }
+  });
+
   // Last: every application and service history these tests wrote (continue-as-new runs,
   // cancelled updates, reloads, rollbacks) replays against the bundle without non-determinism.
   test('every application and service history of this file replays deterministically', async () => {

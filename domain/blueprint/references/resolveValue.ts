@@ -47,3 +47,10 @@ export function bindAttributes(value: Template, attributes: PublishedAttributes)
 export function referencedServices(value: Template): string[] {
   return [...new Set(value.parts.flatMap((p) => (p.kind === 'attribute' ? [p.service] : [])))];
 }
+
+/** The secrets a set of templates reads, sorted, once each (names only: values never leave the activities). */
+export function referencedSecrets(values: Iterable<Template>): string[] {
+  const names = new Set<string>();
+  for (const value of values) for (const p of value.parts) if (p.kind === 'secret') names.add(p.name);
+  return [...names].sort();
+}
