@@ -201,7 +201,7 @@ export async function application(input: ApplicationInput) {
       state.dropService(change.service);
       follower.forget(change.service);
     }
-    const updated = [...new Set(plan.changes.filter((c) => c.kind === 'change' || c.kind === 'resize').map((c) => c.service))];
+    const updated = [...new Set(plan.changes.filter((c) => c.kind === 'change' || c.kind === 'settings' || c.kind === 'resize').map((c) => c.service))];
     // In dependency order, so a dependent binds to what its dependency publishes after its own update.
     for (const id of startLayers(next.services).flat().filter((x) => updated.includes(x))) {
       if (destroyRequested) return;

@@ -6,7 +6,7 @@ import { failureText } from './failureText';
 import type { Effector, ServiceHostEvent } from './messages';
 import type { ServiceMembers, ServiceVersion } from './serviceMembers';
 import type { ServiceState } from './serviceState';
-import { changedFields } from '../domain/application/plan';
+import { membersChange } from '../domain/application/plan';
 
 /**
  * Rolls members onto `next` a batch at a time (`update.batch`, default 1): start-first, new
@@ -21,7 +21,7 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
   const request = next.request === undefined ? {} : { request: next.request };
   state.view.error = undefined; // a new version starts from a clean slate; failures below set it again
   await removeStale(members, state);
-  const rolling = changedFields(current.spec, next.spec).some((f) => f !== 'count' && f !== 'size') || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
+  const rolling = membersChange(current.spec, next.spec) || JSON.stringify([current.env, current.networks, current.dns]) !== JSON.stringify([next.env, next.networks, next.dns]);
   if (rolling) {
     const stopFirst = (next.spec.update?.order ?? defaultOrder(current, next)) === 'stop-first';
     const batch = next.spec.update?.batch ?? 1;
@@ -56,7 +56,7 @@ export async function applyUpdate(members: ServiceMembers, state: ServiceState, 
   // A resize keeps the members as they are: they run the new version already.
   if (!rolling) for (const m of state.liveMembers()) m.generation = generation;
   await resize(members, state, next);
-  state.view.rollout = { seq, generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : 'resized', ...request };
+  state.view.rollout = { seq, generation, outcome: 'DONE', message: rolling ? 'rolled onto the new version' : current.spec.count === next.spec.count ? 'settings applied, members kept' : 'resized', ...request };
   state.setStatus(state.view.error ? 'FAILED' : 'RUNNING');
   return next;
 }

@@ -7,6 +7,8 @@ export type ServiceChange =
   | { kind: 'add'; service: string; count: number }
   | { kind: 'remove'; service: string }
   | { kind: 'change'; service: string; fields: string[] }
+  /** Only how the service behaves changed (update, reload, policies): its members stay as they are. */
+  | { kind: 'settings'; service: string; fields: string[] }
   | { kind: 'resize'; service: string; from: number; to: number };
 
 export interface Plan {
@@ -14,8 +16,15 @@ export interface Plan {
   changes: ServiceChange[];
 }
 
-/** Fields that only say how many members run; everything else changes the members themselves. */
+/** Fields that only say how many members run. */
 const SIZE_FIELDS = new Set<keyof ServiceSpec>(['count', 'size']);
+/** Fields that say how the service behaves, not what its members are made from. */
+const SETTINGS_FIELDS = new Set<keyof ServiceSpec>(['update', 'reload', 'policies']);
+
+/** Whether members must be replaced to go from `a` to `b` (anything beyond size and settings changed). */
+export function membersChange(a: ServiceSpec, b: ServiceSpec): boolean {
+  return changedFields(a, b).some((f) => !SIZE_FIELDS.has(f as keyof ServiceSpec) && !SETTINGS_FIELDS.has(f as keyof ServiceSpec));
+}
 
 export function planChanges(current: Blueprint, next: Blueprint): Plan {
   const changes: ServiceChange[] = [];
@@ -29,7 +38,8 @@ export function planChanges(current: Blueprint, next: Blueprint): Plan {
       continue;
     }
     const fields = changedFields(old, s).filter((f) => !SIZE_FIELDS.has(f as keyof ServiceSpec));
-    if (fields.length > 0) changes.push({ kind: 'change', service: s.id, fields });
+    if (fields.some((f) => !SETTINGS_FIELDS.has(f as keyof ServiceSpec))) changes.push({ kind: 'change', service: s.id, fields });
+    else if (fields.length > 0) changes.push({ kind: 'settings', service: s.id, fields });
     if (old.count !== s.count) changes.push({ kind: 'resize', service: s.id, from: old.count, to: s.count });
   }
   return { app: next.name, changes };
@@ -57,6 +67,8 @@ export function planText(plan: Plan): string {
         return `- ${c.service}: remove`;
       case 'change':
         return `~ ${c.service}: rolling update (${c.fields.join(', ')})`;
+      case 'settings':
+        return `~ ${c.service}: new settings, members kept (${c.fields.join(', ')})`;
       case 'resize':
         return `~ ${c.service}: resize ${c.from} -> ${c.to}`;
     }

@@ -24,3 +24,15 @@ test('the plan names services added, removed, changed (with fields) and resized'
 test('the same blueprint, keys in another order, is no change', () => {
   assert.equal(planText(planChanges(v1, structuredClone(v1))), 'shop: no changes');
 });
+
+test('a change of settings only (update, reload, policies) keeps the members; with anything else it rolls', () => {
+  const settings = blueprint('shop', [
+    serviceSpec({ id: 'db', image: 'db:1', update: { batch: 2 } }),
+    serviceSpec({ id: 'web', image: 'web:1', count: 3, env: { A: '1', B: '2' }, policies: { restarter: { maxRestarts: 3, windowMs: 60_000 } } }),
+    serviceSpec({ id: 'cache', image: 'cache:2', update: { batch: 1, order: 'stop-first' } }),
+  ]);
+  assert.equal(
+    planText(planChanges(v1, settings)),
+    ['shop: 3 changes', '~ db: new settings, members kept (update)', '~ web: new settings, members kept (policies)', '~ cache: rolling update (image, update)'].join('\n'),
+  );
+});

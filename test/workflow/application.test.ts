@@ -646,6 +646,21 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     }
   });
 
+  test('a new version that only changes settings (update policy) keeps every member', async () => {
+    await clocker.ensureInfrastructure(twoHosts('settings-hosts'));
+    const web = (batch: number) => serviceSpec({ id: 'web', image: 'web:1', count: 2, update: { batch } });
+    await clocker.deploy(blueprint('settings', [web(1)], 'settings-hosts'));
+    assert.equal((await clocker.waitFor('settings', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    const created = engine.created.length;
+    const answer = await clocker.deploy(blueprint('settings', [web(2)], 'settings-hosts'));
+    assert.equal(answer.kind === 'updated' ? answer.plan : '', 'settings: 1 change\n~ web: new settings, members kept (update)');
+    const view = await clocker.waitFor('settings', (v) => v.services[0]?.rollout?.request === 1, 30_000);
+    assert.equal(view.services[0]?.rollout?.message, 'settings applied, members kept');
+    assert.deepEqual(view.services[0]?.members.map((m) => m.member).sort(), ['1', '2']);
+    assert.equal(engine.created.length, created, 'no container was created');
+    assert.equal((await clocker.destroy('settings', 30_000)).status, 'DESTROYED');
+  });
+
   // Last: every application and service history these tests wrote (continue-as-new runs,
   // cancelled updates, reloads, rollbacks) replays against the bundle without non-determinism.
   test('every application and service history of this file replays deterministically', async () => {
