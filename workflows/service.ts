@@ -224,7 +224,7 @@ async function runService(input: ServiceInput, state: ServiceState) {
 
   state.setStatus('DESTROYING');
   await publish();
-  const problems = await members.remove(state.liveMembers().map((m) => m.member));
+  const problems = await members.remove(state.liveMembers().map((m) => m.member), true);
   // Members whose container went but whose room an interrupted removal never gave back are gone too.
   state.forget(state.view.members.filter((m) => m.state === 'REMOVED').map((m) => m.member));
   if (state.liveMembers().length === 0 && problems.length === 0) {

@@ -8,7 +8,7 @@ import type { Assignment } from '../domain/infra/model';
 import { memberPlacement } from '../domain/application/memberPlacement';
 import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { containerName, networkName } from '../domain/naming';
-import { heartbeating, quick } from './activityOptions';
+import { heartbeating, quick, teardown } from './activityOptions';
 import { failureText } from './failureText';
 import type { ServiceState } from './serviceState';
 
@@ -24,6 +24,7 @@ export interface ServiceVersion {
 }
 
 const act = proxyActivities<Activities>(quick);
+const sweep = proxyActivities<Activities>(teardown);
 // Creating a container may pull its image first, which takes as long as it takes: heartbeated.
 const slow = proxyActivities<Activities>(heartbeating);
 const HEALTH_TIMEOUT_MS = 120_000;
@@ -62,8 +63,12 @@ export class ServiceMembers {
     return ids;
   }
 
-  /** Removes members' containers, then gives their room back; returns what could not be removed. */
-  async remove(members: string[]): Promise<string[]> {
+  /**
+   * Removes members' containers, then gives their room back; returns what could not be removed.
+   * In a teardown a host that does not answer is given up on after a few tries, not twenty.
+   */
+  async remove(members: string[], inTeardown = false): Promise<string[]> {
+    const docker = inTeardown ? sweep : act;
     const problems: string[] = [];
     const removed: string[] = [];
     // Members others are using leave the dependents' view first (a balancer stops sending them work).
@@ -75,7 +80,7 @@ export class ServiceMembers {
     for (const m of this.state.liveMembers().filter((x) => members.includes(x.member))) {
       const endpoint = this.state.view.hostEndpoints[m.hostId];
       try {
-        if (endpoint) await act.removeContainer({ endpoint, ref: { app: this.app, service: this.state.view.id, member: m.member } });
+        if (endpoint) await docker.removeContainer({ endpoint, ref: { app: this.app, service: this.state.view.id, member: m.member } });
         this.state.removed(m.member);
         removed.push(m.member);
       } catch (err) {

@@ -69,9 +69,14 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       heartbeat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
       let info = await inspectMember(docker, ref, where);
       if (!info) {
-        await ensureImage(docker, where, spec.image, () => heartbeat());
-        // A pull can take long: if the workflow gave up on this member meanwhile (a destroy), create nothing.
-        Context.current().cancellationSignal.throwIfAborted();
+        // A pull can take long: if the workflow gives up on this member meanwhile (a destroy),
+        // the pull stops and nothing is created; the activity ends as cancelled, not as failed.
+        const cancelled = Context.current().cancellationSignal;
+        await ensureImage(docker, where, spec.image, () => heartbeat(), cancelled).catch((err: unknown) => {
+          cancelled.throwIfAborted();
+          throw err;
+        });
+        cancelled.throwIfAborted();
         try {
           await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns));
         } catch (err) {

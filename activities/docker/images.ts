@@ -6,7 +6,8 @@ import { dockerError, statusCodeOf } from './dockerErrors';
 
 const PULL_TICK_MS = 2_000;
 
-export async function ensureImage(docker: Docker, where: string, image: string, onProgress: () => void): Promise<void> {
+/** `abort` (the activity's cancellation) stops a pull under way. */
+export async function ensureImage(docker: Docker, where: string, image: string, onProgress: () => void, abort?: AbortSignal): Promise<void> {
   try {
     await docker.getImage(image).inspect();
     return;
@@ -17,7 +18,7 @@ export async function ensureImage(docker: Docker, where: string, image: string, 
   // the activity stays alive on a timer too, not only on progress messages.
   const ticker = setInterval(onProgress, PULL_TICK_MS);
   try {
-    const stream = await docker.pull(image);
+    const stream = await docker.pull(image, abort ? { abortSignal: abort } : {});
     await new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()), onProgress),
     );

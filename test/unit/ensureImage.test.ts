@@ -29,3 +29,22 @@ test('a silent pull still reports progress on a timer, and a refused one is Imag
   // Every 2 s while the engine says nothing: at least twice in 4.5 s.
   assert.ok(beats >= 2, `progress reported ${beats} times`);
 });
+
+test('a pull stops when the activity is cancelled (the abort reaches the engine call)', { timeout: 10_000 }, async () => {
+  const notFound = Object.assign(new Error('no such image'), { statusCode: 404 });
+  let sawSignal = false;
+  const engine = {
+    getImage: () => ({ inspect: () => Promise.reject(notFound) }),
+    // Never answers on its own: only the abort ends it, as a hung registry would.
+    pull: (_image: string, opts: { abortSignal?: AbortSignal }) =>
+      new Promise((_, reject) => {
+        sawSignal = opts.abortSignal !== undefined;
+        opts.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })));
+      }),
+    modem: { followProgress: () => undefined },
+  } as unknown as Docker;
+  const cancel = new AbortController();
+  setTimeout(() => cancel.abort(), 100);
+  await assert.rejects(ensureImage(engine, 'unix:///fake.sock', 'registry.invalid/app:1', () => undefined, cancel.signal), /aborted/);
+  assert.equal(sawSignal, true);
+});
