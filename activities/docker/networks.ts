@@ -7,6 +7,7 @@ import { LABEL, networkLabels, networkName } from '../../domain/naming';
 import { NameConflictError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
+import { removeMemberContainers } from './orphans';
 
 export type NetworkToEnsure = Pick<NetworkSpec, 'id' | 'driver' | 'cidr' | 'gateway' | 'labels'>;
 
@@ -64,13 +65,7 @@ export async function removeAppResourcesOn(docker: Docker, where: string, app: s
   const removed: string[] = [];
   // Member containers still there now are orphans (every service has ended): written off on a
   // host that failed and came back, say. They go first, or the networks would be in use.
-  const containers = await docker
-    .listContainers({ all: true, filters: { label: [...filters.label, LABEL.member] } })
-    .catch((err: unknown) => Promise.reject(dockerError(where, 'list containers', err)));
-  for (const c of containers) {
-    const name = c.Names[0]?.replace(/^\//, '') ?? c.Id;
-    if (await removeIfPresent(where, `container ${name}`, () => docker.getContainer(c.Id).remove({ force: true }))) removed.push(`container ${name}`);
-  }
+  removed.push(...(await removeMemberContainers(docker, where, [`${LABEL.app}=${app}`])).map((name) => `container ${name}`));
   for (const n of networks) if (await removeIfPresent(where, `network ${n.Name}`, () => docker.getNetwork(n.Id).remove())) removed.push(`network ${n.Name}`);
   for (const v of volumes.Volumes ?? []) if (await removeIfPresent(where, `volume ${v.Name}`, () => docker.getVolume(v.Name).remove())) removed.push(`volume ${v.Name}`);
   return removed;

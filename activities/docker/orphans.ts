@@ -1,6 +1,8 @@
-// Containers Clocker made that nobody books any more: the members written off when their host
-// failed (their services replaced them elsewhere) are still there when the host comes back.
-// Found by label, so only Clocker's own member containers are ever considered.
+// Member containers nobody books any more: the members written off when their host failed
+// (their services replaced them elsewhere) are still there when the host comes back, and an
+// application's destroy finds whatever a service that ended badly left. Found by label, so
+// only Clocker's own member containers are ever considered.
+import type Docker from 'dockerode';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { LABEL, containerName, type MemberRef } from '../../domain/naming';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
@@ -12,29 +14,35 @@ export interface RemoveOrphansInput {
   keep: MemberRef[];
 }
 
+/**
+ * Force-removes the member containers on one engine that carry `labels` (`key=value` filters,
+ * beside "managed, with a member label") and are not in `keep`; answers their names.
+ */
+export async function removeMemberContainers(docker: Docker, where: string, labels: string[], keep: MemberRef[] = []): Promise<string[]> {
+  const kept = new Set(keep.map(containerName));
+  const found = await docker
+    .listContainers({ all: true, filters: { label: [`${LABEL.managed}=true`, LABEL.member, ...labels] } })
+    .catch((err: unknown) => Promise.reject(dockerError(where, 'list containers', err)));
+  const removed: string[] = [];
+  for (const c of found) {
+    const labelsOf = c.Labels ?? {};
+    const name = containerName({ app: labelsOf[LABEL.app] ?? '', service: labelsOf[LABEL.service] ?? '', member: labelsOf[LABEL.member] ?? '' });
+    if (kept.has(name)) continue;
+    try {
+      await docker.getContainer(c.Id).remove({ force: true });
+      removed.push(name);
+    } catch (err) {
+      if (statusCodeOf(err) !== 404) throw dockerError(where, `remove container ${name}`, err);
+    }
+  }
+  return removed;
+}
+
 export function orphanActivities(dockerFor: DockerClientFactory) {
   return {
     /** Removes every Clocker member container on the host that is not in `keep`; answers their names. */
     async removeOrphanContainers({ endpoint, keep }: RemoveOrphansInput): Promise<string[]> {
-      const docker = dockerFor(endpoint);
-      const where = describeEndpoint(endpoint);
-      const kept = new Set(keep.map(containerName));
-      const found = await docker
-        .listContainers({ all: true, filters: { label: [`${LABEL.managed}=true`, LABEL.member] } })
-        .catch((err: unknown) => Promise.reject(dockerError(where, 'list containers', err)));
-      const removed: string[] = [];
-      for (const c of found) {
-        const labels = c.Labels ?? {};
-        const ref = { app: labels[LABEL.app] ?? '', service: labels[LABEL.service] ?? '', member: labels[LABEL.member] ?? '' };
-        if (kept.has(containerName(ref))) continue;
-        try {
-          await docker.getContainer(c.Id).remove({ force: true });
-          removed.push(containerName(ref));
-        } catch (err) {
-          if (statusCodeOf(err) !== 404) throw dockerError(where, `remove orphan container ${containerName(ref)}`, err);
-        }
-      }
-      return removed;
+      return removeMemberContainers(dockerFor(endpoint), describeEndpoint(endpoint), [], keep);
     },
   };
 }
