@@ -54,6 +54,9 @@ IFS=$old_ifs
   fi
   printf '%s\n' 'server {'
   printf '%s\n' "    listen $port default_server;"
+  # One request per client connection: a reload (every membership change) closes an old
+  # worker's idle keep-alive connections, and a client reusing one just then would fail.
+  printf '%s\n' '    keepalive_timeout 0;'
   printf '%s\n' '    access_log /dev/stdout;'
   printf '%s\n' '    location = /clocker-lb/backends { default_type text/plain; return 200 "'"$backends"'\n"; }'
   if [ -n "$servers" ]; then

@@ -91,6 +91,49 @@ describe('local images: debian base and the nginx load balancer', { skip: skipUn
     assert.deepEqual(new Set(await bodies(url, 4)), new Set([BACKEND_A]));
   });
 
+  test('a client polling through twenty reloads never sees a failure: the balancer closes each connection after its answer', async () => {
+    const a = await runBackend('ra', BACKEND_A);
+    const b = await runBackend('rb', BACKEND_B);
+    const lb = await start(
+      {
+        name: `${prefix}-rlb`,
+        Image: NGINX_LB_IMAGE,
+        Env: [`BACKENDS=${a}:8080,${b}:8080`],
+        ExposedPorts: { '80/tcp': {} },
+        HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+      },
+      'reloading lb',
+    );
+    const port = (await docker.getContainer(lb).inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort;
+    const url = `http://127.0.0.1:${port}/`;
+    await waitUntil('the balancer', 30_000, async () => (await httpGet(url)).ok);
+    // No keep-alive to reuse: a reload closing an old worker's idle connections cannot fail a request.
+    assert.equal((await fetch(url)).headers.get('connection'), 'close');
+
+    let polling = true;
+    const failures: string[] = [];
+    let answered = 0;
+    const poller = (async () => {
+      while (polling) {
+        const res = await httpGet(url);
+        if (res.ok) answered += 1;
+        else failures.push(res.body);
+      }
+    })();
+    try {
+      for (let i = 0; i < 20; i++) {
+        const reload = await exec(lb, ['reload-backends', i % 2 === 0 ? `${a}:8080` : `${a}:8080,${b}:8080`]);
+        assert.equal(reload.exitCode, 0, reload.output);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      polling = false;
+      await poller;
+    }
+    assert.deepEqual(failures, [], `${failures.length} of ${answered + failures.length} requests failed`);
+    assert.ok(answered > 20, `requests answered during the reloads: ${answered}`);
+  });
+
   async function runBackend(name: string, text: string): Promise<string> {
     const id = await start(
       {

@@ -17,6 +17,8 @@ export async function httpGet(url: string): Promise<{ ok: boolean; body: string 
     const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
     return { ok: res.ok, body: await res.text() };
   } catch (err) {
-    return { ok: false, body: err instanceof Error ? err.message : String(err) };
+    // fetch says only "fetch failed": the cause (ECONNRESET, ECONNREFUSED…) is what tells.
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return { ok: false, body: err instanceof Error ? `${err.message}${cause}` : String(err) };
   }
 }
