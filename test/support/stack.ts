@@ -68,6 +68,9 @@ export async function startStack(): Promise<Stack> {
     const exited = new Promise((r) => server.process.once('exit', r));
     server.process.kill('SIGKILL');
     await exited;
+    // Same SQLite file and gRPC port (the worker and clients reconnect there); a fresh UI port,
+    // since other tests' servers may have taken the old one while this one was down.
+    serverOptions.uiPort = await freePort();
     server = await startDevServer(serverOptions);
   };
 
