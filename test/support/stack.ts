@@ -11,7 +11,7 @@ import { localInfrastructure } from '../../client/commands/up';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { temporalConfig } from '../../client/temporal/config';
 import { connectClient } from '../../client/temporal/connect';
-import { startDevServer, type DevServer } from '../../client/temporal/devServer';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../client/temporal/devServer';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 import { waitUntil } from '../rig/waitUntil';
 import { freePort } from './ports';
@@ -41,7 +41,7 @@ export async function startStack(): Promise<Stack> {
     port: await freePort(),
     uiPort: await freePort(),
   };
-  let server = await startDevServer(serverOptions);
+  let server = await startWithFreshPorts(serverOptions);
   const config = temporalConfig({}, { address: server.address, taskQueue: `e2e-${process.pid}` });
   const client = await connectClient(config);
   const workers: ChildProcess[] = [];
@@ -109,3 +109,20 @@ export async function startLocalStack(docker: Docker, { worker = true }: { worke
     throw err;
   }
 }
+
+/**
+ * A port picked free can be taken before the server binds it (other tiers' servers start
+ * beside these tests): such a start is tried again on other ports, twice at most.
+ */
+async function startWithFreshPorts(options: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer(options);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error) || !err.message.includes('address already in use')) throw err;
+      options.port = await freePort();
+      options.uiPort = await freePort();
+    }
+  }
+}
+
