@@ -56,10 +56,9 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
           throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
         }
         const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
-        const found = input.health
+        problem = input.health
           ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden)
           : await firstClosedPort(input.hostAddress, input.ports, probeMs);
-        problem = found;
         if (problem === '') return;
         if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);

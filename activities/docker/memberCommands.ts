@@ -23,7 +23,7 @@ const OUTPUT_TAIL = 2_000;
 export function memberCommandActivities(dockerFor: DockerClientFactory, secrets: SecretStore) {
   return {
     /** Runs argv in the container; fails with MemberCommandError (output redacted of secrets) on a non-zero exit. */
-    async runInMember(input: RunInMemberInput): Promise<string> {
+    async runInMember(input: RunInMemberInput): Promise<void> {
       const where = describeEndpoint(input.endpoint);
       const docker = dockerFor(input.endpoint);
       const result = await execInContainer(docker, where, input.containerName, input.argv, input.timeoutMs);
@@ -31,7 +31,6 @@ export function memberCommandActivities(dockerFor: DockerClientFactory, secrets:
         const output = redact(result.output, secretValues(input.secretNames ?? [], secrets));
         throw new MemberCommandError(input.containerName, input.argv, result.exitCode, output.slice(-OUTPUT_TAIL));
       }
-      return '';
     },
   };
 }

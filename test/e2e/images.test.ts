@@ -56,21 +56,7 @@ describe('local images: debian base and the nginx load balancer', { skip: skipUn
   test('the balancer round-robins over BACKENDS and follows reload-backends', async () => {
     const a = await runBackend('a', BACKEND_A);
     const b = await runBackend('b', BACKEND_B);
-    const lb = await start(
-      {
-        name: `${prefix}-lb`,
-        Image: NGINX_LB_IMAGE,
-        Env: [`BACKENDS=${a}:8080,${b}:8080`],
-        ExposedPorts: { '80/tcp': {} },
-        // Published on loopback only: reachable from this machine alone.
-        HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
-      },
-      'lb',
-    );
-    const port = (await docker.getContainer(lb).inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort;
-    assert.ok(port, 'the balancer has a published port');
-    const url = `http://127.0.0.1:${port}/`;
-    await waitUntil('the balancer', 30_000, async () => (await httpGet(url)).ok);
+    const { lb, port, url } = await startBalancer('lb', `${a}:8080,${b}:8080`);
 
     const seen = await bodies(url, 8);
     assert.deepEqual(new Set(seen), new Set([BACKEND_A, BACKEND_B]), `through the balancer: ${JSON.stringify(seen)}`);
@@ -94,19 +80,7 @@ describe('local images: debian base and the nginx load balancer', { skip: skipUn
   test('a client polling through twenty reloads never sees a failure: the balancer closes each connection after its answer', async () => {
     const a = await runBackend('ra', BACKEND_A);
     const b = await runBackend('rb', BACKEND_B);
-    const lb = await start(
-      {
-        name: `${prefix}-rlb`,
-        Image: NGINX_LB_IMAGE,
-        Env: [`BACKENDS=${a}:8080,${b}:8080`],
-        ExposedPorts: { '80/tcp': {} },
-        HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
-      },
-      'reloading lb',
-    );
-    const port = (await docker.getContainer(lb).inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort;
-    const url = `http://127.0.0.1:${port}/`;
-    await waitUntil('the balancer', 30_000, async () => (await httpGet(url)).ok);
+    const { lb, url } = await startBalancer('rlb', `${a}:8080,${b}:8080`);
     // No keep-alive to reuse: a reload closing an old worker's idle connections cannot fail a request.
     assert.equal((await fetch(url)).headers.get('connection'), 'close');
 
@@ -133,6 +107,25 @@ describe('local images: debian base and the nginx load balancer', { skip: skipUn
     assert.deepEqual(failures, [], `${failures.length} of ${answered + failures.length} requests failed`);
     assert.ok(answered > 20, `requests answered during the reloads: ${answered}`);
   });
+
+  /** The balancer over `backends`, published on loopback only (reachable from this machine alone), answering. */
+  async function startBalancer(name: string, backends: string): Promise<{ lb: string; port: string; url: string }> {
+    const lb = await start(
+      {
+        name: `${prefix}-${name}`,
+        Image: NGINX_LB_IMAGE,
+        Env: [`BACKENDS=${backends}`],
+        ExposedPorts: { '80/tcp': {} },
+        HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+      },
+      name,
+    );
+    const port = (await docker.getContainer(lb).inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort;
+    assert.ok(port, `${name} has a published port`);
+    const url = `http://127.0.0.1:${port}/`;
+    await waitUntil(`the balancer ${name}`, 30_000, async () => (await httpGet(url)).ok);
+    return { lb, port, url };
+  }
 
   async function runBackend(name: string, text: string): Promise<string> {
     const id = await start(

@@ -109,7 +109,6 @@ export class FakeEngine {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
         if (!this.containers.has(`${host}/${name}`)) throw ApplicationFailure.create({ type: 'DockerRequestError', message: `no container ${name}`, nonRetryable: true });
         this.log.push(`exec ${name} ${argv.join(' ')}`);
-        return '';
       },
       waitHealthy: async ({ containerName: name }) => {
         if (![...this.containers.values()].some((c) => c.name === name && this.hangingImages.has(c.image))) return;
