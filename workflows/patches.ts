@@ -17,6 +17,14 @@ export interface PatchEntry {
   removeAfter: string;
 }
 
-export const PATCHES = {} as const satisfies Record<string, PatchEntry>;
+// Call sites write the id literally, `patched('svc-start-converges')`; test/unit/patchLedger.test.ts
+// checks that every id used in workflows/ is listed here and every listed id is used.
+export const PATCHES = {
+  'svc-start-converges': {
+    change: 'a service `start` removes failed members, restarts stopped ones and places missing ones (was: restart existing members only)',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+} as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;
