@@ -76,7 +76,21 @@ export interface PortSpec {
 export interface BuildSpec {
   /** Relative to the blueprint's folder; never escapes it ('..' is rejected). */
   context: string;
+  /** Relative to the context (Compose's meaning); default `Dockerfile`. */
   dockerfile?: string;
+  /** Build arguments (`ARG` values). */
+  args?: Record<string, string>;
+  /**
+   * Set by the client that read the blueprint file (client/resolveBuilds.ts): the context's
+   * absolute path on that machine. The worker reads the context there, so it must be on the
+   * worker's machine too (the same machine, or a shared folder).
+   */
+  contextPath?: string;
+  /**
+   * Set with `contextPath`: a hash of the context's files (after .dockerignore), the Dockerfile
+   * path and the args. A changed file changes the spec, so `deploy` rolls the service.
+   */
+  hash?: string;
 }
 
 export interface ClusterSize {

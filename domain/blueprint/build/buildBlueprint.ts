@@ -4,13 +4,14 @@ import type { Blueprint, NetworkSpec, Template } from '../model';
 import type { Reporter } from '../reporter';
 import type { RawBlueprint } from '../schema/blueprint';
 import { buildService } from './buildService';
+import { addLinkAlias, joinDefaultNetwork, sharedNetwork } from './defaultNetwork';
 import { linkEnvironment } from './linkEnvironment';
 import { ValueBuilder } from './valueBuilder';
 
 export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['format'], reporter: Reporter): Blueprint {
   const serviceConfig = new Map(raw.services.map((s) => [s.id, s.config]));
   const values = new ValueBuilder({ service: (id) => serviceConfig.get(id), blueprint: raw.config }, reporter);
-  const networks: NetworkSpec[] = raw.networks.map((n, i) => {
+  const declaredNetworks: NetworkSpec[] = raw.networks.map((n, i) => {
     const dnsServers = n.dnsServers.flatMap((text, j) => values.template(text, undefined, ['networks', i, 'dnsServers', j]) ?? []);
     const { description: _description, ...rest } = n;
     return { ...rest, dnsServers };
@@ -23,12 +24,15 @@ export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['f
     const declared = raw.services[i]?.dependsOn.length ?? 0;
     s.dependsOn = s.dependsOn.filter((d, j) => j < declared || ids.has(d));
   });
-  // Link variables need the target's ports, so they come once every service is built.
+  const networks = joinDefaultNetwork(declaredNetworks, services);
+  // Link variables need the target's ports and networks, so they come once every service is built.
   for (const service of services) {
     for (const link of service.links) {
       const target = services.find((s) => s.id === link.service);
       if (!target) continue;
-      for (const [key, value] of Object.entries(linkEnvironment(link.alias, target.id, target.ports))) {
+      const network = sharedNetwork(service, target);
+      if (network) addLinkAlias(target, network, link.alias);
+      for (const [key, value] of Object.entries(linkEnvironment(link.alias, target.id, target.ports, network))) {
         if (!(key in service.env) && !(key in service.envTemplates)) service.envTemplates[key] = value;
       }
     }

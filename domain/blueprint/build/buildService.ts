@@ -6,6 +6,7 @@ import type { Reporter } from '../reporter';
 import { policiesWithSize } from '../schema/placementAndPolicies';
 import type { RawReload } from '../schema/reload';
 import type { RawService } from '../schema/service';
+import { unbuiltImage } from './builtImage';
 import { isLiteral, literalText, type ValueBuilder } from './valueBuilder';
 
 function clusterSize(raw: RawService, path: (string | number)[], reporter: Reporter): ClusterSize {
@@ -40,10 +41,6 @@ function reloadSpec(raw: RawReload, own: string, path: (string | number)[], valu
   return { exec, timeoutMs: raw.timeout };
 }
 
-function derivedImage(app: string, id: string): string {
-  return `clocker-build/${`${app}-${id}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}:latest`;
-}
-
 export function buildService(raw: RawService, app: string, path: (string | number)[], values: ValueBuilder, reporter: Reporter): ServiceSpec {
   if (raw.image === undefined && raw.build === undefined) reporter.error('schema.required', [...path, 'image'], 'a service needs "image" or "build"');
   const env: Record<string, string> = {};
@@ -63,7 +60,7 @@ export function buildService(raw: RawService, app: string, path: (string | numbe
   const size = clusterSize(raw, path, reporter);
   const service: ServiceSpec = {
     id: raw.id,
-    image: raw.image ?? derivedImage(app, raw.id),
+    image: raw.image ?? unbuiltImage(app, raw.id),
     env,
     envTemplates,
     ports: raw.ports,

@@ -28,7 +28,7 @@ export const serviceSpec = z.strictObject({
   build: z
     .union([
       z.string().min(1).transform((context) => ({ context })),
-      z.strictObject({ context: z.string().min(1), dockerfile: z.string().min(1).optional() }),
+      z.strictObject({ context: z.string().min(1), dockerfile: z.string().min(1).optional(), args: stringMap.optional() }),
     ])
     .optional(),
   command: argv.optional(),

@@ -13,6 +13,8 @@ test("the seed's network spec loads as written", () => {
       dnsServers: [{ parts: [{ kind: 'attribute', service: 'bind-server', attribute: 'host.address' }] }],
       addIptablesRules: true, driver: 'bridge', shared: false, labels: {},
     },
+    // bind-server names no network: it joins the application's default one.
+    { id: 'default', dnsServers: [], driver: 'bridge', shared: false, addIptablesRules: false, labels: {} },
   ]);
   assert.deepEqual(bp.services.map((s) => s.id), ['bind-server', 'db']);
 });
@@ -35,10 +37,13 @@ test('Clocker 1.x container keys: docker: types, brooklyn.config, ports, links, 
   ]);
   assert.deepEqual(app?.envTemplates.REDIS_PORT_6379_TCP, {
     parts: [
-      { kind: 'text', text: 'tcp://' }, { kind: 'attribute', service: 'redis', attribute: 'host.address' },
-      { kind: 'text', text: ':' }, { kind: 'attribute', service: 'redis', attribute: 'port.6379' },
+      { kind: 'text', text: 'tcp://' }, { kind: 'attribute', service: 'redis', attribute: 'ip.default' },
+      { kind: 'text', text: ':' }, { kind: 'text', text: '6379' },
     ],
   });
+  // The link's alias names redis's members on the default network both services join.
+  assert.deepEqual(redis?.networks, [{ network: 'default', aliases: [] }]);
+  assert.deepEqual(app?.networks, [{ network: 'default', aliases: [] }]);
   assert.deepEqual(app?.envTemplates.REDIS_URL, {
     parts: [{ kind: 'text', text: 'redis://' }, { kind: 'attribute', service: 'redis', attribute: 'host.address' }, { kind: 'text', text: ':6379' }],
   });

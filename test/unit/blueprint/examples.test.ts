@@ -10,8 +10,8 @@ import { example, examplesDir } from './helpers';
 
 const summaries: Record<string, string> = {
   'web-cluster.yaml': 'web-cluster: 3 services, 5 containers, 1 network; start order: db → web → lb',
-  'network-seed.yaml': 'database-app: 2 services, 2 containers, 1 network; start order: bind-server → db',
-  'clocker1.yaml': 'clocker-redis-demo: 2 services, 2 containers, 0 networks; start order: redis → app',
+  'network-seed.yaml': 'database-app: 2 services, 2 containers, 2 networks; start order: bind-server → db',
+  'clocker1.yaml': 'clocker-redis-demo: 2 services, 2 containers, 1 network; start order: redis → app',
   'docker-compose.yaml': 'compose-shop: 2 services, 3 containers, 1 network; start order: db → web',
 };
 

@@ -66,5 +66,5 @@ test('summary: services, containers, networks, start order', () => {
       - { id: cache, image: i }
       - { id: web, image: i, count: 3, dependsOn: [db, cache] }
   `));
-  assert.equal(summary(bp), 'shop: 3 services, 5 containers, 1 network; start order: db, cache → web');
+  assert.equal(summary(bp), 'shop: 3 services, 5 containers, 2 networks; start order: db, cache → web');
 });
