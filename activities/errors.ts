@@ -176,6 +176,18 @@ export class MemberCommandError extends ClockerError {
   }
 }
 
+/**
+ * An image could not be built from a service's context: a Dockerfile step failed, the context
+ * is not readable where the worker runs, or it changed since the blueprint was loaded. The same
+ * build fails the same way again: not retried.
+ */
+export class ImageBuildError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly image: string, readonly endpoint: string, detail: string) {
+    super(`building image ${image} on ${endpoint} failed: ${detail}`);
+  }
+}
+
 export const allErrorClasses = [
   RemoteCommandError,
   HostUnreachableError,
@@ -185,6 +197,7 @@ export const allErrorClasses = [
   DockerUnavailableError,
   DockerRequestError,
   ImageNotFoundError,
+  ImageBuildError,
   NameConflictError,
   UnsupportedFeatureError,
   ContainerExitedError,

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { formatDiagnostics, loadBlueprintOrCompose, type LoadResult } from '../domain/blueprint';
 import type { Blueprint } from '../domain/blueprint/model';
+import { resolveBuilds } from './resolveBuilds';
 
 export class BlueprintInvalidError extends Error {}
 
@@ -29,5 +30,5 @@ export function readBlueprintFile(file: string): Blueprint {
   const { result, report } = loadBlueprintFile(file);
   if (!result.ok) throw new BlueprintInvalidError(report);
   if (report) console.error(report);
-  return result.blueprint;
+  return resolveBuilds(result.blueprint, file); // build contexts: read and hashed here, where the file is
 }

@@ -9,6 +9,7 @@ export const NON_RETRYABLE_ERRORS = [
   'HostKeyMismatchError',
   'DockerRequestError',
   'ImageNotFoundError',
+  'ImageBuildError',
   'NameConflictError',
   'UnsupportedFeatureError',
   'ContainerExitedError',

@@ -12,6 +12,7 @@ import type { SecretStore } from '../secrets/secretStore';
 import { containerCreateOptions, endpointConfig, portKey, type NetworkAttachment } from './containerOptions';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
+import { ensureBuiltImage } from './imageBuild';
 import { ensureImage } from './images';
 import { demuxLogs } from './logFrames';
 
@@ -69,10 +70,13 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       heartbeat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
       let info = await inspectMember(docker, ref, where);
       if (!info) {
-        // A pull can take long: if the workflow gives up on this member meanwhile (a destroy),
-        // the pull stops and nothing is created; the activity ends as cancelled, not as failed.
+        // A pull or a build can take long: if the workflow gives up on this member meanwhile (a destroy),
+        // it stops and nothing is created; the activity ends as cancelled, not as failed.
         const cancelled = Context.current().cancellationSignal;
-        await ensureImage(docker, where, spec.image, () => heartbeat(), cancelled).catch((err: unknown) => {
+        const image = spec.build
+          ? ensureBuiltImage(docker, where, { app: ref.app, service: ref.service, image: spec.image, build: spec.build }, () => heartbeat(), cancelled)
+          : ensureImage(docker, where, spec.image, () => heartbeat(), cancelled);
+        await image.catch((err: unknown) => {
           cancelled.throwIfAborted();
           throw err;
         });

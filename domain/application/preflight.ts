@@ -9,7 +9,6 @@ export function unsupportedFeatures(blueprint: Blueprint): string[] {
     if (n.shared) problems.push(`network ${n.id}: shared networks (every network is per application so far)`);
   }
   for (const s of blueprint.services) {
-    if (s.build) problems.push(`service ${s.id}: build (images must exist on the hosts or be pullable)`);
     const statics = s.networks.filter((a) => a.ipv4Address);
     if (statics.length > 0 && s.count > 1) {
       problems.push(`service ${s.id}: a static ipv4Address with ${s.count} members (every member would take the same address)`);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { unsupportedFeatures } from '../../domain/application/preflight';
 import { blueprint, serviceSpec } from '../support/specs';
 
-test('what the deployment path cannot do yet is named, all at once', () => {
+test('what the deployment path cannot do yet is named, all at once (a build is not among them)', () => {
   const bp = blueprint('x', [
     serviceSpec({ id: 'api', image: 'api', build: { context: 'api' } }),
     serviceSpec({ id: 'web', image: 'web', count: 2, networks: [{ network: 'front', aliases: [], ipv4Address: '10.1.0.5' }] }),
@@ -12,7 +12,6 @@ test('what the deployment path cannot do yet is named, all at once', () => {
   assert.deepEqual(unsupportedFeatures(bp), [
     'network front: driver "overlay" (only "bridge", on one host, works so far)',
     'network front: shared networks (every network is per application so far)',
-    'service api: build (images must exist on the hosts or be pullable)',
     'service web: a static ipv4Address with 2 members (every member would take the same address)',
   ]);
 });
