@@ -9,6 +9,7 @@ import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
+import { preflightActivities } from './preflight';
 import { provisioningActivities } from './provisioning';
 import type { SecretStore } from './secrets/secretStore';
 
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal),
     ...provisioningActivities(deps),
+    ...preflightActivities(deps.docker, deps.secrets),
   };
 }
 

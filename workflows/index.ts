@@ -2,4 +2,5 @@
 export { application } from './application';
 export { host } from './host';
 export { infrastructure } from './infrastructure';
+export { preflight } from './preflight';
 export { service } from './service';

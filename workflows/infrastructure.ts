@@ -20,6 +20,7 @@ import type { Booking, InfrastructureSpec, InfraState } from '../domain/infra/mo
 import { completeByonHost } from '../domain/infraSpec/build';
 import { formatIpamIssues } from '../domain/ipam';
 import { quick } from './activityOptions';
+import { admissionAnswer } from './admissionAnswer';
 import { failureText } from './failureText';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
@@ -37,6 +38,7 @@ import {
   type HostKeyReport,
   type HostReadyReport,
   type HostUsageReport,
+  admissionQuery,
   allocateAddressUpdate,
   allocateSubnetUpdate,
   infraStatusQuery,
@@ -92,6 +94,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   const seed = () => `${workflowInfo().workflowId}/${currentUpdateInfo()?.id ?? `${workflowInfo().runId}/${updatesThisRun}`}`;
 
   setHandler(infraStatusQuery, () => state.view());
+  setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests));
   setHandler(placeContainersUpdate, counted((req) => state.place(req, seed())), { validator: validatePlaceRequest });
   setHandler(releaseContainersUpdate, counted((req) => state.release(req)), { validator: validateReleaseRequest });
   setHandler(allocateSubnetUpdate, counted((req) => unwrap('subnet', state.allocateSubnet(req))), {

@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppView, ServiceView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
+import type { AdmissionAnswer } from '../domain/application/preflightProblems';
 import type { ServiceVersion } from './serviceMembers';
 import type { ByonHost } from '../domain/infra/machines';
 import type { Assignment, DockerEndpoint, HostUsage } from '../domain/infra/model';
@@ -62,6 +63,8 @@ export const releaseSubnetUpdate = defineUpdate<ReleaseSubnetResult, [ReleaseSub
 export const allocateAddressUpdate = defineUpdate<AddressAllocation, [AllocateAddressRequest]>('allocateAddress');
 export const releaseAddressUpdate = defineUpdate<ReleaseAddressResult, [ReleaseAddressRequest]>('releaseAddress');
 export const infraStatusQuery = defineQuery<InfraView>('status');
+/** A dry run of the scheduler for a whole application (its requests in start order): books nothing. */
+export const admissionQuery = defineQuery<AdmissionAnswer, [PlaceRequest[]]>('admission');
 
 // Hosts of a provisioned (byon) infrastructure. Operators send the first three with plain
 // `temporal workflow signal --workflow-id clocker/infra/<name> --name <signal> --input '<json>'`:

@@ -9,6 +9,7 @@ import type { Assignment, DockerEndpoint } from '../../domain/infra/model';
 import { workflowIds } from '../../domain/naming';
 import { allocateSubnetUpdate, infraStatusQuery, placeContainersUpdate, releaseContainersUpdate, releaseSubnetUpdate, type SubnetInfo } from '../../workflows/messages';
 import { InfrastructureNotFoundError, PlacementRejectedError, SubnetRejectedError } from '../errors';
+import { admissionActivities } from '../preflight/admissionDryRun';
 
 export interface PlaceMembersInput {
   infrastructure: string;
@@ -33,6 +34,9 @@ export function placementActivities(temporal: Client) {
   };
 
   return {
+    /** The preflight's dry run: registered wherever placement is, since it asks the same workflow. */
+    ...admissionActivities(temporal),
+
     async placeMembers(req: PlaceMembersInput): Promise<Assignment[]> {
       const { infrastructure, app, service, members, resources, placement } = req;
       const request = { app, service, members, ...placementOptions(resources, placement) };

@@ -1,0 +1,20 @@
+// The preflight's activities that touch the world beside Temporal: the worker's secret store
+// and the chosen hosts' engines. (The dry run asks the infrastructure: ./admissionDryRun.ts,
+// registered with the placement activities.)
+import type { HostCheckRequest } from '../../domain/application/preflightProblems';
+import type { DockerClientFactory } from '../docker/dockerClient';
+import type { SecretStore } from '../secrets/secretStore';
+import { checkHost } from './hostChecks';
+import { missingSecrets } from './secretsPresent';
+
+export function preflightActivities(docker: DockerClientFactory, secrets: SecretStore) {
+  return {
+    /** Names of the secrets the store does not have; never a value. */
+    async missingSecrets(req: { names: string[] }): Promise<string[]> {
+      return missingSecrets(secrets, req.names);
+    },
+    async checkHost(req: HostCheckRequest) {
+      return checkHost(docker, req);
+    },
+  };
+}
