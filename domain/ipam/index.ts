@@ -1,5 +1,5 @@
 // Public face of IPAM: what the infrastructure workflow imports.
-export type { AddressRecord, AddressRequest, Family, IpamIssue, IpamResult, IpamState, PoolConfig, PoolState, SubnetInfo, SubnetRequest, SubnetState } from './model';
+export type { AddressRecord, AddressRequest, Family, IpamIssue, IpamResult, IpamState, PoolConfig, PoolState, SubnetInfo, SubnetInUse, SubnetRequest, SubnetState } from './model';
 export { createIpamState, DEFAULT_POOLS, resolvePools } from './pools';
 export { allocateSubnet, findSubnetByOwner, releaseSubnet, subnetInfo, validateSubnetRequest } from './subnets';
 export { allocateAddress, releaseAddress, validateAddressRequest } from './addresses';

@@ -71,6 +71,18 @@ export interface SubnetRequest {
   family?: Family;
   /** Which pool to carve from; default the first pool of the family. */
   pool?: string;
+  /**
+   * Subnets the hosts' engines already hold outside this IPAM (Docker's own bridge and
+   * docker_gwbridge, other tools' networks, other Clocker installations'): never handed out,
+   * and a named CIDR overlapping one is refused. Absent in requests made before it existed.
+   */
+  inUse?: SubnetInUse[];
+}
+
+export interface SubnetInUse {
+  cidr: string;
+  /** Who holds it, for messages: e.g. `network bridge on local`. */
+  by: string;
 }
 
 export interface AddressRequest {

@@ -71,7 +71,7 @@ test('release frees the block for the next request', () => {
 
 const refusals: { name: string; setup?: SubnetRequest[]; request: unknown; pools?: PoolConfig[]; expect: string }[] = [
   { name: 'not an object', request: 'net', expect: 'a subnet request must be an object, got "net"' },
-  { name: 'bad owner and fields', request: { owner: '__proto__', prefix: 24, family: 5, pool: 3, prefixLength: 'x' }, expect: 'prefix: is not a known field (known: owner, prefixLength, cidr, family, pool)\nowner: must be an id (letters, digits and _ . : / @ -, starting with a letter or digit), got "__proto__"\nprefixLength: must be a whole number, got "x"\nfamily: must be 4 or 6, got 5\npool: must be a pool id, got 3' },
+  { name: 'bad owner and fields', request: { owner: '__proto__', prefix: 24, family: 5, pool: 3, prefixLength: 'x' }, expect: 'prefix: is not a known field (known: owner, prefixLength, cidr, family, pool, inUse)\nowner: must be an id (letters, digits and _ . : / @ -, starting with a letter or digit), got "__proto__"\nprefixLength: must be a whole number, got "x"\nfamily: must be 4 or 6, got 5\npool: must be a pool id, got 3' },
   { name: 'not a CIDR', request: { owner: 'a', cidr: '10.1/8' }, expect: 'cidr: "10.1/8" is not a CIDR (e.g. 10.128.0.0/24 or fd00::/64)' },
   { name: 'host bits set', request: { owner: 'a', cidr: '10.128.0.5/24' }, expect: 'cidr: 10.128.0.5/24 is not a network address (did you mean 10.128.0.0/24?)' },
   { name: 'prefix too long', request: { owner: 'a', cidr: '10.0.0.0/33' }, expect: 'cidr: 10.0.0.0/33 has a prefix longer than 32 bits' },
