@@ -27,7 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...networkActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),
-    ...placementActivities(deps.temporal),
+    ...placementActivities(deps.temporal, deps.docker),
     ...provisioningActivities(deps),
     ...preflightActivities(deps.docker, deps.secrets),
   };

@@ -1,10 +1,17 @@
 // Application networks on a Docker host: created if absent (adopted when Clocker made it for
 // this application), removed by label when the application is destroyed.
+//
+// Two creates of one network can race (two services' members on a host, or the application's
+// up-front ensure and a member's): Docker checks the name, then allocates the pool, so the loser
+// is told either 409 (name taken) or, on Docker 20.10, 403 "Pool overlaps" (the winner holds
+// the subnet). Either answer is settled by looking: ours is adopted; a network holding the pool
+// that is not ours is named in the error.
 import type Docker from 'dockerode';
 import type { NetworkSpec } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { LABEL, networkLabels, networkName } from '../../domain/naming';
-import { NameConflictError, UnsupportedFeatureError } from '../errors';
+import { overlaps, parseCidr } from '../../domain/ipam/addressMath';
+import { DockerRequestError, NameConflictError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { removeMemberContainers } from './orphans';
@@ -31,21 +38,63 @@ export function networkActivities(dockerFor: DockerClientFactory) {
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
       const name = networkName(app, network.id);
-      const existing = await inspectNetwork(docker, where, name);
-      if (existing) {
+      const adopt = (existing: Docker.NetworkInspectInfo): string => {
         if (existing.Labels?.[LABEL.app] !== app || existing.Labels?.[LABEL.network] !== network.id) throw new NameConflictError('network', name, where);
         return existing.Id;
-      }
+      };
+      const existing = await inspectNetwork(docker, where, name);
+      if (existing) return adopt(existing);
       try {
         const created = await docker.createNetwork(networkCreateOptions(app, network));
         return created.id;
       } catch (err) {
-        // 409: a concurrent attempt (another service's member on this host) created it first.
-        if (statusCodeOf(err) === 409) return (await inspectNetwork(docker, where, name))?.Id ?? name;
+        if (!isCreateRace(err)) throw dockerError(where, `create network ${name}`, err);
+        const winner = await inspectSoon(docker, where, name);
+        if (winner) return adopt(winner);
+        if (statusCodeOf(err) === 403 && network.cidr) {
+          const holder = await poolHolder(docker, where, network.cidr);
+          if (holder) {
+            throw new DockerRequestError(where, `create network ${name}`, 403, `its subnet ${network.cidr} overlaps ${holder}, which holds that pool: remove that network or give this one another cidr`);
+          }
+        }
         throw dockerError(where, `create network ${name}`, err);
       }
     },
   };
+}
+
+/** 409 (the name is taken) or 403 "Pool overlaps" (the subnet is): another create may have won. */
+function isCreateRace(err: unknown): boolean {
+  const code = statusCodeOf(err);
+  const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
+  return code === 409 || (code === 403 && /pool overlaps/i.test(message));
+}
+
+/**
+ * The network by name, looked for a few times over a second: the winner of a race holds the
+ * pool a moment before its network can be inspected.
+ */
+async function inspectSoon(docker: Docker, where: string, name: string): Promise<Docker.NetworkInspectInfo | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const found = await inspectNetwork(docker, where, name);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
+}
+
+/** "network NAME (SUBNET)" of a network on the engine whose subnet overlaps `cidr`, if any. */
+async function poolHolder(docker: Docker, where: string, cidr: string): Promise<string | undefined> {
+  const wanted = parseCidr(cidr);
+  if (typeof wanted === 'string') return undefined;
+  const networks = await docker.listNetworks().catch((err: unknown) => Promise.reject(dockerError(where, 'list networks', err)));
+  for (const n of networks) {
+    for (const c of n.IPAM?.Config ?? []) {
+      const held = c.Subnet ? parseCidr(c.Subnet) : undefined;
+      if (held !== undefined && typeof held !== 'string' && overlaps(held, wanted)) return `network ${n.Name} (${c.Subnet})`;
+    }
+  }
+  return undefined;
 }
 
 async function inspectNetwork(docker: Docker, where: string, name: string): Promise<Docker.NetworkInspectInfo | undefined> {

@@ -6,8 +6,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { PlacementSpec, ResourceSpec } from '../../domain/blueprint/model';
 import { placementOptions } from '../../domain/infra/blueprintPlacement';
 import type { Assignment, DockerEndpoint } from '../../domain/infra/model';
-import { workflowIds } from '../../domain/naming';
+import { networkName, workflowIds } from '../../domain/naming';
 import { allocateSubnetUpdate, infraStatusQuery, placeContainersUpdate, releaseContainersUpdate, releaseSubnetUpdate, type SubnetInfo } from '../../workflows/messages';
+import type { DockerClientFactory } from '../docker/dockerClient';
+import { subnetsInUse } from '../docker/subnetsInUse';
 import { InfrastructureNotFoundError, PlacementRejectedError, SubnetRejectedError } from '../errors';
 import { admissionActivities } from '../preflight/admissionDryRun';
 
@@ -21,7 +23,8 @@ export interface PlaceMembersInput {
   placement?: PlacementSpec;
 }
 
-export function placementActivities(temporal: Client) {
+/** `docker` lets subnet allocation skip what the hosts' engines hold; without it (workflow tests' fakes) nothing is listed. */
+export function placementActivities(temporal: Client, docker?: DockerClientFactory) {
   const updateId = () => {
     const info = Context.current().info;
     const run = info.workflowExecution;
@@ -31,6 +34,22 @@ export function placementActivities(temporal: Client) {
   const notFound = (name: string) => (err: unknown): never => {
     if (err instanceof WorkflowNotFoundError) throw new InfrastructureNotFoundError(name);
     throw err;
+  };
+
+  /** The Docker engines of the infrastructure's hosts that take members (AVAILABLE or DRAINING); none if it is gone. */
+  const liveHostEndpoints = async (name: string): Promise<DockerEndpoint[]> => {
+    try {
+      const view = await infra(name).query(infraStatusQuery);
+      return view.hosts.filter((h) => h.status === 'AVAILABLE' || h.status === 'DRAINING').map((h) => h.docker);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return [];
+      throw err;
+    }
+  };
+  /** Owners are `<app>/<network>` (workflows/application.ts): the name that network has on the hosts. */
+  const ownNetworkName = (owner: string) => {
+    const [app, network] = owner.split('/');
+    return app && network ? networkName(app, network) : owner;
   };
 
   return {
@@ -50,8 +69,11 @@ export function placementActivities(temporal: Client) {
     /** A subnet for an application network: the blueprint's CIDR checked, or one carved from a pool. */
     async allocateNetworkSubnet(req: { infrastructure: string; owner: string; cidr?: string }): Promise<SubnetInfo> {
       const { infrastructure, owner, cidr } = req;
+      // Subnets the engines hold already are never handed out (Docker would answer "Pool overlaps").
+      const inUse = docker ? await subnetsInUse(docker, await liveHostEndpoints(infrastructure), ownNetworkName(owner)) : [];
+      const request = { owner, ...(cidr ? { cidr } : {}), ...(inUse.length > 0 ? { inUse } : {}) };
       return infra(infrastructure)
-        .executeUpdate(allocateSubnetUpdate, { args: [cidr ? { owner, cidr } : { owner }], updateId: updateId() })
+        .executeUpdate(allocateSubnetUpdate, { args: [request], updateId: updateId() })
         .catch((err: unknown) => {
           // The validator refused it (overlap, outside every pool, pool full): a retry cannot help.
           if (err instanceof WorkflowUpdateFailedError) throw new SubnetRejectedError(infrastructure, owner, err.cause?.message ?? err.message);
@@ -69,13 +91,7 @@ export function placementActivities(temporal: Client) {
 
     /** The Docker engines of the infrastructure's hosts that take members (AVAILABLE or DRAINING); none if it is gone. */
     async liveHostEndpoints(req: { infrastructure: string }): Promise<DockerEndpoint[]> {
-      try {
-        const view = await infra(req.infrastructure).query(infraStatusQuery);
-        return view.hosts.filter((h) => h.status === 'AVAILABLE' || h.status === 'DRAINING').map((h) => h.docker);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return [];
-        throw err;
-      }
+      return liveHostEndpoints(req.infrastructure);
     },
 
     /** Frees the service's bookings; an infrastructure that is gone holds none (0 released). */
