@@ -32,6 +32,14 @@ function integer(value: string): number {
   return n;
 }
 
+/** Repeatable options collect into a list. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const profileFlag = '--profile <name>';
+const profileHelp = 'Compose: activate services of this profile (repeatable; default: COMPOSE_PROFILES, comma-separated)';
+
 async function clocker(): Promise<ClockerClient> {
   const opts = program.opts<{ temporal?: string; namespace?: string }>();
   const config = temporalConfig(process.env, { address: opts.temporal, namespace: opts.namespace });
@@ -75,18 +83,20 @@ program
   .option('--no-wait', 'return once the deployment has started')
   .option('--timeout <seconds>', 'how long to follow the deployment', integer, 300)
   .option('--location <infrastructure>', "deploy onto this infrastructure instead of the blueprint's")
-  .action(async (file: string, o: { wait: boolean; timeout: number; location?: string }) => {
+  .option(profileFlag, profileHelp, collect, [])
+  .action(async (file: string, o: { wait: boolean; timeout: number; location?: string; profile: string[] }) => {
     await withClocker(async (c) => {
-      await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, location: o.location });
+      await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, location: o.location, profiles: o.profile });
     });
   });
 
 program
   .command('plan <file>')
   .description('what `clocker deploy FILE` would change: services added, removed, rolled, resized')
-  .action(async (file: string) => {
+  .option(profileFlag, profileHelp, collect, [])
+  .action(async (file: string, o: { profile: string[] }) => {
     await withClocker(async (c) => {
-      console.log(await c.plan(readBlueprintFile(file)));
+      console.log(await c.plan(readBlueprintFile(file, { profiles: o.profile })));
     });
   });
 
@@ -213,8 +223,9 @@ program
 program
   .command('validate <file>')
   .description('check a blueprint or Compose file: every error with file:line:column, or "ok" with a summary')
-  .action((file: string) => {
-    const { result, report } = loadBlueprintFile(file);
+  .option(profileFlag, profileHelp, collect, [])
+  .action((file: string, o: { profile: string[] }) => {
+    const { result, report } = loadBlueprintFile(file, { profiles: o.profile });
     if (report) console.error(report);
     if (!result.ok) {
       process.exitCode = 1;

@@ -27,16 +27,23 @@ export function containerCreateOptions(
 ): Docker.ContainerCreateOptions {
   const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([k]) => !k.startsWith(LABEL_PREFIX)));
   const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostPort: string }[]> = {};
+  const bindings: Record<string, { HostPort: string; HostIp?: string }[]> = {};
   for (const p of spec.ports) {
     exposed[portKey(p)] = {};
-    if (p.hostPort !== undefined) bindings[portKey(p)] = [{ HostPort: p.hostPort === 0 ? '' : String(p.hostPort) }];
+    if (p.hostPort === undefined) continue;
+    // One container port may be published several times (e.g. on two addresses): all bindings go.
+    // An empty HostPort asks Docker for a free one.
+    const binding = { HostPort: p.hostPort === 0 ? '' : String(p.hostPort), ...(p.hostIp !== undefined && { HostIp: p.hostIp }) };
+    (bindings[portKey(p)] ??= []).push(binding);
   }
   const hostConfig: Docker.HostConfig = { PortBindings: bindings };
   if (spec.volumes.length > 0) hostConfig.Mounts = spec.volumes.map((v) => mount(ref.app, v));
   if (spec.resources.cpus !== undefined) hostConfig.NanoCpus = Math.round(spec.resources.cpus * 1e9);
   if (spec.resources.memoryBytes !== undefined) hostConfig.Memory = spec.resources.memoryBytes;
-  if (dns.length > 0) hostConfig.Dns = dns;
+  const servers = [...new Set([...(spec.dns ?? []), ...dns])];
+  if (servers.length > 0) hostConfig.Dns = servers;
+  if (spec.extraHosts !== undefined) hostConfig.ExtraHosts = spec.extraHosts;
+  if (spec.init !== undefined) hostConfig.Init = spec.init;
   const first = networks[0];
   if (first) hostConfig.NetworkMode = first.name;
 
@@ -53,6 +60,10 @@ export function containerCreateOptions(
   if (first) options.NetworkingConfig = { EndpointsConfig: { [first.name]: endpointConfig(first) } };
   if (spec.command) options.Cmd = spec.command;
   if (spec.entrypoint) options.Entrypoint = spec.entrypoint;
+  if (spec.user !== undefined) options.User = spec.user;
+  if (spec.workingDir !== undefined) options.WorkingDir = spec.workingDir;
+  if (spec.hostname !== undefined) options.Hostname = spec.hostname;
+  if (spec.stopSignal !== undefined) options.StopSignal = spec.stopSignal;
   return options;
 }
 

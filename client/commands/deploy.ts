@@ -9,10 +9,12 @@ export interface DeployOptions {
   wait?: boolean;
   /** Overrides the blueprint's `location`. */
   location?: string;
+  /** Compose profiles to activate (`--profile`). */
+  profiles?: string[];
 }
 
 export async function deployAndWait(clocker: ClockerClient, file: string, opts: DeployOptions): Promise<AppView | undefined> {
-  const loaded = readBlueprintFile(file);
+  const loaded = readBlueprintFile(file, { profiles: opts.profiles });
   const blueprint = opts.location ? { ...loaded, location: opts.location } : loaded;
   const started = Date.now();
   const outcome = await clocker.deploy(blueprint);

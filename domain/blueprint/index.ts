@@ -1,6 +1,6 @@
 // The blueprint library's public surface: pure code, safe to import from workflows.
 export type * from './model';
-export { loadBlueprint, type LoadResult } from './load';
+export { loadBlueprint, type LoadOptions, type LoadResult } from './load';
 export { importCompose } from './compose/importCompose';
 export { formatDiagnostic, formatDiagnostics, type Diagnostic, type Severity } from './diagnostic';
 export { blueprintJsonSchema, blueprintSchemaId } from './jsonSchema';

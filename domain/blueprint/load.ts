@@ -18,8 +18,20 @@ import { reportIssue } from './schema/issueMessages';
 import type { SourcePositions } from './sourcePositions';
 
 export type LoadResult =
-  | { ok: true; blueprint: Blueprint; warnings: Diagnostic[] }
+  /** `positions`: where each field of the file is (rebuilt fields followed back), for problems found later (the preflight's). */
+  | { ok: true; blueprint: Blueprint; warnings: Diagnostic[]; positions?: SourcePositions }
   | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
+
+/** What the caller knows beyond the text. */
+export interface LoadOptions {
+  /** Compose profiles to activate (`--profile`, COMPOSE_PROFILES); "*" activates all. */
+  profiles?: readonly string[];
+  /**
+   * The file's folder, absolute: Compose paths like `./data` are joined to it. Absent: taken
+   * from `file` when that is absolute.
+   */
+  folder?: string;
+}
 
 export function loadBlueprint(text: string, file: string): LoadResult {
   const parsed = parseYaml(text, file);
@@ -28,7 +40,7 @@ export function loadBlueprint(text: string, file: string): LoadResult {
   const normalized = normalizeBrooklyn(parsed.data, parsed.positions, reporter);
   const result = validateNormalized(normalized.data, normalized.format, reporter);
   const warnings = [...parsed.warnings, ...reporter.warnings];
-  return result === undefined ? { ok: false, errors: reporter.errors, warnings } : { ok: true, blueprint: result, warnings };
+  return result === undefined ? { ok: false, errors: reporter.errors, warnings } : { ok: true, blueprint: result, warnings, positions: reporter.positions };
 }
 
 /** Stages 3–5, shared with the Compose importer (which builds native data itself). */

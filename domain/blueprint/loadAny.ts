@@ -2,7 +2,7 @@
 // a map of names, a blueprint's a list. Parsing twice is cheap and keeps each loader simple.
 import { parse } from 'yaml';
 import { importCompose } from './compose/importCompose';
-import { loadBlueprint, type LoadResult } from './load';
+import { loadBlueprint, type LoadOptions, type LoadResult } from './load';
 
 export function isComposeText(text: string): boolean {
   try {
@@ -14,6 +14,7 @@ export function isComposeText(text: string): boolean {
   }
 }
 
-export function loadBlueprintOrCompose(text: string, file: string): LoadResult {
-  return isComposeText(text) ? importCompose(text, file) : loadBlueprint(text, file);
+/** Options a native blueprint has no use for (profiles, the folder) are Compose's. */
+export function loadBlueprintOrCompose(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  return isComposeText(text) ? importCompose(text, file, options) : loadBlueprint(text, file);
 }

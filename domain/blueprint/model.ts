@@ -33,6 +33,20 @@ export interface ServiceSpec {
   command?: string[];
   /** Replaces the image's ENTRYPOINT, as argv. */
   entrypoint?: string[];
+  /** The user (name or uid[:gid]) the process runs as; absent: the image's. */
+  user?: string;
+  /** The process's working directory (absolute); absent: the image's. */
+  workingDir?: string;
+  /** The container's hostname; absent: Docker's (the container id). */
+  hostname?: string;
+  /** Run an init process as PID 1 (reaps zombies, forwards signals). */
+  init?: boolean;
+  /** The signal `stop` sends first (e.g. `SIGINT`); absent: the image's, else SIGTERM. */
+  stopSignal?: string;
+  /** Extra `/etc/hosts` entries, each `name:address`. */
+  extraHosts?: string[];
+  /** DNS servers for the container, before those of its networks. */
+  dns?: string[];
   /** Environment entries with literal values only. */
   env: Record<string, string>;
   /** Environment entries whose values hold references or secrets; resolved before create. */
@@ -70,6 +84,11 @@ export interface PortSpec {
   containerPort: number;
   /** Published on the host for ingress; 0 means "any free port". Absent: not published. */
   hostPort?: number;
+  /**
+   * Only with `hostPort`: the host address the port is bound to (e.g. `127.0.0.1`, reachable
+   * from that host only). Absent: every address of the host.
+   */
+  hostIp?: string;
   protocol: 'tcp' | 'udp';
 }
 
@@ -100,8 +119,12 @@ export interface ClusterSize {
 }
 
 export type VolumeSpec =
-  /** A host folder mounted into the container; `source` is absolute and has no '..'. */
-  | { type: 'bind'; source: string; target: string; readOnly: boolean }
+  /**
+   * A host folder mounted into the container; `source` is absolute and has no '..'.
+   * `fromFile`: the source was written relative to the blueprint (Compose's `./data`) and was
+   * resolved against the file's folder on the machine that loaded it, so it exists there only.
+   */
+  | { type: 'bind'; source: string; target: string; readOnly: boolean; fromFile?: boolean }
   /** A Docker named volume (created if absent); `source` is a Docker name. */
   | { type: 'volume'; source: string; target: string; readOnly: boolean }
   /** An anonymous volume at `target`. */

@@ -78,6 +78,13 @@ export function buildService(raw: RawService, app: string, path: (string | numbe
   if (raw.build !== undefined) service.build = raw.build;
   if (raw.command !== undefined) service.command = raw.command;
   if (raw.entrypoint !== undefined) service.entrypoint = raw.entrypoint;
+  if (raw.user !== undefined) service.user = raw.user;
+  if (raw.workingDir !== undefined) service.workingDir = raw.workingDir;
+  if (raw.hostname !== undefined) service.hostname = raw.hostname;
+  if (raw.init !== undefined) service.init = raw.init;
+  if (raw.stopSignal !== undefined) service.stopSignal = raw.stopSignal;
+  if (raw.extraHosts !== undefined && raw.extraHosts.length > 0) service.extraHosts = raw.extraHosts;
+  if (raw.dns !== undefined && raw.dns.length > 0) service.dns = raw.dns;
   if (raw.health !== undefined) service.health = raw.health;
   if (reload !== undefined) service.reload = reload;
   if (raw.update !== undefined) service.update = { batch: raw.update.batch, ...(raw.update.order !== undefined && { order: raw.update.order }) };

@@ -33,6 +33,19 @@ export const serviceSpec = z.strictObject({
     .optional(),
   command: argv.optional(),
   entrypoint: argv.optional(),
+  /** The user (name or uid[:gid]) the process runs as. */
+  user: z.union([z.string().min(1, 'must not be empty'), z.number().int().min(0).transform(String)]).optional(),
+  /** The process's working directory. */
+  workingDir: z.string().startsWith('/', 'must be an absolute path in the container').optional(),
+  hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$/, 'expected a host name (letters, digits, "-" and ".")').optional(),
+  /** Run an init process as PID 1 (reaps zombies, forwards signals). */
+  init: z.boolean().optional(),
+  /** The signal `stop` sends first, e.g. SIGINT. */
+  stopSignal: z.string().regex(/^(SIG[A-Z0-9+-]+|\d+)$/, 'expected a signal like "SIGINT" or a number').optional(),
+  /** Extra /etc/hosts entries: "name:address". */
+  extraHosts: z.array(z.string().regex(/^[^:\s]+:[0-9A-Fa-f:.]+$/, 'expected "name:address"')).optional(),
+  /** DNS servers for the container, before those of its networks. */
+  dns: z.array(z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' })).optional(),
   env: envMap.default({}),
   ports: z.array(portSpec).default([]),
   count: size.optional(),
