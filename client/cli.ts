@@ -4,13 +4,14 @@ import Docker from 'dockerode';
 import { Command, InvalidArgumentError } from 'commander';
 import { localDockerEndpoint, createDockerClientFactory } from '../activities/docker/dockerClient';
 import { blueprintJsonSchema, summary } from '../domain/blueprint';
-import { loadBlueprintFile, readBlueprintFile } from './blueprintFile';
+import { loadBlueprintFile } from './blueprintFile';
 import { ClockerClient } from './clockerClient';
 import { deployAndWait } from './commands/deploy';
 import { infraCreate } from './commands/infraCreate';
 import { infraAddHost, infraRemoveHost, infraResize } from './commands/infraHosts';
 import { infraStatus } from './commands/infraStatus';
 import { logs } from './commands/logs';
+import { plan } from './commands/plan';
 import { up } from './commands/up';
 import { ensureBusyboxImage } from './images/busyboxImage';
 import { ensureDebianBaseImage } from './images/debianImage';
@@ -91,12 +92,12 @@ program
   });
 
 program
-  .command('plan <file>')
-  .description('what `clocker deploy FILE` would change: services added, removed, rolled, resized')
+  .command('plan <files...>')
+  .description('what `clocker deploy FILE` would change, and every problem the running infrastructure shows (secrets, location, placement, host ports, images) at its place in the file')
   .option(profileFlag, profileHelp, collect, [])
-  .action(async (file: string, o: { profile: string[] }) => {
+  .action(async (files: string[], o: { profile: string[] }) => {
     await withClocker(async (c) => {
-      console.log(await c.plan(readBlueprintFile(file, { profiles: o.profile })));
+      if (!(await plan(c, files, { profiles: o.profile }))) process.exitCode = 1;
     });
   });
 
@@ -140,7 +141,13 @@ for (const [effector, what] of [
     .action(async (app: string, service: string | undefined, o: { timeout: number }) => {
       const view = await withClocker((c) => c.effector(app, effector, service, o.timeout * 1000));
       console.log(renderApp(view));
-      if (view.services.some((s) => s.status === 'FAILED')) process.exitCode = 1;
+      // The exit code says whether the state asked for was reached, service by service.
+      const wanted = effector === 'stop' ? 'STOPPED' : 'RUNNING';
+      const missed = view.services.filter((s) => (service ? s.id === service : s.status !== 'PENDING') && s.status !== wanted);
+      if (missed.length > 0) {
+        console.error(`${effector}: ${missed.map((s) => `${s.id} is ${s.status}${s.error ? ` (${s.error})` : ''}`).join('; ')}`);
+        process.exitCode = 1;
+      }
     });
 }
 

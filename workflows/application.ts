@@ -2,11 +2,13 @@
 // RUNNING or FAILED; take new blueprint versions (services added, removed, rolled, resized);
 // keep dependents in step with what their dependencies publish; on `destroy`, tear the
 // services down, then its networks, and end. Continues as new when its history grows long.
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { bindReloadArgv, bindServiceEnv, resolveDnsServers, serviceAttributes } from '../domain/application/attributes';
 import { planChanges, planText } from '../domain/application/plan';
 import { unsupportedFeatures } from '../domain/application/preflight';
+import { serviceProblem } from '../domain/application/appHealth';
+import { repairText } from './repairText';
 import { startLayers } from '../domain/application/startLayers';
 import type { Blueprint, NetworkSpec, ServiceSpec } from '../domain/blueprint/model';
 import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
@@ -27,6 +29,8 @@ import {
   type Effector,
 } from './messages';
 import { validateNextBlueprint } from './blueprintValidation';
+import { admitApplication } from './preflight';
+import { ensureNetworksUpFront } from './applicationNetworks';
 import { searchAttributes } from './searchAttributes';
 import { ServiceChildren } from './serviceChildren';
 
@@ -56,6 +60,9 @@ const subnetOwner = (app: string, network: string) => `${app}/${network}`;
 export async function application(input: ApplicationInput) {
   const { blueprint, carried } = input;
   const state = new ApplicationState(blueprint, carried?.state);
+  // Since app-status-derived the status at rest is derived from the services (DEGRADED, STOPPED
+  // too) and follows their reports; runs started before keep the old rules to their end.
+  state.derivesStatus = patched('app-status-derived');
   const app = blueprint.name;
   let destroyRequested = false;
   const versions: Blueprint[] = carried?.versions ?? [];
@@ -76,38 +83,59 @@ export async function application(input: ApplicationInput) {
     deployUpdate,
     (next) => {
       versions.push(next);
-      return { plan: planText(planChanges(versions.at(-2) ?? state.blueprint, next)), version: state.view.version + versions.length };
+      const plan = planText(planChanges(versions.at(-2) ?? state.blueprint, next));
+      return { plan: state.derivesStatus ? `${plan}${repairText(state)}` : plan, version: state.view.version + versions.length };
     },
     {
       validator: (next) => {
         if (destroyRequested) throw new Error(`"${app}" is being destroyed`);
-        if (state.blocked) throw new Error(`"${app}" could not start (${state.view.error ?? ''}); destroy it and deploy again`);
-        validateNextBlueprint(versions.at(-1) ?? state.blueprint, next);
+        if (state.blocked && !state.derivesStatus) throw new Error(`"${app}" could not start (${state.view.error ?? ''}); destroy it and deploy again`);
+        validateNextBlueprint(versions.at(-1) ?? state.blueprint, next, !(state.blocked && state.derivesStatus));
       },
     },
   );
-  const setStatus = () => upsertSearchAttributes([{ key: searchAttributes.status, value: state.view.status }]);
+  let shownStatus: string | undefined;
+  const setStatus = () => {
+    if (state.derivesStatus && shownStatus === state.view.status) return;
+    shownStatus = state.view.status;
+    upsertSearchAttributes([{ key: searchAttributes.status, value: state.view.status }]);
+  };
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'application' },
     { key: searchAttributes.app, value: app },
     { key: searchAttributes.infrastructure, value: blueprint.location },
   ]);
   setStatus();
+  if (state.derivesStatus) {
+    // A service report may change the derived status between operations: the Web UI's filter follows.
+    void (async () => {
+      for (;;) {
+        await condition(() => shownStatus !== state.view.status);
+        setStatus();
+      }
+    })();
+  }
 
   // Every network's subnet comes from the infrastructure's IPAM, so applications never overlap.
   const networks: NetworkSpec[] = carried?.networks ?? [];
-  if (!carried) {
-    const unsupported = unsupportedFeatures(blueprint);
+  /** What must hold before any service starts; a failure blocks the application until a deploy repairs it. */
+  const prepare = async (target: Blueprint) => {
+    const unsupported = unsupportedFeatures(target);
     if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
     try {
-      for (const n of unsupported.length > 0 ? [] : blueprint.networks) {
-        const subnet = await act.allocateNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
+      for (const n of unsupported.length > 0 ? [] : target.networks) {
+        if (networks.some((x) => x.id === n.id)) continue; // allocated by an earlier attempt
+        const subnet = await act.allocateNetworkSubnet({ infrastructure: target.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
         networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
       }
+      if (unsupported.length === 0 && patched('app-networks-up-front')) await ensureNetworksUpFront(app, target.location, networks);
     } catch (err) {
       state.cannotStart(`networks: ${failureText(err)}`);
     }
-  }
+  };
+  // Admission (app-preflight): every problem the running infrastructure shows, found before anything is booked or created.
+  if (!carried && patched('app-preflight')) await admitApplication(blueprint, (error) => state.cannotStart(error));
+  if (!carried && !state.blocked) await prepare(blueprint);
 
   const children = new ServiceChildren(app, state, carried?.children);
 
@@ -191,6 +219,7 @@ export async function application(input: ApplicationInput) {
 
   /** Walks the plan from the running blueprint to `next`. */
   const applyVersion = async (next: Blueprint) => {
+    if (state.blocked && state.derivesStatus) return retryBlocked(next);
     const plan = planChanges(state.blueprint, next);
     const rolledBack: string[] = [];
     state.beginVersion(next);
@@ -211,6 +240,38 @@ export async function application(input: ApplicationInput) {
     }
     state.view.rolledBack = { version: state.view.version, services: rolledBack };
     await startServices(next.services.filter((s) => plan.changes.some((c) => c.kind === 'add' && c.service === s.id)));
+    // Deploying a version onto a failed or degraded application converges it, as `docker compose up` does.
+    if (!destroyRequested && patched('app-repair-on-deploy')) await repair(rolledBack);
+  };
+
+  /** A version deployed onto an application that could not start at all: the start is tried again, from the beginning. */
+  const retryBlocked = async (next: Blueprint) => {
+    state.retryFrom(next);
+    setStatus();
+    // Only runs that derive their status come here, and those all run the admission.
+    await admitApplication(next, (error) => state.cannotStart(error));
+    if (!state.blocked) await prepare(next);
+    await startServices(next.services);
+  };
+
+  /**
+   * Every service that is not fully up is brought up again, in dependency order: a running
+   * workflow is told to `start` (it replaces failed members and places missing ones), one that
+   * ended or never started is started anew. Services whose update was just rolled back are left
+   * as they are: they run their previous version on purpose.
+   */
+  const repair = async (leave: string[]) => {
+    for (const layer of startLayers(state.blueprint.services)) {
+      if (destroyRequested) return;
+      const broken = layer.filter((id) => !leave.includes(id) && serviceProblem(state.service(id)) !== undefined);
+      const told: string[] = [];
+      const before = new Map(broken.map((id) => [id, state.service(id).effectorsDone ?? 0]));
+      for (const id of broken.filter((x) => children.has(x))) if (await children.tell(id, (c) => c.signal(startSignal))) told.push(id);
+      for (const id of told) await children.waitFor(id, () => (state.service(id).effectorsDone ?? 0) > (before.get(id) ?? 0), () => destroyRequested);
+      const anew = broken.filter((id) => !told.includes(id) && !children.has(id));
+      for (const id of anew) state.restartingService(id);
+      await startServices(state.blueprint.services.filter((s) => anew.includes(s.id)));
+    }
   };
 
   /** Rolls dependents without `reload` onto the new values of what they reference, in dependency order; answers whether any rolled. */

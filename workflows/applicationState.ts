@@ -1,6 +1,7 @@
 // An application's state: the blueprint it runs, its services' latest reports, and the rules
 // for its own status.
-import type { AppView, ServiceView } from '../domain/application/status';
+import { appHealth } from '../domain/application/appHealth';
+import { SETTLED_APP_STATUSES, type AppView, type ServiceView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 import type { DockerEndpoint } from '../domain/infra/model';
 
@@ -15,8 +16,10 @@ export interface ApplicationSnapshot {
 export class ApplicationState {
   readonly view: AppView;
   private readonly teardownProblems: string[] = [];
-  /** Set when the application could not start at all; no later version can repair that. */
+  /** Set when the application could not start at all (until a deploy repairs it, since app-status-derived). */
   blocked = false;
+  /** The status at rest is derived from the services' reports (app-status-derived); otherwise the old rules. */
+  derivesStatus = false;
   blueprint: Blueprint;
   /** Hosts of services removed by a later version: the final sweep of networks visits them too. */
   private readonly formerEndpoints: Record<string, DockerEndpoint>;
@@ -41,6 +44,30 @@ export class ApplicationState {
   report(service: ServiceView): void {
     const i = this.view.services.findIndex((s) => s.id === service.id);
     if (i >= 0) this.view.services[i] = service;
+    // Between operations a service that fails, stops or comes back changes the application's status.
+    if (this.derivesStatus && !this.blocked && SETTLED_APP_STATUSES.includes(this.view.status)) this.derive();
+  }
+
+  private derive(): void {
+    const health = appHealth(this.view.services);
+    this.view.status = health.status;
+    this.view.error = health.problems.length > 0 ? health.problems.join('; ') : undefined;
+  }
+
+  /** A deploy of a version onto a blocked application (nothing ever started) tries the start again from the beginning. */
+  retryFrom(next: Blueprint): void {
+    this.blocked = false;
+    this.blueprint = next;
+    this.view.version += 1;
+    this.view.error = undefined;
+    this.view.status = 'DEPLOYING';
+    this.view.services = next.services.map((s) => pendingService(s.id, s.count));
+  }
+
+  /** A service that ended (crashed, or never started) is started again: it starts from PENDING. */
+  restartingService(id: string): void {
+    const s = this.service(id);
+    Object.assign(s, { status: 'PENDING', error: undefined, final: undefined });
   }
 
   /** The service's workflow ended with an error instead of a report. */
@@ -89,6 +116,7 @@ export class ApplicationState {
 
   /** After the start sequence: RUNNING if every service is, else FAILED naming the failures. */
   finishDeploy(): void {
+    if (this.derivesStatus && !this.blocked) return this.derive();
     const failed = this.failedServices();
     if (failed.length > 0) this.view.error = failed.map((s) => `${s.id}: ${s.error ?? 'failed'}`).join('; ');
     this.view.status = failed.length === 0 && !this.view.error ? 'RUNNING' : 'FAILED';

@@ -25,6 +25,26 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-status-derived': {
+    change: 'the status at rest is derived from the services (RUNNING, DEGRADED, STOPPED, FAILED) and re-derived on every report, the search attribute upserted when it changes; a deploy onto a blocked application retries its start',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'app-repair-on-deploy': {
+    change: 'after a version is applied, every service not fully up is told to start (converge) or started anew, in dependency order',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'app-preflight': {
+    change: 'a new application first runs the preflight (admissionDryRun, missingSecrets, checkHost per chosen host) and, on any problem, allocates and creates nothing',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'app-networks-up-front': {
+    change: "after allocating its networks' subnets, a new application ensures every network on each live host of its infrastructure (liveHostEndpoints, then ensureNetwork per host and network) before it starts a service",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

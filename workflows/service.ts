@@ -8,6 +8,7 @@ import {
   condition,
   isCancellation,
   continueAsNew,
+  patched,
   getExternalWorkflowHandle,
   setHandler,
   upsertSearchAttributes,
@@ -35,7 +36,7 @@ import {
 import { searchAttributes } from './searchAttributes';
 import { ServiceMembers, type ServiceVersion } from './serviceMembers';
 import { ServiceState, type ServiceSnapshot } from './serviceState';
-import { applyUpdate, replaceMembersOf, runEffector } from './serviceOperations';
+import { applyUpdate, converge, replaceMembersOf, runEffector } from './serviceOperations';
 
 export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
   app: string;
@@ -200,7 +201,9 @@ async function runService(input: ServiceInput, state: ServiceState) {
     handled += 1;
     const effector = effectors.shift();
     if (effector) {
-      await interruptible(() => runEffector(members, state, current, effector));
+      // `start` converges (failed members replaced, missing ones placed) since svc-start-converges.
+      const converges = effector === 'start' && patched('svc-start-converges');
+      await interruptible(() => (converges ? converge(members, state, current) : runEffector(members, state, current, effector)));
       state.view.effectorsDone = (state.view.effectorsDone ?? 0) + 1;
       await publish();
       continue;

@@ -168,6 +168,31 @@ export async function replaceMembersOf(
   state.view.lastEvent = `host ${event.hostId} ${kind === 'failed' ? 'failed' : 'is draining'} (${event.reason}): ${outcome}`;
 }
 
+/**
+ * `start` as `docker compose up` means it: members that failed go, stopped ones start again,
+ * missing ones are placed anew; RUNNING only once every wanted member runs, else FAILED saying
+ * what is missing. Also how the application repairs a service when the same version is deployed.
+ */
+export async function converge(members: ServiceMembers, state: ServiceState, current: ServiceVersion): Promise<void> {
+  state.setStatus('STARTING');
+  const problems: string[] = [];
+  try {
+    const broken = state.liveMembers().filter((m) => m.state !== 'RUNNING' && m.state !== 'STOPPED');
+    problems.push(...(await members.remove(broken.map((m) => m.member))));
+    for (const m of state.liveMembers().filter((x) => x.state === 'STOPPED')) await members.restart(m.member, current);
+    const missing = state.view.desired - state.liveMembers().length;
+    if (missing > 0) await members.start(current, state.view.generation, missing);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    problems.push(failureText(err), ...(await members.removeFailed(state.view.generation)));
+  }
+  const running = state.liveMembers().filter((m) => m.state === 'RUNNING').length;
+  if (problems.length === 0 && running >= state.view.desired) {
+    state.view.error = undefined;
+    state.setStatus('RUNNING');
+  } else state.failed([`${running} of ${state.view.desired} members running`, ...problems].join('; '));
+}
+
 /** stop: every member stopped (kept in place); start: started again and healthy; restart: one at a time. */
 export async function runEffector(members: ServiceMembers, state: ServiceState, current: ServiceVersion, effector: Effector): Promise<void> {
   const ids = state.liveMembers().map((m) => m.member);

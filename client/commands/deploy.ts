@@ -1,8 +1,9 @@
 // `clocker deploy FILE`: validate, start the application workflow, follow it to RUNNING/FAILED.
-import { publishedEndpoints, type AppView } from '../../domain/application/status';
+import { publishedEndpoints, SETTLED_APP_STATUSES, type AppView } from '../../domain/application/status';
 import { readBlueprintFile } from '../blueprintFile';
 import type { ClockerClient } from '../clockerClient';
 import { renderApp } from '../render/appTable';
+import { refuseOnProblems } from '../preflightReport';
 
 export interface DeployOptions {
   timeoutSec: number;
@@ -16,6 +17,7 @@ export interface DeployOptions {
 export async function deployAndWait(clocker: ClockerClient, file: string, opts: DeployOptions): Promise<AppView | undefined> {
   const loaded = readBlueprintFile(file, { profiles: opts.profiles });
   const blueprint = opts.location ? { ...loaded, location: opts.location } : loaded;
+  await refuseOnProblems(clocker, file, blueprint); // the preflight: nothing is started when it finds anything
   const started = Date.now();
   const outcome = await clocker.deploy(blueprint);
   if (outcome.kind === 'started') console.log(`deploying "${blueprint.name}" (workflow clocker/app/${blueprint.name})`);
@@ -25,7 +27,7 @@ export async function deployAndWait(clocker: ClockerClient, file: string, opts: 
   let lastLine = '';
   const view = await clocker.waitFor(
     blueprint.name,
-    (v) => v.version >= version && (v.status === 'RUNNING' || v.status === 'FAILED'),
+    (v) => v.version >= version && SETTLED_APP_STATUSES.includes(v.status),
     opts.timeoutSec * 1000,
     (v) => {
       const line = v.services.map((s) => `${s.id}: ${s.status}`).join(', ');
@@ -34,7 +36,7 @@ export async function deployAndWait(clocker: ClockerClient, file: string, opts: 
     },
   );
   console.log(renderApp(view));
-  if (view.status === 'FAILED') throw new Error(`deployment of "${view.name}" failed: ${view.error ?? ''}`);
+  if (view.status !== 'RUNNING') throw new Error(`deployment of "${view.name}" is ${view.status}: ${view.error ?? ''}`);
   const rolledBack = view.rolledBack?.version === version ? view.services.filter((s) => view.rolledBack?.services.includes(s.id)) : [];
   if (rolledBack.length > 0) {
     throw new Error(`version ${version} of "${view.name}" was rolled back: ${rolledBack.map((s) => `${s.id}: ${s.rollout?.message}`).join('; ')}`);

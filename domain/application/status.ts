@@ -2,7 +2,14 @@
 import type { PortSpec } from '../blueprint/model';
 import type { DockerEndpoint } from '../infra/model';
 
-export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
+/**
+ * DEPLOYING, UPDATING, DESTROYING: an operation is under way. Otherwise derived from the
+ * services (domain/application/appHealth.ts): RUNNING, DEGRADED (some services or members
+ * are not up), STOPPED, FAILED (none is up); DESTROYED at the end.
+ */
+export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'UPDATING' | 'DEGRADED' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
+/** The statuses an application rests in between operations. */
+export const SETTLED_APP_STATUSES: readonly AppStatus[] = ['RUNNING', 'DEGRADED', 'STOPPED', 'FAILED'];
 export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
 /** DRAINING: about to be removed; already out of the lists dependents are given (balancers). */
 export type MemberState = 'PLACED' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'FAILED' | 'DRAINING' | 'REMOVED';

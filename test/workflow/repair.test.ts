@@ -1,0 +1,154 @@
+// Repair in place, on a real Temporal server with the in-memory engine: a failed or degraded
+// application converges when the same version is deployed again, `start` brings a service to
+// its size (not just "RUNNING"), and the application's status is derived from its services.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { placementActivities } from '../../activities/infrastructure/placement';
+import { ClockerClient } from '../../client/clockerClient';
+import type { InfrastructureSpec } from '../../domain/infra/model';
+import { workflowIds } from '../../domain/naming';
+import { searchAttributes } from '../../workflows/searchAttributes';
+import { waitUntil } from '../rig/waitUntil';
+import { skipUnlessPresent } from '../support/components';
+import { FakeEngine } from '../support/fakeEngine';
+import { blueprint, serviceSpec } from '../support/specs';
+import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+
+const TASK_QUEUE = 'repair-tier';
+
+function hosts(name: string): InfrastructureSpec {
+  return {
+    name,
+    hosts: ['h1', 'h2'].map((id, i) => ({
+      id,
+      address: `192.0.2.${i + 1}`,
+      docker: { kind: 'tcp' as const, host: id, port: 2375 },
+      status: 'AVAILABLE' as const,
+      labels: {},
+      maxContainers: 4,
+    })),
+  };
+}
+
+describe('repair in place', { skip: skipUnlessPresent('temporal') }, () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let clocker: ClockerClient;
+  const engine = new FakeEngine();
+
+  before(async () => {
+    env = await startTestEnv();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+      activities: { ...placementActivities(env.client), ...engine.activities() },
+    });
+    running = worker.run();
+    clocker = new ClockerClient(env.client, TASK_QUEUE);
+  });
+
+  after(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  const searchStatus = async (app: string) => (await env.client.workflow.getHandle(workflowIds.application(app)).describe()).typedSearchAttributes.get(searchAttributes.status);
+
+  test('deploying the same version onto a FAILED application retries the failed service and its dependents, with no destroy', async () => {
+    await clocker.ensureInfrastructure(hosts('fix-hosts'));
+    const app = blueprint('fixme', [serviceSpec({ id: 'db', image: 'db:1' }), serviceSpec({ id: 'web', image: 'web:1', count: 2, dependsOn: ['db'] })], 'fix-hosts');
+    engine.failingNames.add('fixme.db.1');
+    await clocker.deploy(app);
+    const failed = await clocker.waitFor('fixme', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(failed.status, 'FAILED');
+    assert.deepEqual(failed.services.map((s) => `${s.id}:${s.status}`), ['db:FAILED', 'web:PENDING']);
+
+    engine.failingNames.delete('fixme.db.1'); // the cause is fixed
+    const answer = await clocker.deploy(app);
+    assert.equal(answer.kind === 'updated' ? answer.plan : answer.kind, 'fixme: no changes\n  repair db: 0 of 1 members running; create fixme.db.1 refused\n  repair web: not started');
+    const fixed = await clocker.waitFor('fixme', (v) => v.version === 2 && v.status !== 'UPDATING', 30_000);
+    assert.equal(fixed.status, 'RUNNING', JSON.stringify(fixed));
+    assert.deepEqual(fixed.services.map((s) => `${s.id}:${s.members.filter((m) => m.state === 'RUNNING').length}`), ['db:1', 'web:2']);
+    await waitUntil('the search attribute says RUNNING', 10_000, async () => (await searchStatus('fixme')) === 'RUNNING');
+    assert.equal((await clocker.destroy('fixme', 30_000)).status, 'DESTROYED');
+    assert.equal([...engine.containers.keys()].filter((k) => k.includes('/fixme.')).length, 0);
+  });
+
+  test('`start` of a service that lost its members places them again, and says FAILED when it cannot', async () => {
+    await clocker.ensureInfrastructure(hosts('start-hosts'));
+    const app = blueprint('starter', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'start-hosts');
+    engine.failingNames.add('starter.web.2');
+    await clocker.deploy(app);
+    assert.equal((await clocker.waitFor('starter', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'FAILED');
+
+    // Still refused: start reaches FAILED, not a RUNNING service without members.
+    engine.failingNames.add('starter.web.3').add('starter.web.4');
+    const refused = await clocker.effector('starter', 'start', 'web', 30_000);
+    assert.equal(refused.services[0]?.status, 'FAILED', JSON.stringify(refused.services[0]));
+    assert.match(refused.services[0]?.error ?? '', /^\d of 2 members running; /);
+    assert.equal(refused.status, 'FAILED');
+
+    engine.failingNames.clear();
+    const started = await clocker.effector('starter', 'start', 'web', 30_000);
+    assert.equal(started.services[0]?.status, 'RUNNING');
+    assert.equal(started.services[0]?.members.filter((m) => m.state === 'RUNNING').length, 2);
+    await clocker.waitFor('starter', (v) => v.status === 'RUNNING', 10_000);
+    assert.equal((await clocker.destroy('starter', 30_000)).status, 'DESTROYED');
+  });
+
+  test('the application status follows its services: one stopped of two is DEGRADED, all stopped is STOPPED, started again is RUNNING', async () => {
+    await clocker.ensureInfrastructure(hosts('mood-hosts'));
+    await clocker.deploy(blueprint('moods', [serviceSpec({ id: 'db', image: 'db:1' }), serviceSpec({ id: 'web', image: 'web:1', dependsOn: ['db'] })], 'mood-hosts'));
+    await clocker.waitFor('moods', (v) => v.status === 'RUNNING', 30_000);
+
+    await clocker.effector('moods', 'stop', 'web', 30_000);
+    const degraded = await clocker.waitFor('moods', (v) => v.status !== 'RUNNING', 10_000);
+    assert.equal(degraded.status, 'DEGRADED');
+    assert.equal(degraded.error, 'web: stopped');
+    await waitUntil('the search attribute says DEGRADED', 10_000, async () => (await searchStatus('moods')) === 'DEGRADED');
+
+    await clocker.effector('moods', 'stop', 'db', 30_000);
+    assert.equal((await clocker.waitFor('moods', (v) => v.status !== 'DEGRADED', 10_000)).status, 'STOPPED');
+    // A deploy of the same version brings everything back, as `docker compose up` does.
+    await clocker.deploy(blueprint('moods', [serviceSpec({ id: 'db', image: 'db:1' }), serviceSpec({ id: 'web', image: 'web:1', dependsOn: ['db'] })], 'mood-hosts'));
+    const back = await clocker.waitFor('moods', (v) => v.version === 2 && v.status === 'RUNNING', 30_000);
+    assert.deepEqual(back.services.map((s) => s.status), ['RUNNING', 'RUNNING']);
+    assert.equal((await clocker.destroy('moods', 30_000)).status, 'DESTROYED');
+  });
+
+  test('an application that could not start at all starts when a version it can run is deployed', async () => {
+    await clocker.ensureInfrastructure(hosts('blocked-hosts'));
+    const withNetwork = (driver: 'overlay' | 'bridge') => ({
+      ...blueprint('blocked', [serviceSpec({ id: 'web', image: 'web:1', networks: [{ network: 'back', aliases: [] }] })], 'blocked-hosts'),
+      networks: [{ id: 'back', dnsServers: [], driver, shared: false, addIptablesRules: false, labels: {} }],
+    });
+    await clocker.deploy(withNetwork('overlay'));
+    const blocked = await clocker.waitFor('blocked', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.equal(blocked.status, 'FAILED');
+    assert.match(blocked.error ?? '', /driver "overlay"/);
+
+    const answer = await clocker.deploy(withNetwork('bridge'));
+    assert.match(answer.kind === 'updated' ? answer.plan : '', /repair: start again from the beginning/);
+    const started = await clocker.waitFor('blocked', (v) => v.version === 2 && (v.status === 'RUNNING' || v.status === 'FAILED'), 30_000);
+    assert.equal(started.status, 'RUNNING', JSON.stringify(started));
+    assert.ok([...engine.networks].some((n) => n.endsWith('/blocked.back')), 'the network was made this time');
+    assert.equal((await clocker.destroy('blocked', 30_000)).status, 'DESTROYED');
+  });
+
+  test('every history of this file replays deterministically', async () => {
+    const histories = env.client.workflow.list({ query: `WorkflowType = 'application' OR WorkflowType = 'service'` }).intoHistories();
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      replayed += 1;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    assert.deepEqual(failures, []);
+    assert.ok(replayed >= 8, `replayed ${replayed}`);
+  });
+});
