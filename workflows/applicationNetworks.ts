@@ -1,0 +1,20 @@
+// An application's networks are made by one owner before anything needs them: the application
+// ensures each on every live host of its infrastructure before it starts a service, so two
+// services' members never race to create the same network (Docker 20.10 answers the loser with
+// 403 "Pool overlaps"). A host that joins later gets them from the service's per-host ensure
+// (workflows/serviceMembers.ts), which adopts what exists.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { NetworkSpec } from '../domain/blueprint/model';
+import { quick } from './activityOptions';
+
+const act = proxyActivities<Activities>(quick);
+
+/** Throws the first failure, once every host and network has been tried. */
+export async function ensureNetworksUpFront(app: string, infrastructure: string, networks: readonly NetworkSpec[]): Promise<void> {
+  if (networks.length === 0) return;
+  const hosts = await act.liveHostEndpoints({ infrastructure });
+  const outcomes = await Promise.allSettled(hosts.flatMap((endpoint) => networks.map((network) => act.ensureNetwork({ endpoint, app, network }))));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+}
