@@ -41,7 +41,14 @@ export async function ensureBuiltImage(docker: Docker, where: string, target: Bu
     running = buildOnce(docker, where, tag, { contextPath: build.contextPath, ...(build.dockerfile !== undefined && { dockerfile: build.dockerfile }), ...(build.args !== undefined && { args: build.args }) }, hash, onProgress, abort).finally(() => inFlight.delete(key));
     inFlight.set(key, running);
   }
-  await running;
+  // Every caller stays alive on a timer, the one waiting for another's build too (a long RUN
+  // step prints nothing for a while); a cancelled caller stops waiting.
+  const ticker = setInterval(onProgress, BUILD_TICK_MS);
+  try {
+    await (abort ? Promise.race([running, aborted(abort)]) : running);
+  } finally {
+    clearInterval(ticker);
+  }
   // The blueprint's own name for the image follows the content tag (also back to an older
   // build on a rollback, whose content tag is still on the host).
   if (image !== tag) await retag(docker, where, tag, image);
@@ -68,7 +75,6 @@ async function buildOnce(docker: Docker, where: string, tag: string, inputs: Bui
   }
   const output: string[] = [];
   let failure: string | undefined;
-  const ticker = setInterval(onProgress, BUILD_TICK_MS); // a long RUN step prints nothing for a while
   try {
     const stream = await docker.buildImage(
       { context: inputs.contextPath, src: files },
@@ -98,8 +104,6 @@ async function buildOnce(docker: Docker, where: string, tag: string, inputs: Bui
     if (abort?.aborted) throw err;
     // Refused before the stream started (a bad option): not retried; a lost connection is.
     throw dockerError(where, `build ${tag}`, err);
-  } finally {
-    clearInterval(ticker);
   }
   if (failure !== undefined) throw new ImageBuildError(tag, where, `${failure}\n${output.slice(-TAIL_LINES).join('\n')}`);
   if ((await builtHash(docker, where, tag)) !== hash) throw new ImageBuildError(tag, where, `the engine reported no error but has no image ${tag}:\n${output.slice(-TAIL_LINES).join('\n')}`);
@@ -114,4 +118,11 @@ async function retag(docker: Docker, where: string, from: string, image: string)
   } catch (err) {
     throw dockerError(where, `tag ${from} as ${image}`, err);
   }
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
