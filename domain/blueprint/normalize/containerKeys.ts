@@ -6,6 +6,20 @@ import { isPlainMap } from './plainData';
 
 type Emit = (value: unknown, origin: FieldPath) => void;
 
+/** Clocker 1.x's full config key names (DockerAttributes) → the short keys handled here. */
+export const longContainerKeys: Record<string, string> = {
+  'docker.container.openPorts': 'openPorts',
+  'docker.container.directPorts': 'directPorts',
+  'docker.container.portBindings': 'portBindings',
+  'docker.container.environment': 'env',
+  'docker.container.links': 'links',
+  'docker.image.name': 'imageName',
+  'docker.image.tag': 'imageTag',
+  'docker.image.commands': 'command',
+  'docker.image.entrypoint': 'entrypoint',
+  'docker.host.volumes': 'volumes',
+};
+
 function asList(value: unknown): unknown[] {
   if (typeof value === 'string') return value.split(',').map((p) => p.trim()).filter((p) => p !== '');
   return Array.isArray(value) ? value : [value];
@@ -31,6 +45,50 @@ export function containerPorts(key: string, value: unknown, origin: FieldPath, e
     const p = portNumber(item);
     const at = Array.isArray(value) ? [...origin, i] : origin;
     emit(p === undefined ? item : { containerPort: p, hostPort: key === 'directPorts' ? p : 0 }, at);
+  });
+}
+
+type PortEntry = { value: unknown; origin: FieldPath };
+
+/**
+ * 1.x examples list a port under both `openPorts` and `directPorts` (open it, and publish it
+ * on the same host port): one port, the published one. An entry on "any free port" (0) goes
+ * when the same container port is published on a fixed one; exact repeats go too.
+ */
+export function mergePorts(entries: PortEntry[]): PortEntry[] {
+  const fixed = (e: PortEntry): { containerPort: number; hostPort: number } | undefined =>
+    isPlainMap(e.value) && typeof e.value['containerPort'] === 'number' && typeof e.value['hostPort'] === 'number'
+      ? { containerPort: e.value['containerPort'], hostPort: e.value['hostPort'] }
+      : undefined;
+  const published = new Set(entries.flatMap((e) => { const p = fixed(e); return p && p.hostPort !== 0 ? [p.containerPort] : []; }));
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const p = fixed(e);
+    if (p === undefined) return true;
+    if (p.hostPort === 0 && published.has(p.containerPort)) return false;
+    const key = `${p.containerPort}:${p.hostPort}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Links as a map alias → target, or as Docker's list ("db", "mysql:db": service, then alias),
+ * or a list of `$brooklyn:component("id")` (the alias is the id).
+ */
+export function containerLinks(value: unknown, origin: FieldPath, emit: (alias: string, target: unknown, origin: FieldPath) => void): void {
+  if (isPlainMap(value)) {
+    for (const [alias, target] of Object.entries(value)) emit(alias, target, [...origin, alias]);
+    return;
+  }
+  asList(value).forEach((item, i) => {
+    const at = Array.isArray(value) ? [...origin, i] : origin;
+    if (typeof item !== 'string') return emit(String(i), item, at);
+    const dsl = /^\$brooklyn:(?:component|entity|sibling)\((?:"[^"]*"\s*,\s*)?"([^"]+)"\)$/.exec(item.trim());
+    if (dsl) return emit(dsl[1] as string, item.trim(), at);
+    const [service, alias] = item.split(':').map((s) => s.trim());
+    emit(alias !== undefined && alias !== '' ? alias : (service ?? ''), service ?? '', at);
   });
 }
 

@@ -5,12 +5,17 @@
 //     gateway: 192.168.34.1
 //     dnsServers: [ $brooklyn:entity("bind-server").attributeWhenReady("host.address") ]
 //     addIptablesRules: true
-// → a native network `{ id, cidr, gateway, dnsServers, addIptablesRules }`.
+// → a native network `{ id, cidr, gateway, dnsServers, addIptablesRules }`. Enrichers and
+// policies attached to it are handled like a service's (brooklynTypes.ts); catalog
+// metadata is ignored.
 import type { FieldPath } from '../fieldPath';
-import type { SourcePositions } from '../sourcePositions';
+import type { Reporter } from '../reporter';
+import { brooklynClassListKeys, rejectClassList } from './brooklynTypes';
+import { cosmeticKeys } from './catalogMetadata';
 import { isPlainMap, type PlainMap } from './plainData';
 
-export function normalizeVirtualNetwork(entry: PlainMap, from: FieldPath, to: FieldPath, positions: SourcePositions): PlainMap {
+export function normalizeVirtualNetwork(entry: PlainMap, from: FieldPath, to: FieldPath, reporter: Reporter): PlainMap {
+  const positions = reporter.positions;
   positions.recordMove(to, from);
   const out: PlainMap = {};
   const config = isPlainMap(entry['brooklyn.config']) ? entry['brooklyn.config'] : {};
@@ -19,7 +24,12 @@ export function normalizeVirtualNetwork(entry: PlainMap, from: FieldPath, to: Fi
     ...Object.entries(config).map(([k, v]): [string, unknown, FieldPath] => [k, v, [...from, 'brooklyn.config', k]]),
   ];
   for (const [key, value, origin] of fields) {
-    if (key === 'type' || key === 'brooklyn.config') continue;
+    if (key === 'type' || key === 'serviceType' || key === 'brooklyn.config' || cosmeticKeys.includes(key)) continue;
+    if (key === 'id' && 'networkId' in entry) continue;
+    if (brooklynClassListKeys.includes(key)) {
+      rejectClassList(key, value, origin.slice(0, -1), reporter);
+      continue;
+    }
     const name = key === 'networkId' ? 'id' : key === 'name' ? 'description' : key;
     out[name] = name === 'dnsServers' && typeof value === 'string' ? [value] : value;
     positions.recordMove([...to, name], origin);
