@@ -17,7 +17,7 @@ import {
 } from '../workflows/messages';
 import { searchAttributes } from '../workflows/searchAttributes';
 import type { InfrastructureInput } from '../workflows/infrastructure';
-import { addHostSignal, removeHostSignal, resizeSignal, type AddHostRequest } from '../workflows/messages';
+import { addHostSignal, hostAddressUpdate, removeHostSignal, resizeSignal, type AddHostRequest } from '../workflows/messages';
 
 export class ClockerClient {
   constructor(
@@ -36,7 +36,10 @@ export class ClockerClient {
         if (err instanceof WorkflowNotFoundError) return false;
         throw err;
       });
-    if (running) return 'existing';
+    if (running) {
+      await this.correctHostAddresses(spec);
+      return 'existing';
+    }
     await this.temporal.workflow.start('infrastructure', {
       taskQueue: this.taskQueue,
       workflowId,
@@ -44,6 +47,20 @@ export class ClockerClient {
       args: [spec],
     });
     return 'started';
+  }
+
+  /**
+   * A running infrastructure whose hosts' addresses differ from the spec's is told the new ones
+   * (the local infrastructure of an earlier release recorded 127.0.0.1).
+   */
+  private async correctHostAddresses(spec: InfrastructureSpec): Promise<void> {
+    if (spec.hosts.length === 0) return;
+    const view = await this.infrastructureStatus(spec.name);
+    for (const host of spec.hosts) {
+      const known = view.hosts.find((h) => h.id === host.id);
+      if (!known || known.address === host.address) continue;
+      await this.temporal.workflow.getHandle(workflowIds.infrastructure(spec.name)).executeUpdate(hostAddressUpdate, { args: [{ hostId: host.id, address: host.address }] });
+    }
   }
 
   async infrastructureStatus(name: string): Promise<InfraView> {

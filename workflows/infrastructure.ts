@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { hostAddressProblem, setHostAddress } from '../domain/infra/hostAddress';
 import { initialInfraState } from '../domain/infra/initialState';
 import type { ByonHost, ProvisioningSpec } from '../domain/infra/machines';
 import type { Booking, InfrastructureSpec, InfraState } from '../domain/infra/model';
@@ -41,6 +42,7 @@ import {
   admissionQuery,
   allocateAddressUpdate,
   allocateSubnetUpdate,
+  hostAddressUpdate,
   infraStatusQuery,
   placeContainersUpdate,
   releaseAddressUpdate,
@@ -105,6 +107,12 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
     validator: (req) => validateAllocateAddress(state.data.ipam, req),
   });
   setHandler(releaseAddressUpdate, counted((req) => state.releaseAddress(req)), { validator: validateReleaseAddress });
+  setHandler(hostAddressUpdate, counted((req) => setHostAddress(state.data, req)), {
+    validator: (req) => {
+      const problem = hostAddressProblem(state.data, req);
+      if (problem) throw new Error(problem);
+    },
+  });
 
   const books = new HostBooks(state.data);
   const lifecycle = new HostLifecycle(input.name, books);

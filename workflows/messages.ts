@@ -8,6 +8,7 @@ import type { ServiceVersion } from './serviceMembers';
 import type { ByonHost } from '../domain/infra/machines';
 import type { Assignment, DockerEndpoint, HostUsage } from '../domain/infra/model';
 import type { InfraView } from '../domain/infra/statusView';
+import type { HostAddressChange } from '../domain/infra/hostAddress';
 import type { SubnetInfo, SubnetRequest } from '../domain/ipam';
 import type { PlacementRequest } from '../domain/placement';
 
@@ -111,6 +112,8 @@ export const addHostSignal = defineSignal<[AddHostRequest]>('addHost');
 export const removeHostSignal = defineSignal<[RemoveHostRequest]>('removeHost');
 export const hostFailedSignal = defineSignal<[HostFailedReport]>('hostFailed');
 export const hostReadySignal = defineSignal<[HostReadyReport]>('hostReady');
+/** Sent by `clocker up` when the local host's address it finds differs from the recorded one. */
+export const hostAddressUpdate = defineUpdate<void, [HostAddressChange]>('setHostAddress');
 export const hostUsageSignal = defineSignal<[HostUsageReport]>('hostUsage');
 export const hostKeyPinnedSignal = defineSignal<[HostKeyReport]>('hostKeyPinned');
 

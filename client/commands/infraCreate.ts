@@ -17,14 +17,14 @@ export function readInfraFile(file: string): InfraDefinition {
   return result.definition;
 }
 
-export function infrastructureInput(definition: InfraDefinition): InfrastructureInput {
-  if (definition.location === 'local') return { ...localInfrastructure(), name: definition.name };
+export async function infrastructureInput(definition: InfraDefinition): Promise<InfrastructureInput> {
+  if (definition.location === 'local') return { ...(await localInfrastructure()), name: definition.name };
   const { name, hosts, spares, provisioning } = definition;
   return { name, hosts: [], provision: { hosts, spares, provisioning } };
 }
 
 export async function infraCreate(clocker: ClockerClient, file: string, opts: { wait: boolean; timeoutSec: number }): Promise<string> {
-  const input = infrastructureInput(readInfraFile(file));
+  const input = await infrastructureInput(readInfraFile(file));
   const outcome = await clocker.createInfrastructure(input);
   if (!opts.wait) return `infrastructure "${input.name}" ${outcome}`;
   const view = await clocker.waitForInfrastructure(input.name, (v) => v.hosts.every((h) => h.status !== 'PROVISIONING'), opts.timeoutSec * 1000);

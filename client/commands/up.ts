@@ -4,9 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { localDockerEndpoint } from '../../activities/docker/dockerClient';
+import type Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { ClockerClient } from '../clockerClient';
+import { localHostAddress } from '../localHostAddress';
 import { temporalConfig } from '../temporal/config';
 import { connectClient } from '../temporal/connect';
 import { stopChild } from '../childProcess';
@@ -24,10 +26,12 @@ export interface UpOptions {
   deploy?: string;
 }
 
-export function localInfrastructure(): InfrastructureSpec {
+/** This machine's engine as one host; its address is the engine's bridge gateway (see localHostAddress). */
+export async function localInfrastructure(docker: Docker = createDockerClientFactory()(localDockerEndpoint())): Promise<InfrastructureSpec> {
+  const address = await localHostAddress(docker);
   return {
     name: 'local',
-    hosts: [{ id: 'local', address: '127.0.0.1', docker: localDockerEndpoint(), status: 'AVAILABLE', labels: {}, maxContainers: 100 }],
+    hosts: [{ id: 'local', address, docker: localDockerEndpoint(), status: 'AVAILABLE', labels: {}, maxContainers: 100 }],
   };
 }
 
@@ -56,7 +60,7 @@ export async function up(options: UpOptions): Promise<void> {
   console.log(`worker started (pid ${worker.pid}, log ${join(home, 'worker.log')})`);
 
   const clocker = new ClockerClient(client, config.taskQueue);
-  const infra = localInfrastructure();
+  const infra = await localInfrastructure();
   const outcome = await clocker.ensureInfrastructure(infra);
   console.log(`infrastructure "local" ${outcome === 'started' ? 'registered' : 'resumed'}: Docker at ${JSON.stringify(infra.hosts[0]?.docker)}`);
 

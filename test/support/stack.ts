@@ -102,7 +102,7 @@ export async function startLocalStack(docker: Docker, { worker = true }: { worke
   const stack = await startStack();
   try {
     if (worker) await stack.startWorker();
-    await stack.clocker.ensureInfrastructure(localInfrastructure());
+    await stack.clocker.ensureInfrastructure(await localInfrastructure(docker));
     return stack;
   } catch (err) {
     await stack.stop().catch(() => undefined); // the caller never gets the stack to stop it
