@@ -3,12 +3,12 @@
 //   daemon (re)started → verified over TLS → AVAILABLE, then probe on a timer until
 //   decommissioned. Every step is an idempotent activity, so a replay or a second run ends
 //   the same; each outcome is reported to the infrastructure by signal.
-import { condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ByonHost, ProvisioningSpec } from '../domain/infra/machines';
 import type { DockerEndpoint, HostUsage } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { failureText } from './failureText';
-import { probing, provisioning, verifying } from './hostActivities';
+import { checking, LIVENESS_TIMEOUT_MS, measuring, probing, provisioning, USAGE_EVERY, verifying } from './hostActivities';
 import { decommissionSignal, hostFailedSignal, hostKeyPinnedSignal, hostReadySignal, hostStatusQuery, hostUsageSignal, type HostWorkflowView } from './messages';
 
 export interface HostInput {
@@ -76,8 +76,45 @@ export async function host(input: HostInput): Promise<void> {
   const probe = probing(Math.max(2, Math.min(intervalSeconds, 15)));
   view.phase = monitor.failed ? 'FAILED' : 'AVAILABLE';
   view.dockerVersion = monitor.dockerVersion;
-  while (!(await condition(() => decommission, intervalSeconds * 1000))) {
+  // Since host-probe-liveness a miss is the engine's own silence or refusal, checked in one
+  // request whatever the host runs; usage is measured beside it and never fails the host.
+  const liveness = patched('host-probe-liveness');
+  let checks = 0;
+  const fail = async (reason: string) => {
+    monitor!.failures++;
+    view.problem = reason;
+    if (monitor!.failures >= failureThreshold && !monitor!.failed) {
+      monitor!.failed = true;
+      await parent.signal(hostFailedSignal, { hostId: machine.id, reason: `${monitor!.failures} probes failed in a row; last: ${view.problem}` });
+    }
+  };
+  const check = async (current: NonNullable<typeof monitor>) => {
+    let alive;
     try {
+      alive = await checking.checkHostAlive({ docker: current.docker, timeoutMs: LIVENESS_TIMEOUT_MS });
+    } catch (err) {
+      // The check did not run (a worker busy or gone): no evidence either way.
+      view.problem = `the liveness check did not run: ${failureText(err)}`;
+      return;
+    }
+    if (!alive.alive) return fail(alive.reason);
+    current.failures = 0;
+    view.problem = undefined;
+    if (current.failed) {
+      current.failed = false;
+      const facts = await verifying.verifyDocker({ address: machine.address, certRef: input.certRef });
+      await parent.signal(hostReadySignal, { hostId: machine.id, ...facts });
+    }
+    if (checks++ % USAGE_EVERY !== 0) return;
+    const measured = await measuring.measureHostUsage({ docker: current.docker, perContainerTimeoutMs: 5_000 }).catch(() => undefined);
+    if (measured && JSON.stringify(measured.usage) !== JSON.stringify(current.lastUsage)) {
+      current.lastUsage = measured.usage;
+      await parent.signal(hostUsageSignal, { hostId: machine.id, ...measured });
+    }
+  };
+  while (!(await condition(() => decommission, intervalSeconds * 1000))) {
+    if (liveness) await check(monitor);
+    else try {
       const result = await probe.probeHost({ docker: monitor.docker });
       monitor.failures = 0;
       if (monitor.failed) {
@@ -91,12 +128,7 @@ export async function host(input: HostInput): Promise<void> {
       }
       view.problem = undefined;
     } catch (err) {
-      monitor.failures++;
-      view.problem = failureText(err);
-      if (monitor.failures >= failureThreshold && !monitor.failed) {
-        monitor.failed = true;
-        await parent.signal(hostFailedSignal, { hostId: machine.id, reason: `${monitor.failures} probes failed in a row; last: ${view.problem}` });
-      }
+      await fail(failureText(err));
     }
     view.consecutiveFailures = monitor.failures;
     view.phase = monitor.failed ? 'FAILED' : 'AVAILABLE';

@@ -13,6 +13,19 @@ const verify: ActivityOptions = { startToCloseTimeout: '20s', retry: { ...retry,
 
 export const provisioning = proxyActivities<Activities>(step);
 export const verifying = proxyActivities<Activities>(verify);
+/**
+ * The liveness check: its timeout is the activity's own, independent of the interval; a worker
+ * too busy to run it in time retries it, and only the engine's answer counts against the host.
+ */
+export const checking = proxyActivities<Activities>({ startToCloseTimeout: '20s', retry: { ...retry, maximumAttempts: 3 } });
+/** Usage is measured now and then, beside liveness; its failure says nothing about the host. */
+export const measuring = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 1 } });
+/** How long the engine has to answer a liveness check. */
+export const LIVENESS_TIMEOUT_MS = 5_000;
+/** Measure usage on every n-th check. */
+export const USAGE_EVERY = 5;
+
+/** COMPAT(remove in 0.3.0): host workflows started before host-probe-liveness. */
 export function probing(timeoutSeconds: number) {
   return proxyActivities<Activities>({ startToCloseTimeout: `${timeoutSeconds}s`, retry: { maximumAttempts: 1 } });
 }

@@ -45,6 +45,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'host-probe-liveness': {
+    change: 'a host is probed with one `docker info` (checkHostAlive, its own 20 s timeout, 3 attempts) whose failure only counts when the engine itself did not answer; usage is measured every 5th check (measureHostUsage) and never fails the host (was: probeHost, docker stats per container, timeout = interval, 1 attempt)',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;
