@@ -54,9 +54,13 @@ export const memberCommand: ActivityOptions = {
   cancellationType,
 };
 
-/** The teardown's sweep of one host: a host that does not answer is reported, not waited on for minutes. */
+/**
+ * The teardown's sweep of one host: a host that does not answer is reported, not waited on for
+ * minutes. The sweep heartbeats, so a worker killed during a destroy costs seconds, not a minute.
+ */
 export const teardown: ActivityOptions = {
-  startToCloseTimeout: '1m',
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '10s',
   retry: { ...retry, maximumAttempts: 4 },
   cancellationType,
 };

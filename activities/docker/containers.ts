@@ -15,6 +15,7 @@ import { dockerError, statusCodeOf } from './dockerErrors';
 import { ensureBuiltImage } from './imageBuild';
 import { ensureImage } from './images';
 import { demuxLogs } from './logFrames';
+import { whileBeating } from '../heartbeatTicker';
 
 export interface EnsureContainerInput {
   endpoint: DockerEndpoint;
@@ -121,15 +122,18 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     async removeContainer({ endpoint, ref }: { endpoint: DockerEndpoint; ref: MemberRef }): Promise<boolean> {
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
-      const info = await inspectMember(docker, ref, where);
-      if (!info) return false;
-      try {
-        await docker.getContainer(info.Id).remove({ force: true, v: true });
-        return true;
-      } catch (err) {
-        if (statusCodeOf(err) === 404) return false;
-        throw dockerError(where, `remove container ${containerName(ref)}`, err);
-      }
+      // Heartbeats: in a teardown the call has a heartbeat timeout, so a dead worker costs seconds.
+      return whileBeating(async () => {
+        const info = await inspectMember(docker, ref, where);
+        if (!info) return false;
+        try {
+          await docker.getContainer(info.Id).remove({ force: true, v: true });
+          return true;
+        } catch (err) {
+          if (statusCodeOf(err) === 404) return false;
+          throw dockerError(where, `remove container ${containerName(ref)}`, err);
+        }
+      });
     },
 
     /** Stop-if-running. Returns whether it was running. */
