@@ -12,10 +12,11 @@ import { serviceSpec } from '../schema/service';
 import { brooklynClassListKeys, rejectClassList } from './brooklynTypes';
 import { cosmeticKeys, parameterDefaults } from './catalogMetadata';
 import { appender, containerLinks, containerPorts, containerVolumes, longContainerKeys, mergePorts } from './containerKeys';
+import { dockerfileUrlBuild, dockerfileUrlKeys } from './dockerfileUrl';
 import { isPlainMap, slug, type PlainMap } from './plainData';
 
 const portKeys = ['openPorts', 'directPorts', 'portBindings'];
-const containerKeys = [...portKeys, 'imageName', 'imageTag', 'shell.env', 'name', 'location', 'locations', 'initialSize'];
+const containerKeys = [...portKeys, 'imageName', 'imageTag', 'shell.env', 'name', 'location', 'locations', 'initialSize', 'dockerfileUrl'];
 const nativeKeys = Object.keys(serviceSpec.shape);
 const skipped = ['type', 'serviceType', 'brooklyn.config', 'brooklyn.parameters', ...cosmeticKeys];
 
@@ -78,7 +79,10 @@ export function normalizeClockerService(layers: Layer[], image: string | undefin
     else if (key === 'name') move(out, ['description'], value, origin);
     else if (key === 'location' || key === 'locations') reporter.warn('brooklyn.location', origin, `per-service "${key}" is ignored: every service runs on the blueprint's location`, 'key');
     else if (key.endsWith('.latch')) latch(value, origin);
-    else if (key.startsWith('docker.')) reporter.warn('brooklyn.dockerKey', origin, `Clocker 1.x setting "${key}" has no equivalent here: ignored`, 'key');
+    else if (dockerfileUrlKeys.includes(key)) {
+      const build = dockerfileUrlBuild(value, origin, reporter);
+      if (build) move(out, ['build'], build, origin);
+    } else if (key.startsWith('docker.')) reporter.warn('brooklyn.dockerKey', origin, `Clocker 1.x setting "${key}" has no equivalent here: ignored`, 'key');
     else if (!underConfig || nativeKeys.includes(key)) move(out, [key], value, origin);
     else if (closest(key, [...nativeKeys, ...containerKeys]) !== undefined) {
       reporter.error('schema.unknownKey', origin, `unknown field "${key}"${didYouMean(key, [...nativeKeys, ...containerKeys])}`, 'key');
