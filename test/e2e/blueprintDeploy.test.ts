@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { readBlueprintFile } from '../../client/blueprintFile';
+import { localHostAddress } from '../../client/localHostAddress';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
@@ -24,17 +25,25 @@ describe('blueprints on the local engine', { skip: skipUnlessPresent('temporal',
     await stack?.stop();
   });
 
-  test('the web-cluster example runs: references, secret, network, volume, probes; destroy leaves nothing', async () => {
+  test('the web-cluster example runs: references, secret, network, volume, probes; each page carries the database\'s answer; destroy leaves nothing', async () => {
     await stack.clocker.deploy(readBlueprintFile('examples/web-cluster.yaml'));
     const view = await stack.clocker.waitFor('web-cluster', (v) => v.status !== 'DEPLOYING', 120_000);
     assert.equal(view.status, 'RUNNING', JSON.stringify(view));
-    const dbPort = view.services.find((s) => s.id === 'db')?.members[0]?.ports[0]?.boundHostPort;
+    const db = view.services.find((s) => s.id === 'db')?.members[0];
+    const dbPort = db?.ports[0]?.boundHostPort;
+    // host.address is where containers reach the host (the engine's bridge gateway), never loopback.
+    const hostAddress = await localHostAddress(docker);
+    assert.equal(db?.hostAddress, hostAddress);
+    assert.notEqual(hostAddress, '127.0.0.1');
     const web = view.services.find((s) => s.id === 'web');
     assert.equal(web?.members.length, 3);
     for (const m of web?.members ?? []) {
       const page = await httpGet(`http://127.0.0.1:${m.ports[0]?.boundHostPort}/`);
       assert.equal(page.ok, true, page.body);
-      assert.match(page.body, new RegExp(`-> postgres://127\\.0\\.0\\.1:${dbPort}/shop`));
+      assert.ok(page.body.includes(`-> postgres://${hostAddress}:${dbPort}/shop`), page.body);
+      // Asked at request time from inside the web member: at DATABASE_URL, and by the name db.
+      assert.match(page.body, /via DATABASE_URL: db answers: 42 rows in shop\n/);
+      assert.match(page.body, /via the name db: db answers: 42 rows in shop\n/);
       assert.match(m.networks?.backend ?? '', /^10\.66\.1\.\d+$/);
       const env = (await docker.getContainer(m.containerName).inspect()).Config.Env;
       assert.ok(env.includes('DATABASE_PASSWORD=e2e-secret'));
