@@ -29,7 +29,32 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best?.candidate;
 }
 
+/**
+ * Keys other blueprint dialects (Brooklyn, Clocker 1.x) spell differently: no typo distance
+ * finds these, so they are looked up first. The first candidate the caller offers wins.
+ */
+const otherSpellings: Record<string, readonly string[]> = {
+  serviceType: ['type', 'image'],
+  'brooklyn.config': ['config'],
+  locations: ['location'],
+  openPorts: ['ports'],
+  directPorts: ['ports'],
+  portBindings: ['ports'],
+  'docker.container.openPorts': ['ports'],
+  'docker.container.environment': ['env'],
+  environment: ['env'],
+  'shell.env': ['env'],
+  imageName: ['image'],
+  'docker.image.name': ['image'],
+  initialSize: ['count'],
+};
+
+/** The key this one is another dialect's spelling of, if the caller offers it. */
+export function otherSpellingOf(word: string, candidates: readonly string[]): string | undefined {
+  return Object.hasOwn(otherSpellings, word) ? otherSpellings[word]?.find((c) => candidates.includes(c)) : undefined;
+}
+
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  const guess = closest(word, candidates);
+  const guess = otherSpellingOf(word, candidates) ?? closest(word, candidates);
   return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
 }

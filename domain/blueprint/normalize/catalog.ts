@@ -75,7 +75,7 @@ function reportLocation(c: CatalogItem, severity: 'error' | 'warning', reporter:
   const byon = byonLocation(c.item) ?? (isPlainMap(c.item) && c.item['type'] === 'byon' ? byonHostsFrom(c.item) : undefined);
   const message = infraPointer(`catalog item "${c.id ?? c.name ?? 'location'}" (itemType: location)`, infraName([c.id, c.name]), byon);
   if (severity === 'error') reporter.error('catalog.location', [...c.entryAt, 'itemType'], message);
-  else reporter.warn('catalog.location', [...c.entryAt, 'itemType'], `${message}\n    (the catalog's application loads; this location is not part of it)`);
+  else reporter.warn('catalog.location', [...c.entryAt, 'itemType'], `not loaded with the catalog's application: ${message}`);
 }
 
 export function readCatalog(root: PlainMap, reporter: Reporter): Catalog {
