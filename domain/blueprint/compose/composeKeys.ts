@@ -29,10 +29,10 @@ export const refusedKeys: Record<string, string> = {
   cgroup_parent: 'cgroup placement is not supported',
   volumes_from: "members of different services may run on different hosts, so one cannot mount another's volumes",
   external_links: 'containers outside the application are not linked',
-  env_file: 'not supported yet: copy its variables into "environment"',
-  extends: 'not supported: write the service out in full',
+  env_file: 'copy its variables into "environment" (reading other files is not supported yet)',
+  extends: 'write the service out in full',
   secrets: 'use "$secret:NAME" as an environment value instead: Clocker resolves it when it starts a member',
-  configs: 'not supported: bake the file into the image, or pass it in "environment"',
+  configs: 'bake the file into the image, or pass its content in "environment"',
   stop_grace_period: 'Clocker stops members with its own timeout',
   read_only: 'a read-only root file system is not supported yet',
   tmpfs: 'tmpfs mounts are not supported yet',
@@ -50,6 +50,6 @@ export const refusedKeys: Record<string, string> = {
 /** Top-level keys refused, with the reason. */
 export const refusedTopKeys: Record<string, string> = {
   secrets: 'use "$secret:NAME" as an environment value instead: Clocker resolves it when it starts a member',
-  configs: 'not supported: bake the file into the image, or pass it in "environment"',
-  include: 'not supported: put the services in this file',
+  configs: 'bake the file into the image, or pass its content in "environment"',
+  include: 'put the services in this file',
 };

@@ -97,7 +97,7 @@ export function composeService(name: string, spec: unknown, ctx: ServiceContext,
             return;
           }
           // `${` starts a reference in a native env value; Compose meant the characters.
-          env[k] = text(v).replaceAll('${', '$${');
+          env[k] = text(v).replaceAll('${', () => '$${');
           positions.recordMove([...to, 'env', k], origin);
         });
         field('env', env, at);

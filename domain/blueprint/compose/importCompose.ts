@@ -10,6 +10,7 @@ import { refusedTopKeys } from './composeKeys';
 import { composeService, type ComposedService, type ServiceContext } from './composeService';
 import { folderOf } from './hostPathJoin';
 import { withoutInterpolation } from './interpolation';
+import { withMergeKeys } from './mergeKeys';
 import { describe, type Notes } from './notes';
 import { howToActivate, isActive, serviceProfiles } from './profiles';
 
@@ -92,10 +93,10 @@ export function importCompose(text: string, file: string, options: LoadOptions =
   const reporter = new Reporter(file, parsed.positions);
   const notes: Notes = {
     warn: (path, message) => reporter.warn('compose.ignored', path, message, 'key'),
-    refuse: (path, message, at = 'key') => reporter.error('compose.unsupported', path, message, at),
+    refuse: (path, message, at = 'value') => reporter.error('compose.unsupported', path, message, at),
   };
   if (!isPlainMap(parsed.data)) reporter.error('compose.shape', [], 'a Compose file is a map with "services"');
-  const root = isPlainMap(parsed.data) ? (withoutInterpolation(parsed.data, [], notes) as PlainMap) : {};
+  const root = isPlainMap(parsed.data) ? (withoutInterpolation(withMergeKeys(parsed.data), [], notes) as PlainMap) : {};
   const data: PlainMap = { name: appName(root, file) };
   const services = isPlainMap(root['services']) ? Object.entries(root['services']) : [];
   if (services.length === 0) reporter.error('compose.shape', ['services'], 'a Compose file needs a "services" map');

@@ -8,7 +8,10 @@ import { port } from './primitives';
 /** [ip:]host:container or container, each port 1-5 digits; an IPv6 address goes in brackets. */
 const shortPort = /^(?:(?:(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):)?(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
 
-export const hostIp = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
+const isIp = (text: string): boolean => z.ipv4().safeParse(text).success || z.ipv6().safeParse(text).success;
+
+/** An IPv4 or IPv6 address, with one message for both (a union would name only the closer one). */
+export const hostIp = z.string().refine(isIp, 'expected an IPv4 or IPv6 address');
 
 function parseShortPort(text: string): PortSpec {
   const [, ip, host, container, protocol] = shortPort.exec(text) ?? [];

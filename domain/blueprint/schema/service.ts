@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { healthSpec } from './health';
 import { placementSpec, policySpec } from './placementAndPolicies';
-import { portSpec } from './ports';
+import { hostIp, portSpec } from './ports';
 import { appName, argv, bytes, id, scalarText, stringMap } from './primitives';
 import { reloadSpec } from './reload';
 import { volumeSpec } from './volumes';
@@ -36,7 +36,7 @@ export const serviceSpec = z.strictObject({
   /** The user (name or uid[:gid]) the process runs as. */
   user: z.union([z.string().min(1, 'must not be empty'), z.number().int().min(0).transform(String)]).optional(),
   /** The process's working directory. */
-  workingDir: z.string().startsWith('/', 'must be an absolute path in the container').optional(),
+  workingDir: z.string().regex(/^\//, 'must be an absolute path in the container').optional(),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$/, 'expected a host name (letters, digits, "-" and ".")').optional(),
   /** Run an init process as PID 1 (reaps zombies, forwards signals). */
   init: z.boolean().optional(),
@@ -45,7 +45,7 @@ export const serviceSpec = z.strictObject({
   /** Extra /etc/hosts entries: "name:address". */
   extraHosts: z.array(z.string().regex(/^[^:\s]+:[0-9A-Fa-f:.]+$/, 'expected "name:address"')).optional(),
   /** DNS servers for the container, before those of its networks. */
-  dns: z.array(z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' })).optional(),
+  dns: z.array(hostIp).optional(),
   env: envMap.default({}),
   ports: z.array(portSpec).default([]),
   count: size.optional(),
