@@ -22,7 +22,13 @@ export function resolveBuilds(blueprint: Blueprint, file: string): Blueprint {
       problems.push(`service ${s.id}: ${problem}`);
       return s;
     }
-    const hash = contextHash(inputs);
+    let hash: string;
+    try {
+      hash = contextHash(inputs);
+    } catch (err) {
+      problems.push(`service ${s.id}: cannot read the build context ${contextPath}: ${err instanceof Error ? err.message : String(err)}`);
+      return s;
+    }
     const image = s.image === unbuiltImage(blueprint.name, s.id) ? builtImageTag(blueprint.name, s.id, hash) : s.image;
     return { ...s, image, build: { ...s.build, contextPath, hash } };
   });

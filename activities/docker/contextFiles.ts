@@ -32,7 +32,8 @@ export function contextProblem({ contextPath, dockerfile = 'Dockerfile' }: Build
 /**
  * Relative paths ('/'-separated, sorted) of the files and symlinks the build receives: every
  * one under the context except those `.dockerignore` excludes, with the same matcher dockerode
- * applies when it packs the context (so the hash covers exactly what is sent).
+ * applies when it packs the context (so the hash covers exactly what is sent). Folders are not
+ * listed (packing one would send all it holds): an empty folder does not reach the build.
  */
 export function contextFiles(contextPath: string): string[] {
   const all: string[] = [];
@@ -40,7 +41,8 @@ export function contextFiles(contextPath: string): string[] {
     for (const entry of readdirSync(join(contextPath, rel), { withFileTypes: true })) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else all.push(path);
+      // Sockets and pipes are no content (and reading a pipe would block): never sent.
+      else if (entry.isFile() || entry.isSymbolicLink()) all.push(path);
     }
   };
   walk('');

@@ -68,8 +68,14 @@ async function buildOnce(docker: Docker, where: string, tag: string, inputs: Bui
   if ((await builtHash(docker, where, tag)) === hash) return;
   const problem = contextProblem(inputs);
   if (problem !== undefined) throw new ImageBuildError(tag, where, `${problem} on the worker's machine (the worker reads the context where the client found it: run it there, or share the folder)`);
-  const files = contextFiles(inputs.contextPath);
-  const now = contextHash(inputs, files);
+  let files: string[];
+  let now: string;
+  try {
+    files = contextFiles(inputs.contextPath);
+    now = contextHash(inputs, files);
+  } catch (err) {
+    throw new ImageBuildError(tag, where, `cannot read the context ${inputs.contextPath}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   if (now !== hash) {
     throw new ImageBuildError(tag, where, `the context ${inputs.contextPath} changed since the blueprint was loaded (hash ${now.slice(0, 12)}, deployed ${hash.slice(0, 12)}): deploy again`);
   }

@@ -1,6 +1,7 @@
 // Build contexts: which files a build receives, the hash that names the image, and how the
 // client resolves a blueprint's `build` against the file's folder.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,4 +130,12 @@ test('the client names every unreadable context at once', () => {
       err instanceof BuildContextError &&
       err.message === `service web: build context ${join(folder, 'missing')} is not a readable folder\nservice api: Dockerfile ${join(folder, 'only', 'Dockerfile')} does not exist`,
   );
+});
+
+test('sockets and pipes in the context are not content: skipped', () => {
+  const dir = context({ Dockerfile: 'FROM x\n' });
+  const fifo = spawnSync('mkfifo', [join(dir, 'pipe')]);
+  assert.equal(fifo.status, 0, String(fifo.stderr));
+  assert.deepEqual(contextFiles(dir), ['Dockerfile']);
+  assert.match(contextHash({ contextPath: dir }), /^[0-9a-f]{64}$/, 'hashing does not block on the pipe');
 });
