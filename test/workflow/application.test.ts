@@ -11,6 +11,7 @@ import { waitUntil } from '../rig/waitUntil';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
+import { historiesToSave, recordHistories } from '../support/historyArchive';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startTestEnv, workflowBundle } from '../support/temporalEnv';
 
@@ -52,6 +53,9 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
   after(async () => {
     worker?.shutdown();
     await running;
+    // scripts/record-histories.sh: keep this file's histories (every run, every type) for later releases to replay.
+    const saveTo = historiesToSave();
+    if (saveTo && env) await recordHistories(env.client, saveTo);
     await env?.teardown();
   });
 

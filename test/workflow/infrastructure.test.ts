@@ -19,6 +19,7 @@ import {
   type PlaceRequest,
 } from '../../workflows/messages';
 import { skipUnlessPresent } from '../support/components';
+import { historiesToSave, recordHistories } from '../support/historyArchive';
 import { startTestEnv, workflowBundle } from '../support/temporalEnv';
 
 const TASK_QUEUE = 'infrastructure-tier';
@@ -84,6 +85,9 @@ describe('infrastructure workflow', { skip: skipUnlessPresent('temporal') }, () 
   after(async () => {
     worker?.shutdown();
     await running;
+    // scripts/record-histories.sh: keep this file's histories (every run, every type) for later releases to replay.
+    const saveTo = historiesToSave();
+    if (saveTo && env) await recordHistories(env.client, saveTo);
     await env?.teardown();
   });
 
