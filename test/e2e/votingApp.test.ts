@@ -86,9 +86,11 @@ async function tally(port: number): Promise<{ cats: number; dogs: number } | und
 
 async function waitForTally(port: number, want: { cats: number; dogs: number }): Promise<void> {
   let last: { cats: number; dogs: number } | undefined;
-  await waitUntil(`the result page to show ${JSON.stringify(want)} (last: ${JSON.stringify(last)})`, 60_000, async () => {
+  await waitUntil(`the result page to show ${JSON.stringify(want)}`, 60_000, async () => {
     last = await tally(port);
     return last?.cats === want.cats && last.dogs === want.dogs;
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}; it last showed ${JSON.stringify(last)}`);
   });
 }
 
