@@ -11,6 +11,7 @@ import { infraCreate } from './commands/infraCreate';
 import { infraAddHost, infraRemoveHost, infraResize } from './commands/infraHosts';
 import { infraStatus } from './commands/infraStatus';
 import { logs } from './commands/logs';
+import { resizeAndWait } from './commands/resize';
 import { plan } from './commands/plan';
 import { up } from './commands/up';
 import { ensureBusyboxImage } from './images/busyboxImage';
@@ -150,6 +151,28 @@ for (const [effector, what] of [
       }
     });
 }
+
+program
+  .command('resize <app> <service> <size>')
+  .description("run exactly this many members of a service (within the cluster's min..max); follows them until they run")
+  .option('--no-wait', 'return once the size is accepted')
+  .option('--timeout <seconds>', 'how long to follow the members', integer, 300)
+  .action(async (app: string, service: string, size: string, o: { wait: boolean; timeout: number }) => {
+    const ok = await withClocker((c) => resizeAndWait(c, app, service, { size: integer(size) }, { wait: o.wait, timeoutSec: o.timeout }));
+    if (!ok) process.exitCode = 1;
+  });
+
+program
+  .command('scale <app> <service> <by>')
+  .description('grow (+N) or shrink (-N) a service by N members, within its min..max; follows them until they run')
+  .option('--no-wait', 'return once the size is accepted')
+  .option('--timeout <seconds>', 'how long to follow the members', integer, 300)
+  .action(async (app: string, service: string, by: string, o: { wait: boolean; timeout: number }) => {
+    const n = Number(by);
+    if (!Number.isInteger(n) || n === 0) throw new InvalidArgumentError(`expected +N or -N, not "${by}"`);
+    const ok = await withClocker((c) => resizeAndWait(c, app, service, { by: n }, { wait: o.wait, timeoutSec: o.timeout }));
+    if (!ok) process.exitCode = 1;
+  });
 
 program
   .command('destroy <app>')

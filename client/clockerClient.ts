@@ -1,7 +1,9 @@
 // The typed client library behind the CLI (and the tests): start, watch and stop Clocker's
 // workflows by their well-known ids.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { planChanges, planText } from '../domain/application/plan';
+import type { PreflightProblem } from '../domain/application/preflightProblems';
 import type { AppView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
@@ -18,6 +20,7 @@ import {
 import { searchAttributes } from '../workflows/searchAttributes';
 import type { InfrastructureInput } from '../workflows/infrastructure';
 import { addHostSignal, hostAddressUpdate, removeHostSignal, resizeSignal, type AddHostRequest } from '../workflows/messages';
+import { resizeServiceUpdate, type ResizeServiceAnswer, type ResizeServiceRequest } from '../workflows/messages';
 
 export class ClockerClient {
   constructor(
@@ -98,6 +101,45 @@ export class ClockerClient {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       return planText(planChanges({ ...blueprint, services: [] }, blueprint));
+    }
+  }
+
+  /** The blueprint a running application runs, or undefined when none by that name runs. */
+  async runningBlueprint(app: string): Promise<Blueprint | undefined> {
+    const handle = this.temporal.workflow.getHandle(workflowIds.application(app));
+    try {
+      // A destroyed application's history still answers queries: only a running one counts.
+      if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
+      return await handle.query(blueprintQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Runs the preflight workflow: every problem the running infrastructure shows for this blueprint (none: it can be deployed). */
+  async preflight(blueprint: Blueprint, services?: string[]): Promise<PreflightProblem[]> {
+    return this.temporal.workflow.execute('preflight', {
+      taskQueue: this.taskQueue,
+      workflowId: `clocker/preflight/${blueprint.name}/${randomUUID()}`,
+      args: [{ blueprint, ...(services ? { services } : {}) }],
+      workflowExecutionTimeout: '5m',
+    });
+  }
+
+  /**
+   * `clocker resize` / `clocker scale`: asks the service for a size (or a change of size) and
+   * answers what it accepted; a size outside its bounds is refused with the bounds in the message.
+   */
+  async resizeService(app: string, service: string, request: ResizeServiceRequest): Promise<ResizeServiceAnswer> {
+    const view = await this.status(app);
+    if (!view.services.some((s) => s.id === service)) throw new Error(`application "${app}" has no service "${service}"`);
+    try {
+      return await this.temporal.workflow.getHandle(workflowIds.service(app, service)).executeUpdate(resizeServiceUpdate, { args: [request] });
+    } catch (err) {
+      // The validator's words are the useful part; the SDK wraps them.
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof Error) throw new Error(`${app}/${service}: ${err.cause.message}`);
+      throw err;
     }
   }
 

@@ -173,6 +173,22 @@ export const upgradeSignal = defineSignal<[ServiceVersion]>('upgrade');
 export const serviceScaleSignal = defineSignal<[{ by: number } | number]>('scale');
 /** `{"size": 5}` (or a bare number): this many members, within the cluster's min/max. */
 export const serviceResizeSignal = defineSignal<[{ size: number } | number]>('resize');
+/** Exactly one of `size` (this many members) or `by` (grow or shrink by n). */
+export interface ResizeServiceRequest {
+  size?: number;
+  by?: number;
+}
+export interface ResizeServiceAnswer {
+  /** The size the service is now asked to reach. */
+  size: number;
+  /** What it was asked to be before. */
+  from: number;
+}
+/**
+ * The Update form of `resize`/`scale` (`clocker resize`, `clocker scale`): answers the new size,
+ * or refuses a size outside the cluster's min..max with a message saying the bounds.
+ */
+export const resizeServiceUpdate = defineUpdate<ResizeServiceAnswer, [ResizeServiceRequest]>('resizeService');
 /**
  * The application re-bound the service's references (a dependency's members changed) and ran
  * its `reload` in every member: members started from now on get these values, nothing rolls.

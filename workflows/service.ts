@@ -24,6 +24,8 @@ import {
   serviceHostFailedSignal,
   serviceReportSignal,
   serviceResizeSignal,
+  resizeServiceUpdate,
+  type ResizeServiceRequest,
   serviceScaleSignal,
   serviceStatusQuery,
   restartSignal,
@@ -139,6 +141,28 @@ async function runService(input: ServiceInput, state: ServiceState) {
     const by = typeof arg === 'number' ? arg : Number(arg?.by);
     resizeTo(latestVersion().spec.count + by, `scale by ${by}`);
   });
+  const wantedSize = (req: ResizeServiceRequest): number => (req.size !== undefined ? req.size : latestVersion().spec.count + (req.by ?? 0));
+  setHandler(
+    resizeServiceUpdate,
+    (req) => {
+      const from = latestVersion().spec.count;
+      const size = wantedSize(req);
+      resizeTo(size, req.size !== undefined ? `resize to ${size}` : `scale by ${req.by}`);
+      return { size, from };
+    },
+    {
+      validator: (req) => {
+        if ((req?.size === undefined) === (req?.by === undefined)) throw new Error('give exactly one of "size" or "by"');
+        const size = wantedSize(req);
+        if (!Number.isInteger(size)) throw new Error(`the size must be a whole number, not ${size}`);
+        const { min, max } = latestVersion().spec.size;
+        if (size < min || size > max) {
+          throw new Error(`${size} is outside the service's bounds ${min}..${max} (set cluster.minSize/maxSize in the blueprint, or deploy a version with other bounds)`);
+        }
+        if (destroyRequested) throw new Error('the service is being destroyed');
+      },
+    },
+  );
   setHandler(serviceResizeSignal, (arg) => {
     const size = typeof arg === 'number' ? arg : Number(arg?.size);
     resizeTo(size, `resize to ${size}`);

@@ -32,7 +32,7 @@ function hosts(name: string): InfrastructureSpec {
   };
 }
 
-describe('repair in place', { skip: skipUnlessPresent('temporal') }, () => {
+describe('repair in place and manual resizing', { skip: skipUnlessPresent('temporal') }, () => {
   let env: TestWorkflowEnvironment;
   let worker: Worker;
   let running: Promise<void>;
@@ -70,7 +70,7 @@ describe('repair in place', { skip: skipUnlessPresent('temporal') }, () => {
 
     engine.failingNames.delete('fixme.db.1'); // the cause is fixed
     const answer = await clocker.deploy(app);
-    assert.equal(answer.kind === 'updated' ? answer.plan : answer.kind, 'fixme: no changes\n  repair db: 0 of 1 members running; create fixme.db.1 refused\n  repair web: not started');
+    assert.equal(answer.kind === 'updated' ? answer.plan : answer.kind, 'fixme: no changes\n  repair db: DockerRequestError: create fixme.db.1 refused\n  repair web: not started');
     const fixed = await clocker.waitFor('fixme', (v) => v.version === 2 && v.status !== 'UPDATING', 30_000);
     assert.equal(fixed.status, 'RUNNING', JSON.stringify(fixed));
     assert.deepEqual(fixed.services.map((s) => `${s.id}:${s.members.filter((m) => m.state === 'RUNNING').length}`), ['db:1', 'web:2']);
@@ -138,6 +138,22 @@ describe('repair in place', { skip: skipUnlessPresent('temporal') }, () => {
     assert.equal(started.status, 'RUNNING', JSON.stringify(started));
     assert.ok([...engine.networks].some((n) => n.endsWith('/blocked.back')), 'the network was made this time');
     assert.equal((await clocker.destroy('blocked', 30_000)).status, 'DESTROYED');
+  });
+
+  test('the resize Update answers the size it accepted, refuses one outside the bounds, and the members follow', async () => {
+    await clocker.ensureInfrastructure(hosts('size-hosts'));
+    await clocker.deploy(blueprint('sizes', [serviceSpec({ id: 'web', image: 'web:1', count: 1, size: { initial: 1, min: 1, max: 4 } })], 'size-hosts'));
+    await clocker.waitFor('sizes', (v) => v.status === 'RUNNING', 30_000);
+    assert.deepEqual(await clocker.resizeService('sizes', 'web', { size: 3 }), { size: 3, from: 1 });
+    const grown = await clocker.waitFor('sizes', (v) => v.services[0]?.members.filter((m) => m.state === 'RUNNING').length === 3, 30_000);
+    assert.equal(grown.services[0]?.desired, 3);
+    await assert.rejects(clocker.resizeService('sizes', 'web', { size: 9 }), /sizes\/web: 9 is outside the service's bounds 1\.\.4/);
+    await assert.rejects(clocker.resizeService('sizes', 'web', { by: 2 }), /5 is outside the service's bounds 1\.\.4/);
+    await assert.rejects(clocker.resizeService('sizes', 'web', {}), /give exactly one of "size" or "by"/);
+    assert.deepEqual(await clocker.resizeService('sizes', 'web', { by: -2 }), { size: 1, from: 3 });
+    const shrunk = await clocker.waitFor('sizes', (v) => v.services[0]?.members.length === 1, 30_000);
+    assert.deepEqual(shrunk.services[0]?.members.map((m) => m.member), ['1'], 'the oldest member stays');
+    assert.equal((await clocker.destroy('sizes', 30_000)).status, 'DESTROYED');
   });
 
   test('every history of this file replays deterministically', async () => {
