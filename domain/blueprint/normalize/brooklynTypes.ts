@@ -1,4 +1,5 @@
-// What a Brooklyn `type:` means here. Docker images run; the seed's VirtualNetwork becomes a
+// What a Brooklyn `type:` means here. Docker images run (`docker:IMAGE`, or 1.x's
+// VanillaDockerApplication with docker.image.name); the seed's VirtualNetwork becomes a
 // network; a Docker cloud or host is an infrastructure (made with `clocker infra create`);
 // Java entity and policy classes cannot run and are errors naming them. Enrichers that only
 // derive attributes for Brooklyn's UI are ignored with a warning: the blueprint means the
@@ -9,7 +10,8 @@ import type { Reporter } from '../reporter';
 import { isPlainMap } from './plainData';
 
 export type EntityType =
-  | { kind: 'docker'; image: string }
+  /** `image` undefined: named by the entry's docker.image.name / imageName. */
+  | { kind: 'docker'; image: string | undefined }
   | { kind: 'network' }
   | { kind: 'infrastructure'; type: string }
   | { kind: 'native' }
@@ -38,6 +40,8 @@ export function classifyEntityType(type: unknown, path: FieldPath, reporter: Rep
     return { kind: 'rejected' };
   }
   if (virtualNetworkTypes.includes(type)) return { kind: 'network' };
+  // Clocker 1.x's entity for "just run this image", the image given by docker.image.name.
+  if (/(^|\.)VanillaDockerApplication$/.test(type)) return { kind: 'docker', image: undefined };
   if (isInfrastructureType(type)) return { kind: 'infrastructure', type };
   const message = javaClassName.test(type)
     ? `Brooklyn Java entity type "${type}" cannot run here: only Docker images run (type: docker:IMAGE[:TAG], or a service with "image")`

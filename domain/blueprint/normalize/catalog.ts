@@ -10,6 +10,7 @@
 // infrastructure here, see infraPointer.ts). itemType is inherited from the enclosing entry.
 import type { FieldPath } from '../fieldPath';
 import type { Reporter } from '../reporter';
+import { isInfrastructureType } from './brooklynTypes';
 import { byonHostsFrom, byonLocation } from './byonHosts';
 import { infraName, infraPointer } from './infraPointer';
 import { isPlainMap, type PlainMap } from './plainData';
@@ -61,6 +62,24 @@ function isApplication(c: CatalogItem): boolean {
   return c.itemType === 'template' || c.itemType === 'application' || (isPlainMap(c.item) && 'services' in c.item);
 }
 
+/** The type a catalog type finally stands for (`docker-cloud-x` → `docker-infrastructure` → a class). */
+function finalType(type: unknown, types: Map<string, CatalogItem>): unknown {
+  const seen = new Set<string>();
+  for (let item = typeof type === 'string' ? types.get(type) : undefined; item !== undefined && !seen.has(type as string); item = typeof type === 'string' ? types.get(type) : undefined) {
+    seen.add(type as string);
+    type = isPlainMap(item.item) ? (item.item['type'] ?? item.item['serviceType']) : item.item;
+  }
+  return type;
+}
+
+function isInfrastructureTemplate(c: CatalogItem, types: Map<string, CatalogItem>): boolean {
+  const services = asBlueprint(c)['services'];
+  return Array.isArray(services) && services.length > 0 && services.every((e) => {
+    const type = isPlainMap(e) ? finalType(e['type'] ?? e['serviceType'], types) : undefined;
+    return typeof type === 'string' && isInfrastructureType(type);
+  });
+}
+
 /** The application item as a blueprint: an item that is one entity becomes its only service. */
 function asBlueprint(c: CatalogItem): PlainMap {
   return isPlainMap(c.item) && !('services' in c.item) ? { services: [c.item] } : isPlainMap(c.item) ? c.item : {};
@@ -89,7 +108,18 @@ export function readCatalog(root: PlainMap, reporter: Reporter): Catalog {
     if (version !== undefined) types.set(`${c.id as string}:${version}`, c);
   }
   const locations = items.filter((c) => c.itemType === 'location');
-  const apps = items.filter(isApplication);
+  // A template of Docker clouds (the 1.x catalog's docker-cloud-*) is an infrastructure: when
+  // it is all there is, it loads so that its services get the pointer to `clocker infra create`.
+  const templates = items.filter(isApplication);
+  const infrastructures = templates.filter((c) => isInfrastructureTemplate(c, types));
+  const apps = templates.filter((c) => !infrastructures.includes(c));
+  const [firstInfrastructure, ...otherInfrastructures] = infrastructures;
+  if (apps.length === 0 && !('services' in root) && firstInfrastructure !== undefined) {
+    for (const c of otherInfrastructures) {
+      reporter.warn('catalog.infrastructure', c.entryAt, `catalog item "${label(c, 0)}" is a Docker cloud too: an infrastructure here ("clocker infra create FILE"), like "${label(firstInfrastructure, 0)}"`);
+    }
+    apps.push(firstInfrastructure);
+  }
   const catalogId = isPlainMap(node) && typeof node['id'] === 'string' ? node['id'] : undefined;
   if ('services' in root) {
     locations.forEach((c) => reportLocation(c, 'warning', reporter));

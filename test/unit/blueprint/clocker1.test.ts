@@ -143,6 +143,7 @@ const containerBlueprints: Record<string, string[]> = {
   'catalog-bom.yaml': [],
   'catalog-single-item.yaml': [],
   'catalog-legacy-metadata.yaml': [],
+  'vanilla-docker.yaml': [],
   'virtual-network.yaml': [
     'virtual-network.yaml:13:23: warning: services[0]["brooklyn.enrichers"][0].enricherType: Brooklyn enricher "org.apache.brooklyn.enricher.stock.Transformer" is ignored: it only derives attributes for Brooklyn; services publish host.address, port.<n> and ip.<network> themselves',
     'virtual-network.yaml:25:15: warning: services[1]["brooklyn.enrichers"][0].type: Brooklyn enricher "brooklyn.enricher.basic.Propagator" is ignored: it only derives attributes for Brooklyn; services publish host.address, port.<n> and ip.<network> themselves',
@@ -182,6 +183,12 @@ const locationBlueprints: Record<string, string[]> = {
       'name: docker-cloud-aws', 'location:', '  byon:', '    key: $secret:docker-cloud-aws-ssh-key', '    hosts:', '      - { id: h1, address: ADDRESS }',
     ])}`,
   ],
+  'catalog-docker-clouds.yaml': [
+    `catalog-docker-clouds.yaml:26:19: error: ["brooklyn.catalog"].items[2].item.services[0].type: ${pointer('"docker-infrastructure" (catalog item for brooklyn.entity.container.docker.DockerInfrastructure, a Docker cloud)', 'office-cloud', 'its hosts: 192.168.7.30, 192.168.7.31', [
+      'name: office-cloud', 'location:', '  byon:', '    user: clocker', '    key: ~/.ssh/office', '    hosts:',
+      '      - { id: h1, address: 192.168.7.30 }', '      - { id: h2, address: 192.168.7.31 }',
+    ])}`,
+  ],
   'catalog-location.yaml': [
     `catalog-location.yaml:5:13: error: ["brooklyn.catalog"].itemType: ${pointer('catalog item "rack-one" (itemType: location)', 'rack-one', 'its hosts: 10.20.0.5, 10.20.0.6', [
       'name: rack-one', 'location:', '  byon:', '    user: ops', '    key: /etc/clocker/rack-one.pem', '    hosts:',
@@ -212,6 +219,17 @@ for (const [file, errors] of Object.entries(locationBlueprints)) {
     assert.deepEqual(d.errors, errors);
   });
 }
+
+test('a catalog of Docker cloud templates: the second one gets a warning', () => {
+  assert.deepEqual(diagnosticsOf('catalog-docker-clouds.yaml').warnings, [
+    'catalog-docker-clouds.yaml:27:7: warning: ["brooklyn.catalog"].items[3]: catalog item "docker-cloud-overlay" is a Docker cloud too: an infrastructure here ("clocker infra create FILE"), like "docker-cloud-office"',
+  ]);
+});
+
+test("1.x's VanillaDockerApplication runs the image its config names", () => {
+  const [echo] = loadCorpus('vanilla-docker.yaml').services;
+  assert.deepEqual([echo?.id, echo?.image, echo?.env, echo?.ports], ['echo', 'clocker/busybox:1', { ECHO_TEXT: 'echo-ok' }, [{ containerPort: 42084, hostPort: 42084, protocol: 'tcp' }]]);
+});
 
 test('the infra file a location blueprint prints is one "clocker infra create" accepts', () => {
   for (const file of Object.keys(locationBlueprints).filter((f) => f !== 'docker-cloud-jclouds.yaml')) {
