@@ -4,6 +4,7 @@
 // answer. A container that stops meanwhile fails at once, with its log tail.
 import { Context, heartbeat } from '@temporalio/activity';
 import type Docker from 'dockerode';
+import { publishedAddress } from '../../domain/application/publishedAddress';
 import type { MappedPort } from '../../domain/application/status';
 import type { HealthCheck, HealthProbe } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
@@ -78,12 +79,15 @@ async function runProbe(docker: Docker, where: string, input: WaitHealthyInput, 
     const r = await execInContainer(docker, where, input.containerName, probe.command, timeoutMs);
     return r.exitCode === 0 ? '' : `\`${probe.command.join(' ')}\` exited ${r.exitCode}${r.output ? `: ${redact(r.output, hidden).slice(-300)}` : ''}`;
   }
-  const published = input.ports.find((p) => p.containerPort === probe.port && p.protocol === 'tcp')?.boundHostPort;
+  const port = input.ports.find((p) => p.containerPort === probe.port && p.protocol === 'tcp');
+  // A port bound to loopback only is not reachable from the worker: like an unpublished one.
+  const address = publishedAddress(input.hostAddress, port?.hostIp);
+  const published = address === undefined ? undefined : port?.boundHostPort;
   if (probe.kind === 'http') {
-    if (published === undefined) return `port ${probe.port} is not published, so the worker cannot reach it for an http probe`;
-    return probeHttp(`http://${input.hostAddress}:${published}${probe.path}`, probe.expectStatus, timeoutMs);
+    if (published === undefined || address === undefined) return `port ${probe.port} is not published${port?.hostIp !== undefined ? ` beyond ${port.hostIp}` : ''}, so the worker cannot reach it for an http probe`;
+    return probeHttp(`http://${address}:${published}${probe.path}`, probe.expectStatus, timeoutMs);
   }
-  if (published !== undefined) return prefixed(`${input.hostAddress}:${published}`, await probeTcp(input.hostAddress, published, timeoutMs));
+  if (published !== undefined && address !== undefined) return prefixed(`${address}:${published}`, await probeTcp(address, published, timeoutMs));
   // Not published: ask the container's own kernel whether something listens there.
   const r = await execInContainer(docker, where, input.containerName, listeningCheckArgv(probe.port), timeoutMs);
   return r.exitCode === 0 ? '' : `nothing listens on port ${probe.port} inside the container`;
@@ -91,10 +95,12 @@ async function runProbe(docker: Docker, where: string, input: WaitHealthyInput, 
 
 async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number): Promise<string> {
   for (const p of ports) {
-    if (p.protocol !== 'tcp' || p.boundHostPort === undefined) continue;
+    // A port bound to loopback only cannot be reached from the worker: not probed.
+    const at = publishedAddress(address, p.hostIp);
+    if (p.protocol !== 'tcp' || p.boundHostPort === undefined || at === undefined) continue;
     heartbeat();
-    const result = await probeTcp(address, p.boundHostPort, timeoutMs);
-    if (result !== '') return prefixed(`${address}:${p.boundHostPort}`, result);
+    const result = await probeTcp(at, p.boundHostPort, timeoutMs);
+    if (result !== '') return prefixed(`${at}:${p.boundHostPort}`, result);
   }
   return '';
 }

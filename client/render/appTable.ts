@@ -1,5 +1,6 @@
 // Tables for `clocker status`.
 import Table from 'cli-table3';
+import { boundAddress } from '../../domain/application/publishedAddress';
 import type { AppView } from '../../domain/application/status';
 
 export function renderApp(view: AppView): string {
@@ -7,7 +8,7 @@ export function renderApp(view: AppView): string {
   for (const s of view.services) {
     if (s.members.length === 0) table.push([`${s.id} (${s.status})`, '-', '-', '-', '-', '-', '-']);
     for (const m of s.members) {
-      const ports = m.ports.map((p) => (p.boundHostPort ? `${m.hostAddress}:${p.boundHostPort}->${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`));
+      const ports = m.ports.map((p) => (p.boundHostPort ? `${boundAddress(m.hostAddress, p.hostIp)}:${p.boundHostPort}->${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`));
       const addresses = Object.entries(m.networks ?? {}).map(([network, ip]) => `${network} ${ip}`);
       table.push([`${s.id} (${s.status})`, `${m.member} (v${m.generation})`, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, addresses.join(', ') || '-', ports.join(', ')]);
     }

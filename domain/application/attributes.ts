@@ -3,6 +3,7 @@
 // binding a service's environment to what its dependencies published.
 import { bindAttributes, resolveValue, type PublishedAttributes } from '../blueprint/references/resolveValue';
 import type { NetworkSpec, ServiceSpec, Template } from '../blueprint/model';
+import { publishedAddress } from './publishedAddress';
 import type { ServiceView } from './status';
 
 /**
@@ -25,8 +26,9 @@ export function serviceAttributes(view: ServiceView): Record<string, string> {
   const list = (values: (string | undefined)[]) => values.filter((v): v is string => v !== undefined).join(',');
   for (const p of member.ports) {
     const published = list(running.map((m) => {
-      const bound = m.ports.find((q) => q.containerPort === p.containerPort && q.protocol === p.protocol)?.boundHostPort;
-      return bound === undefined ? undefined : `${m.hostAddress}:${bound}`;
+      const q = m.ports.find((x) => x.containerPort === p.containerPort && x.protocol === p.protocol);
+      const address = publishedAddress(m.hostAddress, q?.hostIp);
+      return q?.boundHostPort === undefined || address === undefined ? undefined : `${address}:${q.boundHostPort}`;
     }));
     if (published) attributes[`members.${p.containerPort}`] = published;
   }

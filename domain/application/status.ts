@@ -1,5 +1,6 @@
 // What the application and service workflows report: the shape behind `clocker status`.
 import type { PortSpec } from '../blueprint/model';
+import { boundAddress } from './publishedAddress';
 import type { DockerEndpoint } from '../infra/model';
 
 /**
@@ -84,6 +85,6 @@ export interface AppView {
 /** The reachable endpoints of a service: `address:port` for every published port of every member. */
 export function publishedEndpoints(service: ServiceView): string[] {
   return service.members.flatMap((m) =>
-    m.ports.filter((p) => p.boundHostPort !== undefined).map((p) => `${m.hostAddress}:${p.boundHostPort}`),
+    m.ports.filter((p) => p.boundHostPort !== undefined).map((p) => `${boundAddress(m.hostAddress, p.hostIp)}:${p.boundHostPort}`),
   );
 }

@@ -92,3 +92,30 @@ test("a network's DNS servers resolve from what their services published", () =>
   assert.deepEqual(resolveDnsServers([{ ...net, dnsServers }], { bind: { 'host.address': '10.0.0.7' } }), { ok: true, dns: ['10.0.0.7', '10.0.0.53'] });
   assert.deepEqual(resolveDnsServers([{ ...net, dnsServers }], {}), { ok: false, missing: ['networks db-net dnsServers[0]'] });
 });
+
+test('a port bound to loopback is offered to no other host; one bound to an address is at that address', () => {
+  const bound: ServiceView = {
+    ...view,
+    members: [1, 2].map((n) => ({
+      member: String(n),
+      hostId: `h${n}`,
+      hostAddress: `10.0.0.${n}`,
+      containerName: `a.result.${n}`,
+      state: 'RUNNING' as const,
+      generation: 1,
+      ports: [
+        { containerPort: 80, hostPort: 8081, protocol: 'tcp' as const, boundHostPort: 8081 },
+        { containerPort: 9229, hostPort: 9229, hostIp: '127.0.0.1', protocol: 'tcp' as const, boundHostPort: 9229 },
+        { containerPort: 443, hostPort: 0, hostIp: `192.168.1.${n}`, protocol: 'tcp' as const, boundHostPort: 32000 + n },
+        { containerPort: 8080, hostPort: 8080, hostIp: '0.0.0.0', protocol: 'tcp' as const, boundHostPort: 8080 },
+      ],
+    })),
+  };
+  const attributes = serviceAttributes(bound);
+  assert.equal(attributes['members.80'], '10.0.0.1:8081,10.0.0.2:8081');
+  assert.equal('members.9229' in attributes, false);
+  assert.equal(attributes['members.443'], '192.168.1.1:32001,192.168.1.2:32002');
+  assert.equal(attributes['members.8080'], '10.0.0.1:8080,10.0.0.2:8080');
+  // The port itself is still published (on the member's own host).
+  assert.equal(attributes['port.9229'], '9229');
+});
