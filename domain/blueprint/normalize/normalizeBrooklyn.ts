@@ -69,17 +69,16 @@ function location(value: unknown, path: FieldPath, reporter: Reporter): unknown 
     reporter.error('brooklyn.location', at, infraPointer('a byon location (a list of machines)', infraName([]), byon));
     return undefined;
   }
-  if (first === 'localhost') {
+  const name = isPlainMap(first) ? Object.keys(first)[0] : first;
+  if (name === 'localhost') {
     reporter.warn('brooklyn.location', at, '"localhost" is this machine: its Docker engine is the built-in "local" infrastructure');
     return 'local';
   }
-  if (typeof first === 'string' && first.includes(':')) {
-    reporter.error('brooklyn.location', at, `location "${first}" is a cloud: here applications deploy onto an infrastructure; create one with "clocker infra create FILE" (byon hosts) and give its name`);
+  if (typeof name === 'string' && name.includes(':')) {
+    reporter.error('brooklyn.location', at, `location "${name}" is a cloud: here applications deploy onto an infrastructure; create one with "clocker infra create FILE" (byon hosts) and give its name`);
     return undefined;
   }
-  if (!isPlainMap(first)) return first;
-  const [name] = Object.keys(first);
-  reporter.warn('brooklyn.location', at, `location settings are ignored: "${name ?? ''}" names an infrastructure, configured with "clocker infra"`);
+  if (isPlainMap(first)) reporter.warn('brooklyn.location', at, `location settings are ignored: "${name ?? ''}" names an infrastructure, configured with "clocker infra"`);
   return name;
 }
 
@@ -92,6 +91,17 @@ function infraHosts(values: unknown[]): ByonHosts | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A Docker cloud or host among the services: the pointer to `clocker infra create`, at the
+ * type as written, named by the cloud's 1.x location name (what applications deployed to).
+ */
+function reportInfrastructure(type: string, r: ReturnType<typeof resolveLayers>, names: unknown[], hosts: ByonHosts | undefined, reporter: Reporter): void {
+  const config = Object.assign({}, ...r.layers.map((l) => (isPlainMap(l.entry['brooklyn.config']) ? l.entry['brooklyn.config'] : {}))) as PlainMap;
+  const name = infraName([config['entity.dynamicLocation.name'], ...names]);
+  const what = r.written.type === type ? `"${type}" (${infraNoun(type)})` : `"${String(r.written.type)}" (catalog item for ${type}, ${infraNoun(type)})`;
+  reporter.error('brooklyn.infrastructure', r.written.at, infraPointer(what, name, hosts));
 }
 
 function infraNoun(type: string): string {
@@ -145,12 +155,10 @@ export function normalizeBrooklyn(data: unknown, positions: SourcePositions, rep
       const name = location(value, at, reporter);
       if (name !== undefined) (out['location'] = name), positions.recordMove(['location'], at);
     } else if (key === 'brooklyn.config') {
-      out['config'] = { ...parameterDefaults(app['brooklyn.parameters']), ...(isPlainMap(value) ? value : {}) };
+      out['config'] = value;
       positions.recordMove(['config'], at);
-    } else if (key === 'brooklyn.parameters') {
-      if (!('brooklyn.config' in app) && Object.keys(parameterDefaults(value)).length > 0) out['config'] = parameterDefaults(value);
     } else if (brooklynClassListKeys.includes(key)) rejectClassList(key, value, from, reporter);
-    else if (key === 'name' || key === 'id' || key === 'brooklyn.catalog' || cosmeticKeys.includes(key)) continue;
+    else if (['name', 'id', 'brooklyn.catalog', 'brooklyn.parameters', ...cosmeticKeys].includes(key)) continue;
     else if (key === 'networks' && Array.isArray(value)) {
       value.forEach((entry, i) => (isPlainMap(entry) ? addNetwork(entry, [...at, i]) : networks.push(entry)));
     } else if (key === 'services' && Array.isArray(value)) {
@@ -160,17 +168,16 @@ export function normalizeBrooklyn(data: unknown, positions: SourcePositions, rep
         const type = classifyEntityType(r.type, r.at, reporter, [...catalog.types.keys()]);
         if (type.kind === 'network') addNetwork(Object.assign({}, ...r.layers.map((l) => l.entry)) as PlainMap, serviceAt(i));
         else if (type.kind === 'infrastructure') {
-          const config = Object.assign({}, ...r.layers.map((l) => (isPlainMap(l.entry['brooklyn.config']) ? l.entry['brooklyn.config'] : {}))) as PlainMap;
-          const name = infraName([config['entity.dynamicLocation.name'], app['id'], app['name'], catalog.app?.fallbackName?.value]);
-          const hosts = infraHosts([entry['location'], entry['locations'], appLocation]);
-          const what = r.written.type === type.type ? `"${type.type}" (${infraNoun(type.type)})` : `"${String(r.written.type)}" (catalog item for ${type.type}, ${infraNoun(type.type)})`;
-          reporter.error('brooklyn.infrastructure', r.written.at, infraPointer(what, name, hosts));
+          const names = [app['id'], app['name'], catalog.app?.fallbackName?.value];
+          reportInfrastructure(type.type, r, names, infraHosts([entry['location'], entry['locations'], appLocation]), reporter);
         } else if (type.kind !== 'rejected') {
           services.push(normalizeClockerService(r.layers, type.kind === 'docker' ? type.image : undefined, ['services', services.length], reporter));
         }
       });
     } else (out[key] = value), positions.recordMove([key], at);
   }
+  const defaults = parameterDefaults(app['brooklyn.parameters']);
+  if (Object.keys(defaults).length > 0) out['config'] = { ...defaults, ...(isPlainMap(out['config']) ? out['config'] : {}) };
   if (Array.isArray(app['services'])) out['services'] = services;
   else if ('services' in app) (out['services'] = app['services']), positions.recordMove(['services'], [...from, 'services']);
   if (networks.length > 0 || 'networks' in app) out['networks'] = networks;

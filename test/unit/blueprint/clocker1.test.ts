@@ -401,6 +401,9 @@ test('an application on machines, a cloud or localhost: pointed to an infrastruc
   assert.deepEqual(errorsOf(app('jclouds:aws-ec2:eu-west-1')), [
     'app.yaml:2:11: error: location: location "jclouds:aws-ec2:eu-west-1" is a cloud: here applications deploy onto an infrastructure; create one with "clocker infra create FILE" (byon hosts) and give its name',
   ]);
+  assert.deepEqual(errorsOf(app('{ "jclouds:aws-ec2:eu-west-1": { hardwareId: m1.small } }')), [
+    'app.yaml:2:11: error: location: location "jclouds:aws-ec2:eu-west-1" is a cloud: here applications deploy onto an infrastructure; create one with "clocker infra create FILE" (byon hosts) and give its name',
+  ]);
   assert.equal(load(app('localhost')).location, 'local');
   assert.deepEqual(warningsOf(app('localhost')), ['app.yaml:2:11: warning: location: "localhost" is this machine: its Docker engine is the built-in "local" infrastructure']);
 });
