@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
+import { localHostAddress } from '../../client/localHostAddress';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
@@ -85,7 +86,8 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
     const status = await clocker(['status', 'hello'], env);
     assert.equal(status.code, 0, status.out);
     assert.match(status.out, /application hello on local: RUNNING/);
-    assert.match(status.out, /127\.0\.0\.1:18080->8080\/tcp/);
+    // The member's host address is the engine's bridge gateway (containers reach the host there).
+    assert.ok(status.out.includes(`${await localHostAddress(docker)}:18080->8080/tcp`), status.out);
 
     const logs = await clocker(['logs', 'hello', 'web', '--tail', '5'], env);
     assert.equal(logs.code, 0, logs.out);
