@@ -49,7 +49,7 @@ describe('application networks on the local engine', { skip: skipUnlessPresent('
     const address = await localHostAddress(docker);
     assert.notEqual(address, '127.0.0.1');
     const bridge = await docker.getNetwork('bridge').inspect();
-    const subnet = parseCidr(bridge.IPAM.Config[0].Subnet) as Cidr;
+    const subnet = parseCidr(bridge.IPAM?.Config?.[0]?.Subnet ?? '') as Cidr;
     assert.ok(overlaps(subnet, parseCidr(`${address}/32`) as Cidr), `${address} is in the bridge subnet ${formatCidr(subnet)}`);
     const view = await stack.clocker.infrastructureStatus('local');
     assert.equal(view.hosts[0]?.address, address);
@@ -159,7 +159,8 @@ describe('application networks on the local engine', { skip: skipUnlessPresent('
       await stack.clocker.deploy(readBlueprintFile(writeNative(dir, FOREIGN_APP)));
       const view = await stack.clocker.waitFor(FOREIGN_APP, (v) => v.status !== 'DEPLOYING', 120_000);
       assert.equal(view.status, 'RUNNING', JSON.stringify(view));
-      const ours = (await docker.getNetwork(`${FOREIGN_APP}.default`).inspect()).IPAM.Config[0].Subnet as string;
+      const inspected = (await docker.getNetwork(`${FOREIGN_APP}.default`).inspect()) as { IPAM?: { Config?: { Subnet?: string }[] } };
+      const ours = inspected.IPAM?.Config?.[0]?.Subnet ?? '';
       assert.notEqual(ours, cidr);
       assert.ok(!overlaps(parseCidr(ours) as Cidr, parseCidr(cidr) as Cidr));
       assert.equal((await stack.clocker.destroy(FOREIGN_APP, 60_000)).status, 'DESTROYED');
