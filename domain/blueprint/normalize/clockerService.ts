@@ -20,6 +20,14 @@ const containerKeys = [...portKeys, 'imageName', 'imageTag', 'shell.env', 'name'
 const nativeKeys = Object.keys(serviceSpec.shape);
 const skipped = ['type', 'serviceType', 'brooklyn.config', 'brooklyn.parameters', ...cosmeticKeys];
 
+/** `docker.container.openPort` → `docker.container.openPorts`: a typo in the last segment of a long key. */
+function misspeltLongKey(key: string): string | undefined {
+  const prefix = key.slice(0, key.lastIndexOf('.') + 1);
+  const siblings = Object.keys(longContainerKeys).filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes('.'));
+  const guess = closest(key.slice(prefix.length), siblings.map((k) => k.slice(prefix.length)));
+  return guess === undefined ? undefined : `${prefix}${guess}`;
+}
+
 export interface Layer {
   entry: PlainMap;
   from: FieldPath;
@@ -82,6 +90,8 @@ export function normalizeClockerService(layers: Layer[], image: string | undefin
     else if (dockerfileUrlKeys.includes(key)) {
       const build = dockerfileUrlBuild(value, origin, reporter);
       if (build) move(out, ['build'], build, origin);
+    } else if (key.startsWith('docker.') && misspeltLongKey(key) !== undefined) {
+      reporter.error('schema.unknownKey', origin, `unknown field "${key}" (did you mean "${misspeltLongKey(key) ?? ''}"?)`, 'key');
     } else if (key.startsWith('docker.')) reporter.warn('brooklyn.dockerKey', origin, `Clocker 1.x setting "${key}" has no equivalent here: ignored`, 'key');
     else if (!underConfig || nativeKeys.includes(key)) move(out, [key], value, origin);
     else if (closest(key, [...nativeKeys, ...containerKeys]) !== undefined) {

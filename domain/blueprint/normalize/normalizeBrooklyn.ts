@@ -82,12 +82,13 @@ function location(value: unknown, path: FieldPath, reporter: Reporter): unknown 
   return name;
 }
 
-/** The hosts an infrastructure blueprint names: on the entry, else on the blueprint. */
-function infraHosts(values: unknown[]): ByonHosts | undefined {
+/** The hosts an infrastructure blueprint names: on the entry, else on the blueprint; or this machine. */
+function infraHosts(values: unknown[]): ByonHosts | 'localhost' | undefined {
   for (const value of values) {
     for (const item of Array.isArray(value) ? value : [value]) {
       const byon = byonLocation(item);
       if (byon !== undefined) return byon;
+      if (item === 'localhost' || (isPlainMap(item) && 'localhost' in item)) return 'localhost';
     }
   }
   return undefined;
@@ -97,11 +98,12 @@ function infraHosts(values: unknown[]): ByonHosts | undefined {
  * A Docker cloud or host among the services: the pointer to `clocker infra create`, at the
  * type as written, named by the cloud's 1.x location name (what applications deployed to).
  */
-function reportInfrastructure(type: string, r: ReturnType<typeof resolveLayers>, names: unknown[], hosts: ByonHosts | undefined, reporter: Reporter): void {
+function reportInfrastructure(type: string, r: ReturnType<typeof resolveLayers>, names: unknown[], hosts: ByonHosts | 'localhost' | undefined, reporter: Reporter): void {
   const config = Object.assign({}, ...r.layers.map((l) => (isPlainMap(l.entry['brooklyn.config']) ? l.entry['brooklyn.config'] : {}))) as PlainMap;
-  const name = infraName([config['entity.dynamicLocation.name'], ...names]);
   const what = r.written.type === type ? `"${type}" (${infraNoun(type)})` : `"${String(r.written.type)}" (catalog item for ${type}, ${infraNoun(type)})`;
-  reporter.error('brooklyn.infrastructure', r.written.at, infraPointer(what, name, hosts));
+  if (hosts === 'localhost') {
+    reporter.error('brooklyn.infrastructure', r.written.at, `${what} on localhost is this machine's Docker engine: here that is the built-in "local" infrastructure, nothing to create; deploy applications with "location: local"`);
+  } else reporter.error('brooklyn.infrastructure', r.written.at, infraPointer(what, infraName([config['entity.dynamicLocation.name'], ...names]), hosts));
 }
 
 function infraNoun(type: string): string {

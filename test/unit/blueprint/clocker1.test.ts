@@ -429,3 +429,27 @@ test("a native blueprint using another dialect's key gets its name", () => {
       - { id: web, image: clocker/busybox:1, environment: { A: "1" } }
   `)), ['app.yaml:3:42: error: services[0].environment: unknown field "environment" (did you mean "env"?)']);
 });
+
+test('a Docker cloud on localhost is the built-in local infrastructure; a misspelt long container key is an error, an unknown one a warning', () => {
+  assert.deepEqual(errorsOf(yaml(`
+    id: docker-localhost
+    location: localhost
+    services:
+      - type: brooklyn.entity.container.docker.DockerInfrastructure
+  `)), [
+    'app.yaml:4:11: error: services[0].type: "brooklyn.entity.container.docker.DockerInfrastructure" (a Docker cloud) on localhost is this machine\'s Docker engine: here that is the built-in "local" infrastructure, nothing to create; deploy applications with "location: local"',
+  ]);
+  const text = yaml(`
+    name: app
+    services:
+      - type: docker:clocker/busybox:1
+        id: web
+        brooklyn.config:
+          docker.container.openPort: [80]
+          docker.container.nameFormat: "web-%d"
+  `);
+  assert.deepEqual(errorsOf(text), ['app.yaml:6:7: error: services[0]["brooklyn.config"]["docker.container.openPort"]: unknown field "docker.container.openPort" (did you mean "docker.container.openPorts"?)']);
+  assert.deepEqual(warningsOf(text.replace('openPort:', 'openPorts:')), [
+    'app.yaml:7:7: warning: services[0]["brooklyn.config"]["docker.container.nameFormat"]: Clocker 1.x setting "docker.container.nameFormat" has no equivalent here: ignored',
+  ]);
+});
