@@ -168,6 +168,10 @@ describe('the voting app from its Compose file', { skip: skipUnlessPresent('temp
     assert.equal(deploy.code, 0, deploy.out);
     assert.match(deploy.out, new RegExp(`"${APP}" is RUNNING after`));
     deployed = true;
+    // The summary names where each published port answers: the inspector at 127.0.0.1 only.
+    assert.match(deploy.stdout, new RegExp(`^  vote: \\S+:${ports.vote}$`, 'm'));
+    assert.match(deploy.stdout, new RegExp(`^  result: \\S+:${ports.result}$`, 'm'));
+    assert.match(deploy.stdout, new RegExp(`^  result: 127\\.0\\.0\\.1:${ports.inspector}$`, 'm'));
 
     const view = await stack.clocker.status(APP);
     assert.deepEqual(view.services.map((s) => s.id).sort(), ['db', 'redis', 'result', 'vote', 'worker'], 'seed is in a profile that was not asked for');
@@ -192,6 +196,13 @@ describe('the voting app from its Compose file', { skip: skipUnlessPresent('temp
     assert.deepEqual(await networksOf('vote'), [`${APP}.back-tier`, `${APP}.front-tier`]);
     assert.deepEqual(await networksOf('result'), [`${APP}.back-tier`, `${APP}.front-tier`]);
     for (const service of ['worker', 'redis', 'db']) assert.deepEqual(await networksOf(service), [`${APP}.back-tier`], service);
+
+    // depends_on conditions: each container started after those it depends on (which were
+    // healthy by then, or the deploy would not have gone on).
+    const startedAt = async (service: string) => Date.parse((await serviceContainer(docker, service)).State.StartedAt);
+    for (const [service, deps] of [['vote', ['redis']], ['result', ['db']], ['worker', ['redis', 'db']]] as const) {
+      for (const dep of deps) assert.ok((await startedAt(service)) > (await startedAt(dep)), `${service} started after ${dep}`);
+    }
 
     const db = await serviceContainer(docker, 'db');
     const data = db.Mounts.find((m) => m.Destination === '/var/lib/postgresql/data');
