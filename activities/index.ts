@@ -9,6 +9,7 @@ import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
+import { monitoringActivities } from './monitoring/hostWatcher';
 import { preflightActivities } from './preflight';
 import { provisioningActivities } from './provisioning';
 import type { SecretStore } from './secrets/secretStore';
@@ -27,7 +28,8 @@ export function createActivities(deps: ActivityDeps) {
     ...networkActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),
-    ...placementActivities(deps.temporal, deps.docker),
+    ...placementActivities(deps.temporal, deps.docker, { monitorHosts: true }),
+    ...monitoringActivities(deps.temporal, deps.docker),
     ...provisioningActivities(deps),
     ...preflightActivities(deps.docker, deps.secrets),
   };

@@ -58,6 +58,11 @@ export const workflowIds = {
   service: (app: string, service: string) => `clocker/app/${app}/svc/${service}`,
 };
 
+/** The monitor of one host's members (workflows/hostMonitor.ts). */
+export function hostMonitorWorkflowId(infrastructure: string, hostId: string): string {
+  return `${workflowIds.infrastructure(infrastructure)}/monitor/${hostId}`;
+}
+
 /** Member ids are small integers as strings, allocated in order and never reused by a service. */
 export function memberIds(from: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(from + i));

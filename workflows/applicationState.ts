@@ -101,7 +101,7 @@ export class ApplicationState {
   /** A service has finished deploying, one way or the other. */
   settled(id: string): boolean {
     const s = this.service(id);
-    return s.status === 'RUNNING' || s.status === 'FAILED';
+    return s.status === 'RUNNING' || s.status === 'FAILED' || s.status === 'ON_FIRE';
   }
 
   failedServices(): ServiceView[] {

@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppView, ServiceView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 import type { AdmissionAnswer } from '../domain/application/preflightProblems';
+import type { MemberFailureKind } from '../domain/application/memberRecovery';
 import type { ServiceVersion } from './serviceMembers';
 import type { ByonHost } from '../domain/infra/machines';
 import type { Assignment, DockerEndpoint, HostUsage } from '../domain/infra/model';
@@ -202,3 +203,39 @@ export interface Rebinding {
 export const reconfiguredSignal = defineSignal<[Rebinding]>('reconfigured');
 /** The application's answer to a report with `syncRequested`: services following this one are told. */
 export const dependentsSyncedSignal = defineSignal<[{ seq: number }]>('dependentsSynced');
+
+// --- member monitoring (issue #11) ------------------------------------------------------
+/**
+ * A host's monitor tells the owning service what happened to one of its members' containers:
+ * `die` (the process exited or was killed), `oom`, `destroy` (removed), `unhealthy` (its health
+ * check keeps failing), `missing`/`exited` (found by the periodic inventory). The service
+ * checks the member is one it believes RUNNING and that the container is really down before
+ * its failure chain acts; events for members it is stopping or removing are ignored.
+ */
+export interface MemberEvent {
+  member: string;
+  event: MemberFailureKind;
+  exitCode?: number;
+  /** When the engine saw it (ISO 8601): for people; the service times its decisions itself. */
+  at: string;
+  /** The container the event was about: an event about an earlier container of the member is stale. */
+  containerId?: string;
+  /** Extra words, e.g. the failing probe's last answer. */
+  detail?: string;
+}
+export const memberEventSignal = defineSignal<[MemberEvent]>('memberEvent');
+
+/** `clocker/infra/<infra>/monitor/<host>`: one per host that holds members. */
+export interface HostMonitorView {
+  infrastructure: string;
+  hostId: string;
+  /** Events passed on to services since the monitor (this run chain) started. */
+  reported: number;
+  /** Watcher runs (each a long activity) since the monitor started. */
+  watches: number;
+  /** Why the last watch ended, e.g. `rotated`, `idle`, or an error. */
+  lastOutcome?: string;
+}
+export const hostMonitorStatusQuery = defineQuery<HostMonitorView>('status');
+/** Sent (with start) whenever members are placed on the host: keeps an idle monitor from ending. */
+export const watchHostSignal = defineSignal('watch');

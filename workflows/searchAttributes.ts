@@ -11,4 +11,4 @@ export const searchAttributes = {
   status: defineSearchAttributeKey('ClockerStatus', 'KEYWORD'),
 } as const;
 
-export type WorkflowKind = 'infrastructure' | 'application' | 'service';
+export type WorkflowKind = 'infrastructure' | 'application' | 'service' | 'monitor';

@@ -32,6 +32,8 @@ import {
   startSignal,
   stopSignal,
   upgradeSignal,
+  memberEventSignal,
+  type MemberEvent,
   type Effector,
   type ServiceHostEvent,
 } from './messages';
@@ -39,6 +41,7 @@ import { searchAttributes } from './searchAttributes';
 import { ServiceMembers, type ServiceVersion } from './serviceMembers';
 import { ServiceState, type ServiceSnapshot } from './serviceState';
 import { applyUpdate, converge, replaceMembersOf, runEffector } from './serviceOperations';
+import { recoverMember, worthChecking } from './serviceRecovery';
 
 export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
   app: string;
@@ -52,6 +55,8 @@ export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
 
 /** How long a removal waits for the application to confirm that dependents stopped using the members. */
 const DRAIN_WAIT = '60s';
+/** Member events queued at most (a burst beyond it is found again by the next inventory). */
+const MEMBER_EVENTS_KEPT = 1000;
 
 interface CarriedService {
   state: ServiceSnapshot;
@@ -61,6 +66,8 @@ interface CarriedService {
   pending: ServiceVersion[];
   hostEvents: HostEventItem[];
   effectors: Effector[];
+  /** Absent in runs carried before member monitoring. */
+  memberEvents?: MemberEvent[];
 }
 
 type HostEventItem = { kind: 'failed' | 'draining'; event: ServiceHostEvent };
@@ -87,6 +94,7 @@ async function runService(input: ServiceInput, state: ServiceState) {
   const pending: ServiceVersion[] = carried?.pending ?? [];
   const hostEvents: HostEventItem[] = carried?.hostEvents ?? [];
   const effectors: Effector[] = carried?.effectors ?? [];
+  const memberEvents: MemberEvent[] = carried?.memberEvents ?? [];
   let handled = 0;
   /** The version being applied right now, if any: a resize asked meanwhile builds on it. */
   let applying: ServiceVersion | undefined;
@@ -116,6 +124,10 @@ async function runService(input: ServiceInput, state: ServiceState) {
   setHandler(upgradeSignal, (next) => void pending.push(next));
   setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }));
   setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }));
+  // From the hosts' monitors (workflows/hostMonitor.ts): handled in the loop, one at a time, by the failure chain.
+  setHandler(memberEventSignal, (event) => {
+    if (memberEvents.length < MEMBER_EVENTS_KEPT) memberEvents.push(event);
+  });
   // Running members were reloaded with these values; members started from now on get them too.
   setHandler(reconfiguredSignal, ({ env: rebound, dns: reboundDns, spec: boundFor }) => {
     for (const version of [current, applying, ...pending]) {
@@ -216,14 +228,16 @@ async function runService(input: ServiceInput, state: ServiceState) {
   const timeToContinue = () =>
     (workflowInfo().continueAsNewSuggested || (input.continueAsNewEvery !== undefined && handled >= input.continueAsNewEvery)) && allHandlersFinished();
   for (;;) {
-    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0 || effectors.length > 0 || timeToContinue());
+    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0 || effectors.length > 0 || memberEvents.length > 0 || timeToContinue());
     if (destroyRequested) break;
     if (timeToContinue()) {
       // History stays bounded: the next run starts from this state, with the work still queued.
-      await continueAsNew<typeof service>({ ...input, carried: { state: state.snapshot(), synced, current, pending, hostEvents, effectors } });
+      await continueAsNew<typeof service>({ ...input, carried: { state: state.snapshot(), synced, current, pending, hostEvents, effectors, memberEvents } });
     }
     handled += 1;
     const effector = effectors.shift();
+    // An operator's start or restart puts out a fire: the chain starts counting afresh.
+    if (effector === 'start' || effector === 'restart') state.clearRecovery();
     if (effector) {
       // `start` converges (failed members replaced, missing ones placed) since svc-start-converges.
       const converges = effector === 'start' && patched('svc-start-converges');
@@ -238,7 +252,19 @@ async function runService(input: ServiceInput, state: ServiceState) {
       await publish();
       continue;
     }
+    const memberEvent = memberEvents.shift();
+    if (memberEvent) {
+      // Most events are about members the service is stopping or removing itself: dropped without a command.
+      if (!worthChecking(state, memberEvent)) continue;
+      let changed = false;
+      await interruptible(async () => {
+        changed = await recoverMember(members, state, current, memberEvent, () => Date.now());
+      });
+      if (changed) await publish();
+      continue;
+    }
     const next = pending.shift()!;
+    state.clearRecovery(); // a new version puts out a fire too
     applying = next;
     state.setStatus('UPDATING');
     await publish();

@@ -3,9 +3,10 @@
 // rolling updates, rollbacks and resizes alike.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { MemberCheck } from '../activities/monitoring/hostWatcher';
 import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
 import type { Assignment } from '../domain/infra/model';
-import { memberPlacement } from '../domain/application/memberPlacement';
+import { avoidingHosts, memberPlacement } from '../domain/application/memberPlacement';
 import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { containerName, networkName } from '../domain/naming';
 import { heartbeating, quick, teardown } from './activityOptions';
@@ -43,8 +44,11 @@ export class ServiceMembers {
     private readonly drain: () => Promise<void> = async () => undefined,
   ) {}
 
-  /** Places and starts `count` new members of `version`; throws the first member failure. */
-  async start(version: ServiceVersion, generation: number, count: number): Promise<string[]> {
+  /**
+   * Places and starts `count` new members of `version`; throws the first member failure.
+   * `avoidHosts`: keep off these hosts (a replacement for a member that failed there).
+   */
+  async start(version: ServiceVersion, generation: number, count: number, avoidHosts: readonly string[] = []): Promise<string[]> {
     const ids = this.state.newMemberIds(count);
     if (ids.length === 0) return [];
     const assignments = await act.placeMembers({
@@ -53,7 +57,7 @@ export class ServiceMembers {
       service: version.spec.id,
       members: ids,
       resources: version.spec.resources,
-      placement: memberPlacement(version.spec),
+      placement: avoidingHosts(memberPlacement(version.spec), avoidHosts),
     });
     this.state.placed(assignments, generation);
     const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version)));
@@ -111,6 +115,14 @@ export class ServiceMembers {
     const endpoint = m && this.state.view.hostEndpoints[m.hostId];
     if (!m || !endpoint) return;
     await this.startOne({ member, host: { id: m.hostId, address: m.hostAddress, docker: endpoint } }, version);
+  }
+
+  /** What the member's container is doing now (absent from the view: undefined). */
+  async check(member: string): Promise<MemberCheck | undefined> {
+    const m = this.state.liveMembers().find((x) => x.member === member);
+    const endpoint = m && this.state.view.hostEndpoints[m.hostId];
+    if (!m || !endpoint) return undefined;
+    return act.checkMember({ endpoint, ref: { app: this.app, service: this.state.view.id, member } });
   }
 
   /** Gives back every booking the service still holds (members that never got a container). */

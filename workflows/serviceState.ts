@@ -3,6 +3,7 @@ import type { MemberView, ServiceView } from '../domain/application/status';
 import type { Assignment } from '../domain/infra/model';
 import { containerName } from '../domain/naming';
 import type { ContainerInfo } from '../activities/docker/containers';
+import { emptyBooks, type RecoveryBooks } from '../domain/application/memberRecovery';
 
 /** What a service carries into its next run when it continues as new. */
 export interface ServiceSnapshot {
@@ -10,6 +11,8 @@ export interface ServiceSnapshot {
   nextMember: number;
   /** The highest generation ever handed out (absent in runs carried before it existed). */
   lastGeneration?: number;
+  /** The failure chain's books (absent in runs carried before monitoring existed). */
+  recovery?: RecoveryBooks;
 }
 
 export class ServiceState {
@@ -19,14 +22,23 @@ export class ServiceState {
   /** Generations are never reused either: members of a refused version never pass for a later one. */
   private lastGeneration: number;
 
+  /** When members were restarted and replaced, and whether the chain gave up (domain/application/memberRecovery.ts). */
+  recovery: RecoveryBooks;
+
   constructor(private readonly app: string, id: string, desired: number, carried?: ServiceSnapshot) {
     this.view = carried?.view ?? { id, status: 'PENDING', desired, members: [], hostEndpoints: {}, generation: 1 };
     this.nextMember = carried?.nextMember ?? 1;
     this.lastGeneration = carried?.lastGeneration ?? this.view.generation;
+    this.recovery = carried?.recovery ?? emptyBooks();
   }
 
   snapshot(): ServiceSnapshot {
-    return { view: this.view, nextMember: this.nextMember, lastGeneration: this.lastGeneration };
+    return { view: this.view, nextMember: this.nextMember, lastGeneration: this.lastGeneration, recovery: this.recovery };
+  }
+
+  /** A new version, `restart` or `start`: ON_FIRE is over and restarts count afresh. */
+  clearRecovery(): void {
+    this.recovery = emptyBooks();
   }
 
   nextGeneration(): number {

@@ -12,6 +12,7 @@ import type { DockerClientFactory } from '../docker/dockerClient';
 import { subnetsInUse } from '../docker/subnetsInUse';
 import { InfrastructureNotFoundError, PlacementRejectedError, SubnetRejectedError } from '../errors';
 import { admissionActivities } from '../preflight/admissionDryRun';
+import { ensureHostMonitor } from '../monitoring/ensureMonitor';
 
 export interface PlaceMembersInput {
   infrastructure: string;
@@ -23,8 +24,11 @@ export interface PlaceMembersInput {
   placement?: PlacementSpec;
 }
 
-/** `docker` lets subnet allocation skip what the hosts' engines hold; without it (workflow tests' fakes) nothing is listed. */
-export function placementActivities(temporal: Client, docker?: DockerClientFactory) {
+/**
+ * `docker` lets subnet allocation skip what the hosts' engines hold; without it (workflow tests' fakes) nothing is listed.
+ * `monitorHosts`: each placement ensures a monitor on the hosts it chose (off in tests that run no watcher).
+ */
+export function placementActivities(temporal: Client, docker?: DockerClientFactory, options: { monitorHosts?: boolean } = {}) {
   const updateId = () => {
     const info = Context.current().info;
     const run = info.workflowExecution;
@@ -63,6 +67,10 @@ export function placementActivities(temporal: Client, docker?: DockerClientFacto
         .executeUpdate(placeContainersUpdate, { args: [request], updateId: updateId() })
         .catch(notFound(infrastructure));
       if (!result.ok) throw new PlacementRejectedError(infrastructure, result.reason);
+      if (options.monitorHosts) {
+        const taskQueue = Context.current().info.taskQueue;
+        for (const hostId of new Set(result.assignments.map((a) => a.host.id))) await ensureHostMonitor(temporal, taskQueue, infrastructure, hostId);
+      }
       return result.assignments;
     },
 

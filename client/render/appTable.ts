@@ -10,7 +10,8 @@ export function renderApp(view: AppView): string {
     for (const m of s.members) {
       const ports = m.ports.map((p) => (p.boundHostPort ? `${boundAddress(m.hostAddress, p.hostIp)}:${p.boundHostPort}->${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`));
       const addresses = Object.entries(m.networks ?? {}).map(([network, ip]) => `${network} ${ip}`);
-      table.push([`${s.id} (${s.status})`, `${m.member} (v${m.generation})`, m.hostId, m.error ? `${m.state}: ${m.error}` : m.state, m.containerId?.slice(0, 12) ?? m.containerName, addresses.join(', ') || '-', ports.join(', ')]);
+      const state = m.restarts ? `${m.state} (restarted ${m.restarts}×)` : m.state;
+      table.push([`${s.id} (${s.status})`, `${m.member} (v${m.generation})`, m.hostId, m.error ? `${state}: ${m.error}` : state, m.containerId?.slice(0, 12) ?? m.containerName, addresses.join(', ') || '-', ports.join(', ')]);
     }
   }
   // The application's error sums up its services' errors; print it only when they say nothing.
@@ -18,12 +19,15 @@ export function renderApp(view: AppView): string {
   const errors = serviceErrors.length > 0 ? serviceErrors : view.error ? [view.error] : [];
   const rollbacks = view.services.flatMap((s) => (s.rollout?.outcome === 'ROLLED_BACK' ? [`${s.id}: ${s.rollout.message}`] : []));
   // What happened by itself since: services' own events (a host failed) and the application's (a reload ran).
-  const events = [...view.services.flatMap((s) => (s.lastEvent ? [`${s.id}: ${s.lastEvent}`] : [])), ...(view.lastEvent ? [view.lastEvent] : [])];
+  const events = [...view.services.flatMap((s) => (s.lastEvent && !s.recoveries?.includes(s.lastEvent) ? [`${s.id}: ${s.lastEvent}`] : [])), ...(view.lastEvent ? [view.lastEvent] : [])];
+  // What the failure chain did lately (restarts, replacements, giving up), oldest first.
+  const recoveries = view.services.flatMap((s) => (s.recoveries ?? []).map((r) => `${s.id}: ${r}`));
   return [
     `application ${view.name} on ${view.location}: ${view.status} (version ${view.version})`,
     table.toString(),
     ...errors.map((e) => `error: ${e}`),
     ...rollbacks.map((r) => `rolled back: ${r}`),
+    ...recoveries.map((r) => `recovery: ${r}`),
     ...events.map((e) => `last event: ${e}`),
   ].join('\n');
 }

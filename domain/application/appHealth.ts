@@ -15,6 +15,7 @@ const MOVING = ['PLACING', 'STARTING', 'UPDATING'];
 export function serviceProblem(s: ServiceView): string | undefined {
   const running = s.members.filter((m) => m.state === 'RUNNING').length;
   if (s.status === 'FAILED') return `${s.id}: ${s.error ?? 'failed'}`;
+  if (s.status === 'ON_FIRE') return `${s.id}: on fire: ${s.error ?? 'members keep failing'}`;
   if (s.status === 'PENDING') return `${s.id}: not started`;
   if (s.status === 'STOPPED') return `${s.id}: stopped`;
   if (s.status === 'DESTROYED' || s.status === 'DESTROYING') return `${s.id}: ${s.status.toLowerCase()}`;
@@ -27,6 +28,6 @@ export function appHealth(services: readonly ServiceView[]): AppHealth {
   const problems = services.flatMap((s) => serviceProblem(s) ?? []);
   if (problems.length === 0) return { status: 'RUNNING', problems };
   if (services.length > 0 && services.every((s) => s.status === 'STOPPED')) return { status: 'STOPPED', problems: [] };
-  const up = services.filter((s) => serviceProblem(s) === undefined || (s.status === 'RUNNING' && s.members.some((m) => m.state === 'RUNNING')));
+  const up = services.filter((s) => serviceProblem(s) === undefined || ((s.status === 'RUNNING' || s.status === 'ON_FIRE') && s.members.some((m) => m.state === 'RUNNING')));
   return { status: up.length === 0 ? 'FAILED' : 'DEGRADED', problems };
 }

@@ -7,3 +7,14 @@ export function memberPlacement(spec: ServiceSpec): PlacementSpec {
   if (!fixedPort || spec.placement.constraints.maxPerHost !== undefined) return spec.placement;
   return { ...spec.placement, constraints: { ...spec.placement.constraints, maxPerHost: 1 } };
 }
+
+/**
+ * The same placement, keeping off `hosts` (a replacement avoiding the host its member failed
+ * on): added to the predicate, which can name a host's `id`.
+ */
+export function avoidingHosts(placement: PlacementSpec, hosts: readonly string[]): PlacementSpec {
+  if (hosts.length === 0) return placement;
+  const avoid = hosts.map((h) => `id != ${JSON.stringify(h)}`).join(' and ');
+  const predicate = placement.constraints.predicate ? `(${placement.constraints.predicate}) and ${avoid}` : avoid;
+  return { ...placement, constraints: { ...placement.constraints, predicate } };
+}

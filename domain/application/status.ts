@@ -11,7 +11,12 @@ import type { DockerEndpoint } from '../infra/model';
 export type AppStatus = 'DEPLOYING' | 'RUNNING' | 'UPDATING' | 'DEGRADED' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
 /** The statuses an application rests in between operations. */
 export const SETTLED_APP_STATUSES: readonly AppStatus[] = ['RUNNING', 'DEGRADED', 'STOPPED', 'FAILED'];
-export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'DESTROYING' | 'DESTROYED';
+/**
+ * ON_FIRE: the failure chain gave up (members kept failing past their restarts and the
+ * service's replacement budget); nothing is restarted or replaced until a new version or a
+ * `restart`/`start` arrives. `error` says why.
+ */
+export type ServiceStatus = 'PENDING' | 'PLACING' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'STOPPED' | 'FAILED' | 'ON_FIRE' | 'DESTROYING' | 'DESTROYED';
 /** DRAINING: about to be removed; already out of the lists dependents are given (balancers). */
 export type MemberState = 'PLACED' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'FAILED' | 'DRAINING' | 'REMOVED';
 
@@ -33,6 +38,8 @@ export interface MemberView {
   /** The member's address on each application network, by network id. */
   networks?: Record<string, string>;
   error?: string;
+  /** How often the failure chain restarted this member in place (absent: never). */
+  restarts?: number;
 }
 
 export interface ServiceView {
@@ -48,6 +55,8 @@ export interface ServiceView {
   effectorsDone?: number;
   /** The last thing that happened to the service's members by itself (a host failed, drained). */
   lastEvent?: string;
+  /** The failure chain's latest doings, oldest first (a few; `lastEvent` is the newest). */
+  recoveries?: string[];
   /** The last update's outcome, when there was one. */
   rollout?: {
     /** Counts every update the service applied or refused, so a waiter can tell one from the next. */
