@@ -108,10 +108,11 @@ function planCarved(state: IpamState, owner: string, request: Record<string, unk
   }
   const inPool = held.filter((h) => overlaps(h.cidr, poolCidr)).map((h) => h.cidr);
   // Subnets the engines hold are skipped like held ones (the block after them is taken).
-  const foreign = inUse.filter((u) => overlaps(u.cidr, poolCidr)).map((u) => u.cidr);
-  const block = findFreeBlock(poolCidr, length, [...inPool, ...foreign]);
+  const foreign = inUse.filter((u) => overlaps(u.cidr, poolCidr));
+  const block = findFreeBlock(poolCidr, length, [...inPool, ...foreign.map((u) => u.cidr)]);
   if (!block) {
-    const also = foreign.length > 0 ? `, ${foreign.length} in use on the hosts` : '';
+    const named = foreign.slice(0, 3).map((u) => `${formatCidr(u.cidr)} by ${u.by}`).join(', ');
+    const also = foreign.length > 0 ? `, ${foreign.length} in use on the hosts: ${named}${foreign.length > 3 ? ', …' : ''}` : '';
     add('poolExhausted', '', `${describePool(pool)} has no free /${length} left (${inPool.length} subnets held${also})`);
     return { kind: 'invalid', issues };
   }

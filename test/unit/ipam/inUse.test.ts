@@ -39,7 +39,7 @@ test('a named CIDR overlapping a subnet in use is refused, naming the holder', (
 
 test('a pool whose every block is in use says so', () => {
   const issues = validateSubnetRequest(fresh(), { owner: 'a/n', inUse: [{ cidr: '10.0.0.0/22', by: 'x' }] });
-  assert.deepEqual(issues, [{ code: 'ipam.poolExhausted', path: '', message: 'pool p (10.0.0.0/22) has no free /24 left (0 subnets held, 1 in use on the hosts)' }]);
+  assert.deepEqual(issues, [{ code: 'ipam.poolExhausted', path: '', message: 'pool p (10.0.0.0/22) has no free /24 left (0 subnets held, 1 in use on the hosts: 10.0.0.0/22 by x)' }]);
 });
 
 test('an engine subnet written with host bits holds its whole block', () => {
