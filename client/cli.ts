@@ -18,15 +18,44 @@ import { ensureBusyboxImage } from './images/busyboxImage';
 import { ensureDebianBaseImage } from './images/debianImage';
 import { ensureNginxImage } from './images/nginxImage';
 import { renderApp, renderAppList } from './render/appTable';
-import { temporalConfig } from './temporal/config';
+import { CLOCKER_ENV, temporalConfig } from './temporal/config';
 import { connectClient } from './temporal/connect';
 import { ensureTemporalBinary } from './temporal/temporalBinary';
+import { AesGcmCodec } from './temporal/encryption/aesGcmCodec';
+import { startCodecServer } from './temporal/encryption/codecServer';
+import { KEYS_ENV, KEYS_FILE_ENV, loadKeyring, newKeyLine } from './temporal/encryption/keyring';
 
 const program = new Command('clocker')
   .description('Clocker on Temporal: a Docker cloud over SSH hosts, and applications deployed onto it from YAML blueprints')
-  .option('--temporal <host:port>', 'Temporal frontend address (default: CLOCKER_TEMPORAL_ADDRESS or 127.0.0.1:7233)')
-  .option('--namespace <name>', 'Temporal namespace (default: CLOCKER_NAMESPACE or "default")')
+  .option('--temporal <host:port>', 'Temporal frontend address (default: CLOCKER_TEMPORAL_ADDRESS, TEMPORAL_ADDRESS, the client config profile, or 127.0.0.1:7233)')
+  .option('--namespace <name>', 'Temporal namespace (default: CLOCKER_NAMESPACE, TEMPORAL_NAMESPACE, the profile, or "default")')
+  .option('--tls-cert <file>', 'client certificate for mTLS to the frontend (CLOCKER_TEMPORAL_TLS_CERT)')
+  .option('--tls-key <file>', 'its private key (CLOCKER_TEMPORAL_TLS_KEY)')
+  .option('--tls-ca <file>', "the CA of the frontend's certificate (CLOCKER_TEMPORAL_TLS_CA; default: the system's roots)")
+  .option('--tls-server-name <name>', "the name in the frontend's certificate, if not the address's host (CLOCKER_TEMPORAL_TLS_SERVER_NAME)")
+  .option('--tls', 'TLS to the frontend with no other TLS setting (CLOCKER_TEMPORAL_TLS=1)')
+  .option('--api-key <key>', 'API key sent to the frontend (CLOCKER_TEMPORAL_API_KEY; prefer the variable: flags show in `ps`)')
+  .option('--temporal-profile <name>', "profile of Temporal's client config file (TEMPORAL_PROFILE; TEMPORAL_CONFIG_FILE or ~/.config/temporalio/temporal.toml)")
   .showHelpAfterError();
+
+// Connection flags go into Clocker's environment, where they rank first: every command reads
+// the settings through temporalConfig(process.env), and a worker process this CLI starts
+// (`clocker up`, `clocker worker`) inherits them.
+program.hook('preAction', () => {
+  const o = program.opts<Record<string, string | boolean | undefined>>();
+  const flagEnv: [string, string][] = [
+    ['temporal', CLOCKER_ENV.address],
+    ['namespace', CLOCKER_ENV.namespace],
+    ['tlsCert', CLOCKER_ENV.tlsCert],
+    ['tlsKey', CLOCKER_ENV.tlsKey],
+    ['tlsCa', CLOCKER_ENV.tlsCa],
+    ['tlsServerName', CLOCKER_ENV.tlsServerName],
+    ['apiKey', CLOCKER_ENV.apiKey],
+    ['temporalProfile', 'TEMPORAL_PROFILE'],
+  ];
+  for (const [flag, name] of flagEnv) if (typeof o[flag] === 'string') process.env[name] = o[flag] as string;
+  if (o.tls === true) process.env[CLOCKER_ENV.tls] = '1';
+});
 
 function integer(value: string): number {
   const n = Number(value);
@@ -43,8 +72,7 @@ const profileFlag = '--profile <name>';
 const profileHelp = 'Compose: activate services of this profile (repeatable; default: COMPOSE_PROFILES, comma-separated)';
 
 async function clocker(): Promise<ClockerClient> {
-  const opts = program.opts<{ temporal?: string; namespace?: string }>();
-  const config = temporalConfig(process.env, { address: opts.temporal, namespace: opts.namespace });
+  const config = temporalConfig(process.env);
   return new ClockerClient(await connectClient(config), config.taskQueue);
 }
 
@@ -73,9 +101,6 @@ program
   .command('worker')
   .description('run a worker process against an existing Temporal server')
   .action(() => {
-    const g = program.opts<{ temporal?: string; namespace?: string }>();
-    if (g.temporal) process.env.CLOCKER_TEMPORAL_ADDRESS = g.temporal;
-    if (g.namespace) process.env.CLOCKER_NAMESPACE = g.namespace;
     require('../workers/main');
   });
 
@@ -273,6 +298,27 @@ program
     if (o.out) writeFileSync(o.out, text);
     else process.stdout.write(text);
   });
+
+program
+  .command('codec-server')
+  .description("serve /decode and /encode with this installation's payload keyring, for the Web UI's codec endpoint")
+  .option('--port <port>', 'port to listen on', integer, 8888)
+  .option('--host <address>', 'address to listen on (loopback by default: whoever reaches it reads every payload)', '127.0.0.1')
+  .option('--cors-origin <url>', "a Web UI origin allowed to call it (repeatable; default http://127.0.0.1:8233 and http://localhost:8233)", collect, [])
+  .action(async (o: { port: number; host: string; corsOrigin: string[] }) => {
+    const keyring = loadKeyring();
+    if (!keyring) throw new Error(`no payload keyring: set ${KEYS_FILE_ENV} (or ${KEYS_ENV}) as the workers have it`);
+    const corsOrigins = o.corsOrigin.length ? o.corsOrigin : ['http://127.0.0.1:8233', 'http://localhost:8233'];
+    const token = process.env.CLOCKER_CODEC_TOKEN;
+    await startCodecServer({ codec: new AesGcmCodec(keyring), port: o.port, host: o.host, corsOrigins, ...(token ? { token } : {}) });
+    console.log(`codec server on http://${o.host}:${o.port} (key ${keyring.active.id} active, ${keyring.byId.size} in the keyring; CORS: ${corsOrigins.join(', ')})`);
+  });
+
+program
+  .command('keygen')
+  .description('print a new payload key line ("<id> <base64>") to put at the top of the keyring file')
+  .argument('[id]', 'key id (default: k<date>-<random>)')
+  .action((id?: string) => console.log(newKeyLine(id)));
 
 program
   .command('temporal-bin')

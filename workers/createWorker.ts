@@ -1,10 +1,11 @@
 // Builds a worker that runs every Clocker workflow and activity on one task queue.
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDockerClientFactory } from '../activities/docker/dockerClient';
 import { createSecretStore } from '../activities/secrets/secretStore';
 import type { TemporalConfig } from '../client/temporal/config';
+import { connectClient, connectionOptions } from '../client/temporal/connect';
+import { clockerDataConverter } from '../client/temporal/encryption/dataConverter';
 
 export interface ClockerWorker {
   worker: Worker;
@@ -16,14 +17,16 @@ export async function createClockerWorker(
   config: TemporalConfig,
   extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'identity' | 'shutdownGraceTime'>> = {},
 ): Promise<ClockerWorker> {
-  const native = await NativeConnection.connect({ address: config.address });
-  // Activities that talk to other workflows (placement Updates) need a client too.
-  const connection = await Connection.connect({ address: config.address });
-  const temporal = new Client({ connection, namespace: config.namespace });
+  const native = await NativeConnection.connect(connectionOptions(config));
+  // Activities that talk to other workflows (placement Updates) need a client too; it and the
+  // worker share one data converter (the encrypting codec when a keyring is configured).
+  const dataConverter = clockerDataConverter();
+  const temporal = await connectClient(config, { dataConverter: dataConverter ?? null });
   const workflowSource = extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: workflowsPath() };
   const worker = await Worker.create({
     connection: native,
     namespace: config.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
     taskQueue: config.taskQueue,
     ...workflowSource,
     activities: createActivities({ docker: createDockerClientFactory(), temporal, secrets: createSecretStore() }),
@@ -33,7 +36,7 @@ export async function createClockerWorker(
   return {
     worker,
     async close() {
-      await connection.close();
+      await temporal.connection.close();
       await native.close();
     },
   };

@@ -1,8 +1,9 @@
 // A worker process: `clocker worker`, `clocker up`'s child, and the docker-compose service.
 // It stops cleanly on SIGINT/SIGTERM (the SDK finishes in-flight tasks first).
-import { temporalConfig } from '../client/temporal/config';
+import { describeConnection, temporalConfig } from '../client/temporal/config';
 import { connectClient } from '../client/temporal/connect';
 import { ensureSearchAttributes } from '../client/temporal/searchAttributes';
+import { clockerDataConverter } from '../client/temporal/encryption/dataConverter';
 import { createClockerWorker } from './createWorker';
 
 /**
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const config = temporalConfig();
   await registerSearchAttributes(config);
   const { worker, close } = await createClockerWorker(config);
-  console.log(`clocker worker: task queue "${config.taskQueue}" on ${config.address} (namespace ${config.namespace})`);
+  console.log(`clocker worker: task queue "${config.taskQueue}" on ${describeConnection(config)}${clockerDataConverter() ? ', payloads encrypted' : ''}`);
   try {
     await worker.run();
   } finally {
