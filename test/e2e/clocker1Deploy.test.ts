@@ -79,12 +79,21 @@ describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip
   let stack: Stack;
 
   before(async () => {
-    for (const app of apps) assert.equal((await appContainers(docker, app)).length, 0, `an earlier run left containers of ${app}`);
+    for (const app of apps) {
+      assert.equal((await appContainers(docker, app)).length, 0, `an earlier run left containers of ${app}`);
+      assert.equal((await docker.listNetworks({ filters: { label: [`${LABEL.app}=${app}`] } })).length, 0, `an earlier run left networks of ${app}`);
+    }
     stack = await startLocalStack(docker);
   });
 
   after(async () => {
+    // A failed case still tears down: through Clocker first, then whatever is left by label.
+    const live = stack ? (await stack.clocker.listApplications()).map((a) => a.name) : [];
+    for (const app of apps.filter((a) => live.includes(a))) {
+      await stack.clocker.destroy(app, 120_000).catch((err: unknown) => console.error(`cleanup: destroy of ${app} failed: ${String(err)}`));
+    }
     await removeAppContainers(docker, ...apps);
+    for (const app of apps) for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.app}=${app}`] } })) await docker.getNetwork(n.Id).remove();
     await stack?.stop();
   });
 
