@@ -76,7 +76,9 @@ export class ServiceState {
   }
 
   memberRunning(member: string): void {
-    this.member(member).state = 'RUNNING';
+    const m = this.member(member);
+    m.state = 'RUNNING';
+    delete m.error; // a member restarted after a failure runs again; the failure chain's record says what happened
   }
 
   memberStopped(member: string): void {

@@ -5,7 +5,9 @@ import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Activities } from '../../activities';
 import type { EnsureContainerInput } from '../../activities/docker/containers';
 import { templateText } from '../../domain/blueprint/references/resolveValue';
-import { containerName } from '../../domain/naming';
+import type { Client } from '@temporalio/client';
+import { containerName, workflowIds, type MemberRef } from '../../domain/naming';
+import { memberEventSignal, type MemberEvent } from '../../workflows/messages';
 
 type ContainerActivities = Pick<
   Activities,
@@ -30,6 +32,65 @@ export class FakeEngine {
   readonly failingNames = new Set<string>();
   /** How long an orphan sweep takes (to let a test act while it runs). */
   sweepDelayMs = 0;
+  /** Containers that exist but do not run (killed, exited), by `host/name`, with their exit code. */
+  readonly dead = new Map<string, number>();
+  /** Images whose containers die a moment after each start (a crash loop). */
+  readonly crashingImages = new Set<string>();
+  /** Deaths the fake watcher has not reported yet. */
+  private readonly deaths: Death[] = [];
+
+  /** `docker kill`: the container stays, stopped, and the host's watcher reports `die`. */
+  kill(host: string, ref: MemberRef, exitCode = 137): void {
+    const key = `${host}/${containerName(ref)}`;
+    if (!this.containers.has(key)) throw new Error(`no container ${key}`);
+    this.dead.set(key, exitCode);
+    this.deaths.push({ host, ref, event: 'die', exitCode });
+  }
+
+  /** `docker rm -f`: the container is gone and the watcher reports `destroy`. */
+  removeBehindTheBack(host: string, ref: MemberRef): void {
+    const key = `${host}/${containerName(ref)}`;
+    if (!this.containers.delete(key)) throw new Error(`no container ${key}`);
+    this.dead.delete(key);
+    this.deaths.push({ host, ref, event: 'destroy' });
+  }
+
+  /**
+   * The monitor's watcher over this engine: reports deaths to the owning services by signal,
+   * as the real one does (activities/monitoring/hostWatcher.ts), and returns after `runForMs`;
+   * and what a service asks before it acts on one (`checkMember`).
+   */
+  watcherActivities(temporal: Client): Pick<Activities, 'watchHostMembers' | 'checkMember'> {
+    return {
+      checkMember: async ({ endpoint, ref }) => {
+        const key = `${endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath}/${containerName(ref)}`;
+        if (!this.containers.has(key)) return { exists: false };
+        const exit = this.dead.get(key);
+        return { exists: true, running: exit === undefined && !this.stopped.has(key), containerId: `id-${containerName(ref)}`, exitCode: exit ?? 0, oomKilled: false };
+      },
+      watchHostMembers: async ({ hostId, runForMs = 3_600_000 }) => {
+        const started = Date.now();
+        let reported = 0;
+        while (Date.now() - started < runForMs) {
+          heartbeat();
+          for (let i = 0; i < this.deaths.length; ) {
+            const d = this.deaths[i]!;
+            if (d.host !== hostId) {
+              i++;
+              continue;
+            }
+            this.deaths.splice(i, 1);
+            const event: MemberEvent = { member: d.ref.member, event: d.event, at: new Date().toISOString(), ...(d.exitCode === undefined ? {} : { exitCode: d.exitCode }) };
+            await temporal.workflow.getHandle(workflowIds.service(d.ref.app, d.ref.service)).signal(memberEventSignal, event);
+            reported++;
+          }
+          await Context.current().sleep(100);
+        }
+        return { ended: 'rotated', reported };
+      },
+    };
+  }
+
   /** Images whose containers never become healthy: the wait lasts until it is cancelled. */
   readonly hangingImages = new Set<string>();
   /** Stopped containers by `host/name`. */
@@ -48,6 +109,7 @@ export class FakeEngine {
         const name = containerName(ref);
         const key = `${host}/${name}`;
         this.stopped.delete(key); // ensureContainer starts what it finds stopped
+        this.dead.delete(key);
         if (!this.containers.has(key)) {
           if (this.failingNames.has(name)) {
             throw ApplicationFailure.create({ type: 'DockerRequestError', message: `create ${name} refused`, nonRetryable: true });
@@ -63,6 +125,7 @@ export class FakeEngine {
           const live = [...this.containers.values()].filter((c) => c.name.startsWith(`${svc}.`)).length;
           this.peak.set(svc, Math.max(this.peak.get(svc) ?? 0, live));
         }
+        if (this.crashingImages.has(spec.image)) setTimeout(() => this.containers.has(key) && !this.dead.has(key) && this.kill(host, ref, 1), 300);
         return {
           containerId: `id-${name}`,
           running: true,
@@ -121,4 +184,12 @@ export class FakeEngine {
       containerLogTail: async () => '',
     };
   }
+}
+
+/** A member's container ending behind Clocker's back, as a host's watcher would report it. */
+interface Death {
+  host: string;
+  ref: MemberRef;
+  event: MemberEvent['event'];
+  exitCode?: number;
 }
