@@ -36,7 +36,7 @@ export interface WatchHostOutcome {
 }
 
 const HEARTBEAT_MS = 3_000;
-/** A container that died a moment ago sends die (and oom, destroy): its service hears once. */
+/** A container that died sends die (and oom, destroy, and the inventory's finding): its service hears once, until it starts again. */
 const SAME_CONTAINER_MS = 30_000;
 
 export function monitoringActivities(temporal: Client, dockerFor: DockerClientFactory) {
@@ -94,7 +94,7 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
       const recent = new Map<string, number>();
 
       const tell = async ({ ref, event }: ForService): Promise<void> => {
-        const key = `${ref.app}.${ref.service}.${ref.member}/${event.containerId ?? ''}`;
+        const key = event.containerId ?? `${ref.app}.${ref.service}.${ref.member}`;
         const last = recent.get(key);
         if (last !== undefined && Date.now() - last < SAME_CONTAINER_MS) return;
         recent.set(key, Date.now());
@@ -153,6 +153,8 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
           for (const raw of lines.push(chunk.toString('utf8'))) {
             const e = raw as DockerEngineEvent;
             if (typeof e.time === 'number') since = Math.max(since, e.time);
+            // Restarted (in place, by its service): its next death is news again.
+            if (e.Action === 'start' && e.Actor?.ID) recent.delete(e.Actor.ID);
             const found = memberEventOf(e);
             // Handled at once: a rejection must never go unhandled in the worker; it ends the attempt below.
             if (found) pending.push(tell(found).catch((err: unknown) => void (streamError ??= err instanceof Error ? err : new Error(String(err)))));

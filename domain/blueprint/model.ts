@@ -226,7 +226,10 @@ export interface RestarterPolicy {
 }
 
 export interface ReplacerPolicy {
-  /** Consecutive failed health checks before a member is replaced. */
+  /**
+   * Replacements within the restarter's window before the service goes ON_FIRE (the failure
+   * budget; domain/application/memberRecovery.ts).
+   */
   failureThreshold: number;
   /** Try another host than the failed member's. */
   avoidFailedHost: boolean;
