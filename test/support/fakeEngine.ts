@@ -11,7 +11,17 @@ import { memberEventSignal, type MemberEvent } from '../../workflows/messages';
 
 type ContainerActivities = Pick<
   Activities,
-  'ensureContainer' | 'removeContainer' | 'stopContainer' | 'waitHealthy' | 'containerLogTail' | 'ensureNetwork' | 'removeAppResources' | 'runInMember' | 'removeOrphanContainers'
+  | 'ensureContainer'
+  | 'removeContainer'
+  | 'stopContainer'
+  | 'waitHealthy'
+  | 'containerLogTail'
+  | 'ensureNetwork'
+  | 'removeAppResources'
+  | 'runInMember'
+  | 'removeOrphanContainers'
+  | 'missingSecrets'
+  | 'checkHost'
 >;
 
 export interface FakeContainer {
@@ -101,6 +111,12 @@ export class FakeEngine {
   readonly peak = new Map<string, number>();
   /** Creates, removals and execs in order: `create <name>`, `remove <name>`, `exec <name> <argv…>`. */
   readonly log: string[] = [];
+  /** Secrets the worker's store "does not have": the preflight names them. */
+  readonly missingSecrets = new Set<string>();
+  /** Host ports held by something else, `host/port/protocol` → holder: the preflight finds them. */
+  readonly heldPorts = new Map<string, string>();
+  /** Hosts asked by the preflight, in order. */
+  readonly checkedHosts: string[] = [];
 
   activities(): ContainerActivities {
     return {
@@ -182,6 +198,17 @@ export class FakeEngine {
         }
       },
       containerLogTail: async () => '',
+      missingSecrets: async ({ names }) => names.filter((n) => this.missingSecrets.has(n)),
+      // Images are always "there" for the preflight: `missingImages` stands for an image that fails at create.
+      checkHost: async ({ hostId, docker, ports }) => {
+        const host = docker.kind === 'tcp' ? docker.host : docker.socketPath;
+        this.checkedHosts.push(hostId);
+        const held = ports.flatMap((p) => {
+          const holder = this.heldPorts.get(`${host}/${p.port}/${p.protocol}`);
+          return holder === undefined ? [] : [{ ...p, holder }];
+        });
+        return { hostId, images: [], ports: held };
+      },
     };
   }
 }

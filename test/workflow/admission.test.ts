@@ -1,0 +1,137 @@
+// Admission on a real Temporal server (the FakeEngine for Docker): a new application is
+// checked whole against the running infrastructure before anything is booked or created, and
+// the preflight workflow lists every problem at once with the blueprint field it concerns.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { placementActivities } from '../../activities/infrastructure/placement';
+import { ClockerClient } from '../../client/clockerClient';
+import type { InfrastructureSpec } from '../../domain/infra/model';
+import { skipUnlessPresent } from '../support/components';
+import { FakeEngine } from '../support/fakeEngine';
+import { blueprint, serviceSpec } from '../support/specs';
+import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+
+const TASK_QUEUE = 'workflow-admission';
+
+function hosts(name: string, count: number, maxContainers: number): InfrastructureSpec {
+  return {
+    name,
+    hosts: Array.from({ length: count }, (_, i) => ({
+      id: `h${i + 1}`,
+      address: `192.0.2.${i + 1}`,
+      docker: { kind: 'tcp' as const, host: `${name}-h${i + 1}`, port: 2375 },
+      status: 'AVAILABLE' as const,
+      labels: {},
+      maxContainers,
+    })),
+  };
+}
+
+const secret = (name: string) => ({ parts: [{ kind: 'secret' as const, name }] });
+
+describe('admission', { skip: skipUnlessPresent('temporal') }, () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let clocker: ClockerClient;
+  const engine = new FakeEngine();
+
+  before(async () => {
+    env = await startTestEnv();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+      activities: { ...placementActivities(env.client), ...engine.activities() },
+    });
+    running = worker.run();
+    clocker = new ClockerClient(env.client, TASK_QUEUE);
+  });
+
+  after(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  test('a 150-service blueprint on a 100-container infrastructure is refused whole: nothing booked, nothing created', async () => {
+    await clocker.ensureInfrastructure(hosts('hundred', 10, 10));
+    const big = blueprint('big', Array.from({ length: 150 }, (_, i) => serviceSpec({ id: `s${String(i + 1).padStart(3, '0')}`, image: 'x:1' })), 'hundred');
+    big.networks = [{ id: 'back', driver: 'bridge', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
+
+    const problems = await clocker.preflight(big);
+    assert.equal(problems.length, 50);
+    assert.deepEqual(problems[0], {
+      code: 'placement.infeasible',
+      path: ['services', 100],
+      message: 'does not fit (the application needs 150 members in all): no host fits member 1 of big/s101 (placed 0 of 1): 10 hosts: 10 over maxContainers=10',
+    });
+    assert.deepEqual(problems.map((p) => p.path[1]), Array.from({ length: 50 }, (_, i) => 100 + i));
+
+    await clocker.deploy(big);
+    const view = await clocker.waitFor('big', (v) => v.status !== 'DEPLOYING', 60_000);
+    assert.equal(view.status, 'FAILED');
+    assert.match(view.error ?? '', /^refused before anything was created: services\[100\]: does not fit/);
+    assert.equal((view.error?.match(/does not fit/g) ?? []).length, 50);
+    assert.deepEqual(view.services.map((s) => s.status).filter((s) => s !== 'PENDING'), []);
+    assert.deepEqual(engine.created.filter((k) => k.includes('/big.')), []);
+    assert.deepEqual([...engine.networks].filter((n) => n.includes('/big.')), []);
+    const infra = await clocker.infrastructureStatus('hundred');
+    assert.deepEqual(infra.bookings, []);
+    assert.deepEqual(infra.subnets.filter((s) => (s.owner ?? '').startsWith('big/')), []);
+    assert.equal((await clocker.destroy('big', 30_000)).status, 'DESTROYED');
+
+    // The same infrastructure would take the first 100 services whole (checked, not deployed: 100 services are slow here).
+    assert.deepEqual(await clocker.preflight(blueprint('fits', big.services.slice(0, 100), 'hundred')), []);
+  });
+
+  test('one preflight lists a missing secret, an infeasible placement, a taken and a clashing host port, each at its field', async () => {
+    await clocker.ensureInfrastructure(hosts('pair', 2, 5));
+    engine.missingSecrets.add('api-key');
+    for (const h of ['pair-h1', 'pair-h2']) engine.heldPorts.set(`${h}/8080/tcp`, 'container other.web.1 of application "other"');
+    const port = (hostPort: number) => ({ containerPort: 80, hostPort, protocol: 'tcp' as const });
+    const bp = blueprint(
+      'checked',
+      [
+        serviceSpec({ id: 'db', image: 'db:1', envTemplates: { PASSWORD: secret('db-pass') } }),
+        serviceSpec({ id: 'web', image: 'web:1', ports: [port(0), port(8080)], envTemplates: { KEY: secret('api-key') } }),
+        serviceSpec({ id: 'wide', image: 'web:1', count: 3, ports: [port(9000)] }),
+        serviceSpec({ id: 'echo', image: 'web:1', count: 2, ports: [port(7000)] }),
+        serviceSpec({ id: 'copy', image: 'web:1', count: 2, ports: [port(7000)] }),
+      ],
+      'pair',
+    );
+    bp.secrets = ['api-key', 'db-pass'];
+    const problems = await clocker.preflight(bp);
+    assert.deepEqual(
+      problems.map((p) => `${p.code} ${JSON.stringify(p.path)}`),
+      [
+        'secret.missing ["services",1,"env","KEY"]',
+        'placement.infeasible ["services",2]',
+        // Services of one layer are placed in id order: copy first, so echo is the one that clashes (on both hosts).
+        'port.clash ["services",3,"ports",0]',
+        'port.clash ["services",3,"ports",0]',
+        'port.taken ["services",1,"ports",1]',
+      ],
+    );
+    assert.match(problems[1]?.message ?? '', /no host fits member 3 of checked\/wide \(placed 2 of 3\): 2 hosts: 2 at maxPerHost=1$/);
+    assert.match(problems[4]?.message ?? '', /^host port 8080\/tcp on host h[12] is held by container other\.web\.1 of application "other"$/);
+
+    await clocker.deploy(bp);
+    const view = await clocker.waitFor('checked', (v) => v.status !== 'DEPLOYING', 60_000);
+    assert.equal(view.status, 'FAILED');
+    assert.deepEqual(engine.created.filter((k) => k.includes('/checked.')), []);
+    assert.deepEqual((await clocker.infrastructureStatus('pair')).bookings, []);
+    assert.equal((await clocker.destroy('checked', 30_000)).status, 'DESTROYED');
+  });
+
+  test('an unknown location is named, and the secrets are still checked', async () => {
+    const bp = blueprint('lost', [serviceSpec({ id: 'web', image: 'web:1', envTemplates: { KEY: secret('api-key') } })], 'nowhere');
+    bp.secrets = ['api-key'];
+    const problems = await clocker.preflight(bp);
+    assert.deepEqual(problems.map((p) => `${p.code} ${p.path.join('.')}`), ['secret.missing services.0.env.KEY', 'location.unknown location']);
+    assert.match(problems[1]?.message ?? '', /^no running infrastructure "nowhere"/);
+  });
+});
