@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs the test tiers. Usage: node scripts/test.js [unit|workflow|e2e ...] [node --test flags]
-// Default: all tiers, as two `node --test` runs side by side: unit + workflow (their own
-// Temporal test server, no Docker) and e2e (the one Docker engine and the rig, so one file
-// at a time). The first's output is printed once it ends, the second's as it comes.
+// Runs the test tiers. Usage: node scripts/test.js [unit|workflow|e2e|prod ...] [node --test flags]
+// Default: all tiers, as three `node --test` runs side by side: unit + workflow (their own
+// Temporal test server, no Docker), e2e (the one Docker engine and the rig, so one file at a
+// time) and prod (its own Temporal cluster on PostgreSQL from scripts/prod-stack.sh, two
+// workers, the Docker engine under its own names). The e2e output is printed as it comes,
+// the others' once everything has ended.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -10,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const tiers = ['unit', 'workflow', 'e2e'];
+const tiers = ['unit', 'workflow', 'e2e', 'prod'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
 for (const tier of wanted) {
@@ -44,20 +46,39 @@ function run(files, output) {
 
 async function main() {
   const selected = wanted.length ? wanted : tiers;
-  const groups = [selected.filter((t) => t !== 'e2e'), selected.filter((t) => t === 'e2e')].map(filesOf).filter((g) => g.length > 0);
+  const groups = [
+    { name: 'unit and workflow', tiers: selected.filter((t) => t === 'unit' || t === 'workflow') },
+    { name: 'e2e', tiers: selected.filter((t) => t === 'e2e') },
+    { name: 'prod', tiers: selected.filter((t) => t === 'prod') },
+  ]
+    .map((g) => ({ ...g, files: filesOf(g.tiers) }))
+    .filter((g) => g.files.length > 0);
   if (groups.length === 0) {
     console.error('no test files found');
     return 1;
   }
-  if (groups.length === 1) return run(groups[0], 'inherit');
-  const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'clocker-tests-')), 'unit-and-workflow.log');
-  const log = fs.openSync(logFile, 'w');
-  const [quick, e2e] = await Promise.all([run(groups[0], log), run(groups[1], 'inherit')]);
-  fs.closeSync(log);
-  console.log(`\n==== unit and workflow tiers (run beside the e2e tier; exit ${quick}) ====\n`);
-  process.stdout.write(fs.readFileSync(logFile));
-  console.log(`\n==== exit codes: unit+workflow ${quick}, e2e ${e2e} ====`);
-  return quick !== 0 ? quick : e2e;
+  if (groups.length === 1) return run(groups[0].files, 'inherit');
+  // One group prints as it runs (e2e when present); the others write to files shown after.
+  const live = groups.find((g) => g.name === 'e2e') ?? groups[0];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clocker-tests-'));
+  const codes = await Promise.all(
+    groups.map(async (g) => {
+      if (g === live) return run(g.files, 'inherit');
+      const logFile = path.join(dir, `${g.name.replace(/\W+/g, '-')}.log`);
+      const log = fs.openSync(logFile, 'w');
+      const code = await run(g.files, log);
+      fs.closeSync(log);
+      g.logFile = logFile;
+      return code;
+    }),
+  );
+  for (const g of groups) {
+    if (g === live) continue;
+    console.log(`\n==== ${g.name} tier${g.tiers.length > 1 ? 's' : ''} (run beside the ${live.name} tier; exit ${codes[groups.indexOf(g)]}) ====\n`);
+    process.stdout.write(fs.readFileSync(g.logFile));
+  }
+  console.log(`\n==== exit codes: ${groups.map((g, i) => `${g.name} ${codes[i]}`).join(', ')} ====`);
+  return codes.find((c) => c !== 0) ?? 0;
 }
 
 main().then((code) => process.exit(code));

@@ -2,10 +2,11 @@
 // fails under CI=true (naming the component) and skips with that message elsewhere.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 
-export type Component = 'temporal' | 'docker' | 'rig' | 'registry' | 'debootstrap';
+export type Component = 'temporal' | 'docker' | 'rig' | 'registry' | 'debootstrap' | 'prodstack';
 
 const checks: Record<Component, () => string | undefined> = {
   temporal: () => (findTemporalBinary() ? undefined : 'no Temporal CLI (run `node bin/clocker.js temporal-bin` to build it)'),
@@ -13,6 +14,17 @@ const checks: Record<Component, () => string | undefined> = {
   debootstrap: () => {
     if (process.getuid?.() !== 0) return 'building clocker/debian:bookworm needs root (debootstrap)';
     return onPath('debootstrap') ? undefined : "no debootstrap (Debian's debootstrap package)";
+  },
+  prodstack: () => {
+    // scripts/prod-stack.sh: Debian's PostgreSQL 15, openssl, and the Temporal server and UI
+    // (cached builds, or Go to build them).
+    const pg = existsSync('/usr/lib/postgresql/15/bin/pg_ctl') || onPath('pg_ctl');
+    if (!pg) return "no PostgreSQL 15 (Debian's postgresql package)";
+    if (!onPath('openssl')) return 'no openssl';
+    const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'clocker');
+    const built = existsSync(join(cache, 'temporal-server', 'v1.29.1', 'server')) && existsSync(join(cache, 'temporal-ui', 'v2.42.1', 'ui-server'));
+    if (!built && !onPath('go')) return 'no Temporal server build (scripts/prod-stack.sh build) and no Go to make one';
+    return findTemporalBinary() ? undefined : 'no Temporal CLI (node bin/clocker.js temporal-bin)';
   },
   registry: () => (onPath('docker-registry') ? undefined : "no docker-registry (Debian's docker-registry package)"),
   rig: () => {
