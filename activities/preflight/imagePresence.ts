@@ -35,7 +35,7 @@ export async function imageProblem(docker: Docker, hostId: string, image: string
       .getImage(image)
       .distribution()
       .then(() => undefined)
-      .catch((err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err)));
+      .catch((err: unknown) => (err instanceof Error ? (err.message.split('\n')[0] ?? '').trim() : String(err)));
     const failure = await Promise.race([asked, timeout]);
     return failure === undefined ? undefined : `not on host ${hostId} and registry ${registry} did not answer for it (${failure})`;
   } finally {

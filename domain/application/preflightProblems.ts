@@ -76,7 +76,7 @@ export function locationProblem(blueprint: Blueprint): PreflightProblem {
   return {
     code: 'location.unknown',
     path: ['location'],
-    message: `no running infrastructure "${blueprint.location}" (workflow clocker/infra/${blueprint.location}): nothing else that needs its hosts (placement, ports, images) was checked`,
+    message: `infrastructure "${blueprint.location}" is not running; start it with \`clocker up\` (local) or \`clocker infra create\` (nothing that needs its hosts, placement, ports or images, was checked)`,
   };
 }
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { explicitRegistry } from '../../activities/preflight/imagePresence';
 import { admissionRequests, dryRunPlacement } from '../../domain/application/admission';
 import {
   hostCheckRequests,
@@ -132,4 +133,12 @@ test('a bind mount relative to the blueprint is refused unless the infrastructur
   const local = { id: 'local', address: '127.0.0.1', docker: { kind: 'socket' as const, socketPath: '/var/run/docker.sock' } };
   assert.deepEqual(relativeBindProblems(bp, { services: [], hosts: [local], hostCount: 1 }), []);
   assert.deepEqual(relativeBindProblems(bp, { services: [], hosts: [tcp('h1')], hostCount: 2 }).map((p) => p.path), [['services', 0, 'volumes', 0]]);
+});
+
+test('only an image naming its registry host is asked about (a Docker Hub name never is)', () => {
+  assert.equal(explicitRegistry('clocker/busybox:1'), undefined);
+  assert.equal(explicitRegistry('busybox'), undefined);
+  assert.equal(explicitRegistry('localhost/app:1'), 'localhost');
+  assert.equal(explicitRegistry('127.0.0.1:5000/app:1'), '127.0.0.1:5000');
+  assert.equal(explicitRegistry('registry.example/team/app@sha256:abc'), 'registry.example');
 });

@@ -132,6 +132,6 @@ describe('admission', { skip: skipUnlessPresent('temporal') }, () => {
     bp.secrets = ['api-key'];
     const problems = await clocker.preflight(bp);
     assert.deepEqual(problems.map((p) => `${p.code} ${p.path.join('.')}`), ['secret.missing services.0.env.KEY', 'location.unknown location']);
-    assert.match(problems[1]?.message ?? '', /^no running infrastructure "nowhere"/);
+    assert.match(problems[1]?.message ?? '', /^infrastructure "nowhere" is not running; start it with `clocker up`/);
   });
 });
