@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { explicitRegistry } from '../../activities/preflight/imagePresence';
+import { missingSecrets } from '../../activities/preflight/secretsPresent';
+import { createSecretStore } from '../../activities/secrets/secretStore';
 import { admissionRequests, dryRunPlacement } from '../../domain/application/admission';
 import {
   hostCheckRequests,
@@ -141,4 +143,9 @@ test('only an image naming its registry host is asked about (a Docker Hub name n
   assert.equal(explicitRegistry('localhost/app:1'), 'localhost');
   assert.equal(explicitRegistry('127.0.0.1:5000/app:1'), '127.0.0.1:5000');
   assert.equal(explicitRegistry('registry.example/team/app@sha256:abc'), 'registry.example');
+});
+
+test("the secret check answers only the names the worker's store lacks", () => {
+  const store = createSecretStore({ CLOCKER_SECRET_DB_PASS: 'hunter2', CLOCKER_SECRETS_DIR: '/nonexistent-clocker-secrets' });
+  assert.deepEqual(missingSecrets(store, ['db-pass', 'api-key']), ['api-key']);
 });
