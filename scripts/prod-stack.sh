@@ -8,6 +8,8 @@
 # container form of the same topology; test/unit/prodStackCompose.test.ts keeps the two in step.
 #
 #   scripts/prod-stack.sh build            build/cache the server, sql tool and UI server
+#   scripts/prod-stack.sh certs            only make the certificates and the payload keyring
+#                                          (docker-compose.yml mounts them from $CLOCKER_STACK_DIR)
 #   scripts/prod-stack.sh up               start everything (first time: init the database)
 #   scripts/prod-stack.sh env              print the client settings (source it: `. <(… env)`)
 #   scripts/prod-stack.sh worker N         start worker N;  `kill-worker N` SIGKILLs it
@@ -35,7 +37,7 @@ NUM_HISTORY_SHARDS=4
 FRONTEND_OFFSET=233      # base+233: frontend gRPC (7233 in docker-compose.yml)
 UI_OFFSET=1233           # base+1233: Web UI (8233 in docker-compose.yml)
 CODEC_OFFSET=1888        # base+1888: codec server (8888 in docker-compose.yml)
-POSTGRES_OFFSET=432      # base+432: PostgreSQL (5432 in docker-compose.yml)
+POSTGRES_OFFSET=432      # base+432: PostgreSQL (not published by docker-compose.yml)
 # ---
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -381,6 +383,7 @@ status() {
 
 case ${1:-} in
   build) build ;;
+  certs) mkdir -p "$DIR"; certs; keyring; log "certificates in $DIR/tls, payload keyring in $DIR/keys" ;;
   up) up ;;
   env) client_env ;;
   worker) start_worker "${2:?worker number}"; wait_for "worker $2" 90 grep -q 'clocker worker:' "$DIR/logs/worker-$2.log" ;;
