@@ -29,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal, deps.docker, { monitorHosts: true }),
-    ...monitoringActivities(deps.temporal, deps.docker),
+    ...monitoringActivities(deps.temporal, deps.docker, deps.secrets),
     ...provisioningActivities(deps),
     ...preflightActivities(deps.docker, deps.secrets),
   };

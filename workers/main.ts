@@ -5,6 +5,7 @@ import { connectClient } from '../client/temporal/connect';
 import { ensureSearchAttributes } from '../client/temporal/searchAttributes';
 import { clockerDataConverter } from '../client/temporal/encryption/dataConverter';
 import { createClockerWorker } from './createWorker';
+import { ensureMonitorsForBookedHosts } from '../activities/monitoring/ensureMonitor';
 
 /**
  * Workflows set Clocker's search attributes, which a server must know first. The dev server
@@ -24,11 +25,27 @@ async function registerSearchAttributes(config: ReturnType<typeof temporalConfig
   }
 }
 
+/** Hosts holding members get their monitor (members placed before monitoring existed included); a failure is said, not fatal. */
+async function ensureMonitors(config: ReturnType<typeof temporalConfig>): Promise<void> {
+  try {
+    const client = await connectClient(config, { dataConverter: clockerDataConverter() ?? null });
+    try {
+      const ensured = await ensureMonitorsForBookedHosts(client);
+      if (ensured > 0) console.log(`clocker worker: ${ensured} host monitor${ensured === 1 ? '' : 's'} ensured`);
+    } finally {
+      await client.connection.close();
+    }
+  } catch (err) {
+    console.warn(`clocker worker: could not ensure host monitors (${err instanceof Error ? err.message : String(err)}); their members are watched once placed again`);
+  }
+}
+
 async function main(): Promise<void> {
   const config = temporalConfig();
   await registerSearchAttributes(config);
   const { worker, close } = await createClockerWorker(config);
   console.log(`clocker worker: task queue "${config.taskQueue}" on ${describeConnection(config)}${clockerDataConverter() ? ', payloads encrypted' : ''}`);
+  void ensureMonitors(config);
   try {
     await worker.run();
   } finally {

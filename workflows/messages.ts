@@ -1,8 +1,8 @@
 // Message definitions shared by the workflows and every client (CLI, tests, plain
 // `temporal workflow signal/update/query` with the same names and JSON).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AppView, ServiceView } from '../domain/application/status';
-import type { Blueprint } from '../domain/blueprint/model';
+import type { AppView, MappedPort, ServiceView } from '../domain/application/status';
+import type { Blueprint, HealthCheck } from '../domain/blueprint/model';
 import type { AdmissionAnswer } from '../domain/application/preflightProblems';
 import type { MemberFailureKind } from '../domain/application/memberRecovery';
 import type { ServiceVersion } from './serviceMembers';
@@ -239,3 +239,12 @@ export interface HostMonitorView {
 export const hostMonitorStatusQuery = defineQuery<HostMonitorView>('status');
 /** Sent (with start) whenever members are placed on the host: keeps an idle monitor from ending. */
 export const watchHostSignal = defineSignal('watch');
+/** What a host's watcher needs to keep probing a service's running members after they started. */
+export interface MemberProbes {
+  /** Absent: the service declares no health check (deaths are still seen by the event stream). */
+  health?: HealthCheck;
+  /** Secrets the members were given: a probe's output is redacted of their values. */
+  secretNames: string[];
+  members: { member: string; hostId: string; hostAddress: string; containerName: string; containerId?: string; ports: MappedPort[] }[];
+}
+export const memberProbesQuery = defineQuery<MemberProbes>('memberProbes');

@@ -15,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { specFingerprint } from '../domain/application/specFingerprint';
+import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { failureText } from './failureText';
 import {
   dependentsSyncedSignal,
@@ -33,6 +34,7 @@ import {
   stopSignal,
   upgradeSignal,
   memberEventSignal,
+  memberProbesQuery,
   type MemberEvent,
   type Effector,
   type ServiceHostEvent,
@@ -103,6 +105,12 @@ async function runService(input: ServiceInput, state: ServiceState) {
   setHandler(startSignal, () => void effectors.push('start'));
   setHandler(restartSignal, () => void effectors.push('restart'));
   setHandler(serviceStatusQuery, () => state.view);
+  // The hosts' watchers keep probing running members with the current version's health check.
+  setHandler(memberProbesQuery, () => ({
+    ...(current.spec.health ? { health: current.spec.health } : {}),
+    secretNames: referencedSecrets(Object.values(current.env)),
+    members: state.liveMembers().filter((m) => m.state === 'RUNNING').map(({ member, hostId, hostAddress, containerName, containerId, ports }) => ({ member, hostId, hostAddress, containerName, ports, ...(containerId ? { containerId } : {}) })),
+  }));
   /** The operation under way (first start, update, replacement, effector): a destroy interrupts it. */
   let operation: CancellationScope | undefined;
   setHandler(destroySignal, () => {

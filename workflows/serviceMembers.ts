@@ -6,7 +6,7 @@ import type { Activities } from '../activities';
 import type { MemberCheck } from '../activities/monitoring/hostWatcher';
 import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
 import type { Assignment } from '../domain/infra/model';
-import { avoidingHosts, memberPlacement } from '../domain/application/memberPlacement';
+import { memberPlacement } from '../domain/application/memberPlacement';
 import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { containerName, networkName } from '../domain/naming';
 import { heartbeating, quick, teardown } from './activityOptions';
@@ -57,7 +57,8 @@ export class ServiceMembers {
       service: version.spec.id,
       members: ids,
       resources: version.spec.resources,
-      placement: avoidingHosts(memberPlacement(version.spec), avoidHosts),
+      placement: memberPlacement(version.spec),
+      ...(avoidHosts.length > 0 ? { avoidHosts: [...avoidHosts] } : {}),
     });
     this.state.placed(assignments, generation);
     const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version)));
@@ -117,12 +118,14 @@ export class ServiceMembers {
     await this.startOne({ member, host: { id: m.hostId, address: m.hostAddress, docker: endpoint } }, version);
   }
 
-  /** What the member's container is doing now (absent from the view: undefined). */
-  async check(member: string): Promise<MemberCheck | undefined> {
+  /** What the member's container is doing now (absent from the view: undefined); with a version, its health check is run once too. */
+  async check(member: string, probeWith?: ServiceVersion): Promise<MemberCheck | undefined> {
     const m = this.state.liveMembers().find((x) => x.member === member);
     const endpoint = m && this.state.view.hostEndpoints[m.hostId];
     if (!m || !endpoint) return undefined;
-    return act.checkMember({ endpoint, ref: { app: this.app, service: this.state.view.id, member } });
+    const health = probeWith?.spec.health;
+    const probe = health ? { probe: { health, hostAddress: m.hostAddress, ports: m.ports, secretNames: referencedSecrets(Object.values(probeWith.env)) } } : {};
+    return act.checkMember({ endpoint, ref: { app: this.app, service: this.state.view.id, member }, ...probe });
   }
 
   /** Gives back every booking the service still holds (members that never got a container). */

@@ -2,7 +2,7 @@
 // (is this a member the service believes RUNNING, and is its container really down?), then
 // the failure chain's decisions (domain/application/memberRecovery.ts) are carried out:
 // restart in place, replace elsewhere, or go ON_FIRE and stop acting.
-import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { isCancellation } from '@temporalio/workflow';
 import {
   decideRecovery,
   describeFailure,
@@ -32,15 +32,21 @@ export function worthChecking(state: ServiceState, event: MemberEvent): boolean 
  */
 export async function recoverMember(members: ServiceMembers, state: ServiceState, current: ServiceVersion, event: MemberEvent, now: () => number): Promise<boolean> {
   if (!worthChecking(state, event)) return false;
-  const check = await members.check(event.member);
+  // An `unhealthy` from the watcher's probe is probed once more here, with the current check.
+  const check = await members.check(event.member, event.event === 'unhealthy' ? current : undefined);
   if (!check) return false;
   const unhealthy = check.exists && check.health === 'unhealthy';
   if (check.exists && check.running && !(event.event === 'unhealthy' && unhealthy)) return false;
   if (!worthChecking(state, event)) return false; // something else handled it while we looked
-  const kind = !check.exists ? (event.event === 'missing' ? 'missing' : 'destroy') : check.oomKilled ? 'oom' : event.event;
+  const kind = !check.exists
+    ? event.event === 'missing' ? 'missing' : 'destroy'
+    : !check.running
+      ? check.oomKilled ? 'oom' : event.event === 'unhealthy' ? 'exited' : event.event
+      : 'unhealthy';
   const exitCode = check.exists && !check.running ? check.exitCode : event.exitCode;
   const m = state.liveMembers().find((x) => x.member === event.member)!;
-  let failure: MemberFailure = { member: m.member, hostId: m.hostId, kind, at: now(), detail: describeFailure(kind, exitCode) };
+  const why = kind === 'unhealthy' && check.exists && check.problem ? `: ${check.problem}` : '';
+  const failure: MemberFailure = { member: m.member, hostId: m.hostId, kind, at: now(), detail: `${describeFailure(kind, exitCode)}${why}` };
   state.memberFailed(m.member, failure.detail);
   await runChain(members, state, current, failure, now);
   return true;
@@ -66,6 +72,8 @@ async function runChain(members: ServiceMembers, state: ServiceState, current: S
         break;
       case 'restart':
         try {
+          // A container that runs but fails its health check is stopped first: starting it again means a fresh process.
+          if (f.kind === 'unhealthy') await members.stop(decision.member);
           await members.restart(decision.member, current);
           const m = state.liveMembers().find((x) => x.member === decision.member);
           if (m) m.restarts = (m.restarts ?? 0) + 1;
@@ -81,7 +89,8 @@ async function runChain(members: ServiceMembers, state: ServiceState, current: S
         const problems = await members.remove([decision.member]);
         state.recovery = forgetMembers(state.recovery, [decision.member]);
         try {
-          const [started] = await startAvoiding(members, state, current, decision.avoidHosts);
+          // Off the failed host where the scheduler has another; on it otherwise (the placement activity decides).
+          const [started] = await members.start(current, state.view.generation, 1, decision.avoidHosts);
           const host = state.liveMembers().find((x) => x.member === started)?.hostId ?? '?';
           note(state, `${what}: replaced by member ${started} on ${host} (replacement ${decision.replacement} of ${decision.of} in the window)${problems.length > 0 ? `; ${problems.join('; ')}` : ''}`);
         } catch (err) {
@@ -95,22 +104,6 @@ async function runChain(members: ServiceMembers, state: ServiceState, current: S
       }
     }
   }
-}
-
-/** One new member away from `avoid` where the scheduler has another host; on any host otherwise. */
-async function startAvoiding(members: ServiceMembers, state: ServiceState, current: ServiceVersion, avoid: string[]): Promise<string[]> {
-  if (avoid.length > 0) {
-    try {
-      return await members.start(current, state.view.generation, 1, avoid);
-    } catch (err) {
-      if (!placementRejected(err)) throw err;
-    }
-  }
-  return members.start(current, state.view.generation, 1);
-}
-
-function placementRejected(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PlacementRejectedError';
 }
 
 function note(state: ServiceState, text: string): void {

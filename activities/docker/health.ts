@@ -73,8 +73,8 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
   };
 }
 
-/** '' when healthy, else what was wrong. */
-async function runProbe(docker: Docker, where: string, input: WaitHealthyInput, probe: HealthProbe, timeoutMs: number, hidden: string[]): Promise<string> {
+/** '' when healthy, else what was wrong. Also the monitor's probe of running members (activities/monitoring). */
+export async function runProbe(docker: Docker, where: string, input: Pick<WaitHealthyInput, 'containerName' | 'hostAddress' | 'ports'>, probe: HealthProbe, timeoutMs: number, hidden: string[]): Promise<string> {
   if (probe.kind === 'exec') {
     const r = await execInContainer(docker, where, input.containerName, probe.command, timeoutMs);
     return r.exitCode === 0 ? '' : `\`${probe.command.join(' ')}\` exited ${r.exitCode}${r.output ? `: ${redact(r.output, hidden).slice(-300)}` : ''}`;

@@ -4,6 +4,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { PlacementSpec, ResourceSpec } from '../../domain/blueprint/model';
+import { avoidingHosts } from '../../domain/application/memberPlacement';
 import { placementOptions } from '../../domain/infra/blueprintPlacement';
 import type { Assignment, DockerEndpoint } from '../../domain/infra/model';
 import { networkName, workflowIds } from '../../domain/naming';
@@ -22,6 +23,11 @@ export interface PlaceMembersInput {
   /** The service's blueprint resources and placement rules, turned into a scheduler request here. */
   resources?: ResourceSpec;
   placement?: PlacementSpec;
+  /**
+   * Keep off these hosts where the scheduler has another that fits (a replacement for a member
+   * that failed there); otherwise place as if they were not named.
+   */
+  avoidHosts?: string[];
 }
 
 /**
@@ -61,11 +67,14 @@ export function placementActivities(temporal: Client, docker?: DockerClientFacto
     ...admissionActivities(temporal),
 
     async placeMembers(req: PlaceMembersInput): Promise<Assignment[]> {
-      const { infrastructure, app, service, members, resources, placement } = req;
-      const request = { app, service, members, ...placementOptions(resources, placement) };
-      const result = await infra(infrastructure)
-        .executeUpdate(placeContainersUpdate, { args: [request], updateId: updateId() })
-        .catch(notFound(infrastructure));
+      const { infrastructure, app, service, members, resources, placement, avoidHosts = [] } = req;
+      const place = (spec: PlacementSpec | undefined, id: string) =>
+        infra(infrastructure)
+          .executeUpdate(placeContainersUpdate, { args: [{ app, service, members, ...placementOptions(resources, spec) }], updateId: id })
+          .catch(notFound(infrastructure));
+      // Each try has its own update id, so a retried activity gets each try's first answer again.
+      let result = avoidHosts.length > 0 && placement ? await place(avoidingHosts(placement, avoidHosts), `${updateId()}/avoiding`) : undefined;
+      if (!result?.ok) result = await place(placement, updateId());
       if (!result.ok) throw new PlacementRejectedError(infrastructure, result.reason);
       if (options.monitorHosts) {
         const taskQueue = Context.current().info.taskQueue;

@@ -5,7 +5,8 @@
 // so histories of earlier releases replay unchanged and their placements get monitors too.
 import type { Client } from '@temporalio/client';
 import { hostMonitorWorkflowId } from '../../domain/naming';
-import { watchHostSignal } from '../../workflows/messages';
+import { infraStatusQuery, watchHostSignal } from '../../workflows/messages';
+import { searchAttributes } from '../../workflows/searchAttributes';
 
 export async function ensureHostMonitor(temporal: Client, taskQueue: string, infrastructure: string, hostId: string): Promise<void> {
   await temporal.workflow.signalWithStart('hostMonitor', {
@@ -15,4 +16,22 @@ export async function ensureHostMonitor(temporal: Client, taskQueue: string, inf
     signal: watchHostSignal,
     signalArgs: [],
   });
+}
+
+/**
+ * Every host with members booked, in every running infrastructure, gets its monitor. A worker
+ * runs this when it starts, so members placed before monitoring existed (or whose monitor was
+ * terminated) are watched after an upgrade, which restarts the workers anyway. Answers how
+ * many monitors were ensured.
+ */
+export async function ensureMonitorsForBookedHosts(temporal: Client): Promise<number> {
+  let ensured = 0;
+  for await (const wf of temporal.workflow.list({ query: `${searchAttributes.kind.name}="infrastructure" AND ExecutionStatus="Running"` })) {
+    const view = await temporal.workflow.getHandle(wf.workflowId).query(infraStatusQuery);
+    for (const host of view.hosts.filter((h) => h.reservations.length > 0)) {
+      await ensureHostMonitor(temporal, wf.taskQueue, view.name, host.id);
+      ensured += 1;
+    }
+  }
+  return ensured;
 }

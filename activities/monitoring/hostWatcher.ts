@@ -7,9 +7,15 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { HostStatusView } from '../../domain/infra/statusView';
+import type Docker from 'dockerode';
+import type { MappedPort } from '../../domain/application/status';
+import type { HealthCheck } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { containerName, isMember, LABEL, workflowIds, type MemberRef } from '../../domain/naming';
-import { infraStatusQuery, memberEventSignal, serviceStatusQuery } from '../../workflows/messages';
+import { infraStatusQuery, memberEventSignal, memberProbesQuery, serviceStatusQuery, type MemberProbes } from '../../workflows/messages';
+import { runProbe } from '../docker/health';
+import { secretValues } from '../secrets/redact';
+import type { SecretStore } from '../secrets/secretStore';
 import type { DockerClientFactory } from '../docker/dockerClient';
 import { describeEndpoint } from '../docker/dockerClient';
 import { dockerError, statusCodeOf } from '../docker/dockerErrors';
@@ -27,7 +33,7 @@ export interface WatchHostInput {
 
 export type MemberCheck =
   | { exists: false }
-  | { exists: true; running: boolean; containerId: string; exitCode: number; oomKilled: boolean; health?: string };
+  | { exists: true; running: boolean; containerId: string; exitCode: number; oomKilled: boolean; health?: string; problem?: string };
 
 export interface WatchHostOutcome {
   ended: 'rotated' | 'idle' | 'gone';
@@ -36,10 +42,27 @@ export interface WatchHostOutcome {
 }
 
 const HEARTBEAT_MS = 3_000;
+/** A member that just started (placed, restarted) is probed from an inventory this soon after. */
+const SOON_AFTER_START_MS = 2_000;
 /** A container that died sends die (and oom, destroy, and the inventory's finding): its service hears once, until it starts again. */
 const SAME_CONTAINER_MS = 30_000;
 
-export function monitoringActivities(temporal: Client, dockerFor: DockerClientFactory) {
+/** A probe of a running member must end well inside the watcher's heartbeat timeout. */
+const MAX_PROBE_MS = 5_000;
+
+/** What a service passes to have its health check run once more before it acts on an `unhealthy`. */
+export interface ProbeAgain {
+  health: HealthCheck;
+  hostAddress: string;
+  ports: MappedPort[];
+  secretNames: string[];
+}
+
+export function monitoringActivities(temporal: Client, dockerFor: DockerClientFactory, secrets: SecretStore) {
+  /** '' when the member answers its health check. */
+  const probeOnce = (docker: Docker, where: string, containerName: string, p: ProbeAgain): Promise<string> =>
+    runProbe(docker, where, { containerName, hostAddress: p.hostAddress, ports: p.ports }, p.health.probe, Math.min(p.health.timeoutMs, MAX_PROBE_MS), secretValues(p.secretNames, secrets));
+
   const hostOf = async (infrastructure: string, hostId: string): Promise<HostStatusView | undefined> => {
     try {
       const view = await temporal.workflow.getHandle(workflowIds.infrastructure(infrastructure)).query(infraStatusQuery);
@@ -55,25 +78,31 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
      * What a member's container is doing now, for a service weighing a member event: an event
      * is a hint, this is the truth (a member Clocker restarted meanwhile runs again).
      */
-    async checkMember({ endpoint, ref }: { endpoint: DockerEndpoint; ref: MemberRef }): Promise<MemberCheck> {
+    async checkMember({ endpoint, ref, probe }: { endpoint: DockerEndpoint; ref: MemberRef; probe?: ProbeAgain }): Promise<MemberCheck> {
       const where = describeEndpoint(endpoint);
       const name = containerName(ref);
+      const docker = dockerFor(endpoint);
+      let info: Docker.ContainerInspectInfo;
       try {
-        const info = await dockerFor(endpoint).getContainer(name).inspect();
-        if (!isMember(info.Config.Labels, ref)) return { exists: false };
-        const health = info.State.Health?.Status;
-        return {
-          exists: true,
-          running: info.State.Running && !info.State.Restarting,
-          containerId: info.Id,
-          exitCode: info.State.ExitCode,
-          oomKilled: info.State.OOMKilled,
-          ...(health ? { health } : {}),
-        };
+        info = await docker.getContainer(name).inspect();
       } catch (err) {
         if (statusCodeOf(err) === 404) return { exists: false };
         throw dockerError(where, `inspect container ${name}`, err);
       }
+      if (!isMember(info.Config.Labels, ref)) return { exists: false };
+      const running = info.State.Running && !info.State.Restarting;
+      // Docker's own HEALTHCHECK if the image has one; else the blueprint's check, run once more now.
+      const problem = running && probe ? await probeOnce(docker, where, name, probe) : '';
+      const health = info.State.Health?.Status ?? (probe && running ? (problem === '' ? 'healthy' : 'unhealthy') : undefined);
+      return {
+        exists: true,
+        running,
+        containerId: info.Id,
+        exitCode: info.State.ExitCode,
+        oomKilled: info.State.OOMKilled,
+        ...(health ? { health } : {}),
+        ...(problem ? { problem } : {}),
+      };
     },
 
     async watchHostMembers(input: WatchHostInput): Promise<WatchHostOutcome> {
@@ -118,6 +147,7 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
           return Date.now() - idleSince >= idleAfterMs ? 'idle' : 'ok';
         }
         idleSince = undefined;
+        await refreshProbes(booked);
         // A failed or draining host is the host workflow's business: its members are moved as a whole.
         if (now.status !== 'AVAILABLE') return 'ok';
         const listed = (await docker
@@ -139,7 +169,55 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
         return 'ok';
       };
 
+      // --- health probes after start: each service's check at its interval ---------------------
+      // Refreshed with every inventory from the services themselves (a query: no history).
+      const probes = new Map<string, { ref: MemberRef; containerId?: string; again: ProbeAgain; failures: number; nextAt: number }>();
+      const refreshProbes = async (booked: MemberRef[]): Promise<void> => {
+        const seen = new Set<string>();
+        for (const key of new Set(booked.map((r) => `${r.app}/${r.service}`))) {
+          const [app, svc] = key.split('/') as [string, string];
+          const wanted: MemberProbes | undefined = await temporal.workflow
+            .getHandle(workflowIds.service(app, svc))
+            .query(memberProbesQuery)
+            .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)));
+          if (!wanted?.health) continue;
+          for (const m of wanted.members.filter((x) => x.hostId === hostId)) {
+            seen.add(m.containerName);
+            const again: ProbeAgain = { health: wanted.health, hostAddress: m.hostAddress, ports: m.ports, secretNames: wanted.secretNames };
+            const known = probes.get(m.containerName);
+            // A member made anew (another container) starts counting afresh.
+            if (known && known.containerId === m.containerId) known.again = again;
+            else probes.set(m.containerName, { ref: { app, service: svc, member: m.member }, ...(m.containerId ? { containerId: m.containerId } : {}), again, failures: 0, nextAt: Date.now() + wanted.health.intervalMs });
+          }
+        }
+        for (const name of probes.keys()) if (!seen.has(name)) probes.delete(name);
+      };
+      const probeDue = async (): Promise<void> => {
+        const due = [...probes.entries()].filter(([, p]) => p.nextAt <= Date.now());
+        await Promise.all(
+          due.map(async ([name, p]) => {
+            const problem = await probeOnce(docker, where, name, p.again);
+            p.nextAt = Date.now() + p.again.health.intervalMs;
+            if (problem === '') return void (p.failures = 0);
+            // Docker's meaning: `retries` consecutive failures make it unhealthy.
+            if (++p.failures <= p.again.health.retries) return;
+            p.failures = 0;
+            await tell({ ref: p.ref, event: { member: p.ref.member, event: 'unhealthy', at: new Date().toISOString(), detail: problem, ...(p.containerId ? { containerId: p.containerId } : {}) } });
+          }),
+        );
+      };
+      /** Probing of a container stops when it dies and starts afresh (failures forgotten, start period honoured) when it starts. */
+      const restartProbes = (containerId: string, started: boolean): void => {
+        for (const p of probes.values()) {
+          if (p.containerId !== containerId) continue;
+          p.failures = 0;
+          p.nextAt = started ? Date.now() + p.again.health.startPeriodMs + p.again.health.intervalMs : Number.POSITIVE_INFINITY;
+        }
+      };
+      const nextProbeIn = () => Math.min(...[...probes.values()].map((p) => p.nextAt - Date.now()), Number.POSITIVE_INFINITY);
+
       // --- the event stream ------------------------------------------------------------------
+      let nextInventory = Date.now();
       let stream: NodeJS.ReadableStream | undefined;
       let streamError: Error | undefined;
       const pending: Promise<void>[] = [];
@@ -153,8 +231,14 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
           for (const raw of lines.push(chunk.toString('utf8'))) {
             const e = raw as DockerEngineEvent;
             if (typeof e.time === 'number') since = Math.max(since, e.time);
-            // Restarted (in place, by its service): its next death is news again.
-            if (e.Action === 'start' && e.Actor?.ID) recent.delete(e.Actor.ID);
+            // Restarted (in place, by its service): its next death is news again, and it is probed
+            // from the next inventory, which comes soon.
+            if (e.Action === 'start' && e.Actor?.ID) {
+              recent.delete(e.Actor.ID);
+              nextInventory = Math.min(nextInventory, Date.now() + SOON_AFTER_START_MS);
+            }
+            // A container that died is the event stream's business; its probe waits until it starts again.
+            if ((e.Action === 'die' || e.Action === 'start') && e.Actor?.ID) restartProbes(e.Actor.ID, e.Action === 'start');
             const found = memberEventOf(e);
             // Handled at once: a rejection must never go unhandled in the worker; it ends the attempt below.
             if (found) pending.push(tell(found).catch((err: unknown) => void (streamError ??= err instanceof Error ? err : new Error(String(err)))));
@@ -173,19 +257,19 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
       try {
         await openStream();
         heartbeat({ since });
-        let nextInventory = Date.now();
         for (;;) {
           if (Date.now() >= nextInventory) {
             nextInventory = Date.now() + inventoryEveryMs;
             const outcome = await inventory();
             if (outcome !== 'ok') return { ended: outcome, reported };
           }
+          await probeDue();
           // Signals are sent in order of arrival; their failures end the attempt (it is retried).
           await Promise.all(pending.splice(0));
           if (streamError) throw streamError;
           if (Date.now() - started >= runForMs) return { ended: 'rotated', reported };
           heartbeat({ since });
-          await ctx.sleep(Math.min(HEARTBEAT_MS, Math.max(0, nextInventory - Date.now())));
+          await ctx.sleep(Math.max(50, Math.min(HEARTBEAT_MS, nextInventory - Date.now(), nextProbeIn())));
         }
       } finally {
         closeStream();

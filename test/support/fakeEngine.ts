@@ -78,11 +78,15 @@ export class FakeEngine {
         const exit = this.dead.get(key);
         return { exists: true, running: exit === undefined && !this.stopped.has(key), containerId: `id-${containerName(ref)}`, exitCode: exit ?? 0, oomKilled: false };
       },
-      watchHostMembers: async ({ hostId, runForMs = 3_600_000 }) => {
+      watchHostMembers: async ({ hostId, runForMs = 3_600_000, idleAfterMs = 600_000 }) => {
         const started = Date.now();
         let reported = 0;
+        let idleSince: number | undefined;
         while (Date.now() - started < runForMs) {
           heartbeat();
+          // Idle as the real watcher means it: nothing of Clocker's on the host for a while.
+          if ([...this.containers.values()].some((c) => c.host === hostId)) idleSince = undefined;
+          else if (Date.now() - (idleSince ??= Date.now()) >= idleAfterMs) return { ended: 'idle', reported };
           for (let i = 0; i < this.deaths.length; ) {
             const d = this.deaths[i]!;
             if (d.host !== hostId) {

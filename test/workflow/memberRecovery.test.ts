@@ -10,7 +10,7 @@ import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
 import type { InfrastructureSpec } from '../../domain/infra/model';
 import { hostMonitorWorkflowId, workflowIds } from '../../domain/naming';
-import { hostMonitorStatusQuery } from '../../workflows/messages';
+import { hostMonitorStatusQuery, watchHostSignal } from '../../workflows/messages';
 import { searchAttributes } from '../../workflows/searchAttributes';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
@@ -104,6 +104,36 @@ describe('member failures and the failure chain', { skip: skipUnlessPresent('tem
     assert.ok(!engine.containers.has(`${first}/swap.web.1`), 'the dead member is removed');
     assert.match(replaced.services[0]!.lastEvent ?? '', new RegExp(`^member 1 on ${first} killed \\(exit 137\\): replaced by member 2 on ${fresh.hostId} \\(replacement 1 of 3 in the window\\)$`));
     assert.equal((await clocker.destroy('swap', 30_000)).status, 'DESTROYED');
+  });
+
+  test('a monitor costs six history events per watch and ends once its host is idle, unless a placement nudged it', async () => {
+    const id = hostMonitorWorkflowId('chain-hosts', 'h9');
+    const handle = await env.client.workflow.start('hostMonitor', {
+      workflowId: id,
+      taskQueue: TASK_QUEUE,
+      args: [{ infrastructure: 'chain-hosts', hostId: 'h9', timing: { runForMs: 1_000, idleAfterMs: 60_000 } }],
+    });
+    await waitUntil('three watches', 20_000, async () => (await handle.query(hostMonitorStatusQuery)).watches >= 3);
+    const events = async () => (await handle.fetchHistory()).events ?? [];
+    const before = (await events()).length;
+    const watches = (await handle.query(hostMonitorStatusQuery)).watches;
+    await waitUntil('two more watches', 20_000, async () => (await handle.query(hostMonitorStatusQuery)).watches >= watches + 2);
+    const after = await events();
+    const perWatch = (after.length - before) / ((await handle.query(hostMonitorStatusQuery)).watches - watches);
+    assert.ok(perWatch <= 6, `about six events per watch (activity scheduled, started, completed; a workflow task), got ${perWatch}: ${after.slice(before).map((e) => e.eventType).join(' ')}`);
+    await handle.terminate();
+
+    // Idle (nothing on h9): the watch returns `idle` and the monitor ends, unless nudged meanwhile.
+    const idle = await env.client.workflow.start('hostMonitor', {
+      workflowId: `${id}-idle`,
+      taskQueue: TASK_QUEUE,
+      args: [{ infrastructure: 'chain-hosts', hostId: 'h9', timing: { idleAfterMs: 1_500 } }],
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    await idle.signal(watchHostSignal); // a placement's nudge while the first watch runs: it goes on
+    const view = await idle.result();
+    assert.equal(view.lastOutcome, 'idle');
+    assert.equal(view.watches, 2, 'the nudged watch is followed by one more, after which it ends');
   });
 
   test('a crash-looping image sends the service ON_FIRE: no more churn until a new version puts it out', async () => {
