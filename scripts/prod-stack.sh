@@ -125,11 +125,20 @@ certs() {
   chmod 600 "$t"/*.key
 }
 
+# The payload keyring and the CA seed: what every worker must hold alike (in production,
+# distributed to each worker machine like any credential), so that no worker's disk holds
+# anything another worker needs.
 keyring() {
   local k=$DIR/keys/payload-keys
-  [[ -f $k ]] && return 0
-  mkdir -p "$DIR/keys" && chmod 700 "$DIR/keys"
-  (umask 077 && echo "k1 $(openssl rand -base64 32)" >"$k")
+  if [[ ! -f $k ]]; then
+    mkdir -p "$DIR/keys" && chmod 700 "$DIR/keys"
+    (umask 077 && echo "k1 $(openssl rand -base64 32)" >"$k")
+  fi
+  local seed=$DIR/secrets/clocker-ca-seed
+  if [[ ! -f $seed ]]; then
+    mkdir -p "$DIR/secrets" && chmod 700 "$DIR/secrets"
+    (umask 077 && openssl rand -base64 32 >"$seed")
+  fi
 }
 
 # --- PostgreSQL and the two schemas ---
@@ -383,7 +392,7 @@ status() {
 
 case ${1:-} in
   build) build ;;
-  certs) mkdir -p "$DIR"; certs; keyring; log "certificates in $DIR/tls, payload keyring in $DIR/keys" ;;
+  certs) mkdir -p "$DIR"; certs; keyring; log "certificates in $DIR/tls, payload keyring in $DIR/keys, CA seed in $DIR/secrets" ;;
   up) up ;;
   env) client_env ;;
   worker) start_worker "${2:?worker number}"; wait_for "worker $2" 90 grep -q 'clocker worker:' "$DIR/logs/worker-$2.log" ;;

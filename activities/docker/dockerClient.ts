@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { DockerEndpoint } from '../../domain/infra/model';
+import { clientCertFolder } from '../provisioning/certFolder';
+import { createSecretStore } from '../secrets/secretStore';
 
 export type DockerClientFactory = (endpoint: DockerEndpoint) => Docker;
 
@@ -29,9 +31,10 @@ export function createDockerClientFactory(): DockerClientFactory {
 function connectOptions(endpoint: DockerEndpoint): Docker.DockerOptions {
   if (endpoint.kind === 'socket') return { socketPath: endpoint.socketPath };
   if (!endpoint.tls) return { protocol: 'http', host: endpoint.host, port: endpoint.port };
-  // The reference names a folder with ca.pem, cert.pem, key.pem (as DOCKER_CERT_PATH does);
-  // the key material is read here, at the edge, and never travels through workflow history.
-  const dir = endpoint.tls.certRef;
+  // The reference names a folder with ca.pem, cert.pem, key.pem (as DOCKER_CERT_PATH does), or
+  // an infrastructure whose folder this worker remakes from the CA seed (certFolder.ts); the
+  // key material is read here, at the edge, and never travels through workflow history.
+  const dir = clientCertFolder(endpoint.tls.certRef, createSecretStore());
   return {
     protocol: 'https',
     host: endpoint.host,

@@ -1,7 +1,6 @@
 // Provisioning steps over SSH, one activity each, each safe to run again: it observes the
 // host first and changes only what differs. Commands come from domain/provisioning.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ByonHost, DockerSettings } from '../../domain/infra/machines';
 import { daemonConfig, daemonConfigText } from '../../domain/provisioning/daemonConfig';
 import { planDaemon, type DaemonAction } from '../../domain/provisioning/daemonPlan';
@@ -14,6 +13,7 @@ import type { SecretStore } from '../secrets/secretStore';
 import type { HostCommand } from '../ssh/hostCommand';
 import { runOverSsh, type SshResult } from '../ssh/sshRunner';
 import { ensureCa, ensureClientCert, ensureServerCert } from './certificates';
+import { caSeed, logicalCertRef } from './sharedCa';
 import { tlsFolder } from './tlsFolder';
 import { sshTargetFor } from './sshTarget';
 
@@ -37,11 +37,17 @@ export function hostStepActivities(secrets: SecretStore, home?: string) {
   const locateDockerd = async (input: HostStepInput) => (await run(input, findDockerd())).stdout.trim();
 
   return {
-    /** The CA and the workers' client certificate; returns the certRef DockerEndpoints use. */
+    /**
+     * The CA and the workers' client certificate; returns the certRef DockerEndpoints use: with
+     * a CA seed, the logical `clocker-tls:<infrastructure>` any worker resolves (certFolder.ts);
+     * without one, this worker's folder (then workers must share it).
+     */
     async ensureInfraCertificates(infrastructure: string): Promise<string> {
       const tls = tlsFolder(infrastructure, home);
-      await ensureCa(infrastructure, tls);
-      return ensureClientCert(tls);
+      const seed = caSeed(secrets);
+      ensureCa(infrastructure, tls, seed);
+      const folder = ensureClientCert(tls);
+      return seed ? logicalCertRef(infrastructure) : folder;
     },
 
     /** First contact: proves we can log in, and says which host key the host presented. */
@@ -68,7 +74,11 @@ export function hostStepActivities(secrets: SecretStore, home?: string) {
     /** Server certificate (made on the worker, SANs = address and id) and the CA, copied to the host. */
     async installCertificates(input: HostStepInput): Promise<void> {
       const layout = hostLayout(input.host.root);
-      const cert = await ensureServerCert(tlsFolder(input.infrastructure, home), input.host.id, [input.host.address, input.host.id]);
+      const tls = tlsFolder(input.infrastructure, home);
+      // With a seed this worker may not have made the CA yet: it remakes the same one.
+      const seed = caSeed(secrets);
+      if (seed) ensureCa(input.infrastructure, tls, seed);
+      const cert = ensureServerCert(tls, input.host.id, [input.host.address, input.host.id]);
       const user = input.host.user;
       await runAll(input, [uploadFile(user, layout.caFile, cert.caPem, '644'), uploadFile(user, layout.certFile, cert.certPem, '644'), uploadFile(user, layout.keyFile, cert.keyPem, '600')]);
     },
@@ -88,7 +98,9 @@ export function hostStepActivities(secrets: SecretStore, home?: string) {
       const service = daemonService(manager, host.user, dockerd, layout);
       if (manager === 'systemd') await run(input, uploadFile(host.user, SYSTEMD_DROP_IN, systemdDropIn(dockerd, layout), '644'));
       const config = daemonConfigText(daemonConfig(input.infrastructure, host, input.docker, layout));
-      const serverCert = readFileSync(tlsFolder(input.infrastructure, home).host(host.id).cert, 'utf8');
+      // The certificate the host has (installed by whichever worker ran installCertificates),
+      // not this worker's copy, which it may not have.
+      const serverCert = (await run(input, { argv: ['cat', layout.certFile] })).stdout;
       const desired = createHash('sha256').update(config).update(serverCert).digest('hex');
       const running = (await run(input, service.status())).exitCode === 0;
       const marker = await run(input, { argv: ['cat', layout.startedMarker], okExitCodes: [0, 1] });

@@ -19,10 +19,16 @@ export interface LeafFiles {
 const genKey = (out: string): HostCommand => ({ argv: ['openssl', 'genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', out] });
 
 export function caCommands(infrastructure: string, files: CaFiles): HostCommand[] {
-  return [
-    genKey(files.key),
-    { argv: ['openssl', 'req', '-new', '-x509', '-sha256', '-days', '3650', '-key', files.key, '-subj', `/CN=clocker ${infrastructure} CA`, '-out', files.cert] },
-  ];
+  return [genKey(files.key), caCertCommand(infrastructure, files)];
+}
+
+/**
+ * The CA's self-signed certificate for a key already in `files.key`. Two certificates made
+ * this way from the same key (a key derived from a shared seed, on two workers) differ only
+ * in their dates and signature bytes: each verifies what the other's key signed.
+ */
+export function caCertCommand(infrastructure: string, files: CaFiles): HostCommand {
+  return { argv: ['openssl', 'req', '-new', '-x509', '-sha256', '-days', '3650', '-key', files.key, '-subj', `/CN=clocker ${infrastructure} CA`, '-out', files.cert] };
 }
 
 /** SANs: IP addresses as IP:, names as DNS:. */
