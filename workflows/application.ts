@@ -222,6 +222,8 @@ export async function application(input: ApplicationInput) {
     if (state.blocked && state.derivesStatus) return retryBlocked(next);
     const plan = planChanges(state.blueprint, next);
     const rolledBack: string[] = [];
+    // What was not up before this version is what a deploy repairs (not what the version itself just tried).
+    const wasBroken = state.view.services.filter((s) => serviceProblem(s) !== undefined).map((s) => s.id);
     state.beginVersion(next);
     setStatus();
     for (const change of plan.changes.filter((c) => c.kind === 'remove')) {
@@ -241,7 +243,7 @@ export async function application(input: ApplicationInput) {
     state.view.rolledBack = { version: state.view.version, services: rolledBack };
     await startServices(next.services.filter((s) => plan.changes.some((c) => c.kind === 'add' && c.service === s.id)));
     // Deploying a version onto a failed or degraded application converges it, as `docker compose up` does.
-    if (!destroyRequested && patched('app-repair-on-deploy')) await repair(rolledBack);
+    if (!destroyRequested && patched('app-repair-on-deploy')) await repair(wasBroken.filter((id) => !rolledBack.includes(id)));
   };
 
   /** A version deployed onto an application that could not start at all: the start is tried again, from the beginning. */
@@ -257,13 +259,15 @@ export async function application(input: ApplicationInput) {
   /**
    * Every service that is not fully up is brought up again, in dependency order: a running
    * workflow is told to `start` (it replaces failed members and places missing ones), one that
-   * ended or never started is started anew. Services whose update was just rolled back are left
-   * as they are: they run their previous version on purpose.
+   * ended or never started is started anew, once everything it depends on is up. Services whose
+   * update was just rolled back are not asked: they run their previous version on purpose.
    */
-  const repair = async (leave: string[]) => {
+  const repair = async (wanted: string[]) => {
+    const up = (id: string) => serviceProblem(state.service(id)) === undefined;
     for (const layer of startLayers(state.blueprint.services)) {
       if (destroyRequested) return;
-      const broken = layer.filter((id) => !leave.includes(id) && serviceProblem(state.service(id)) !== undefined);
+      const dependsOn = (id: string) => state.blueprint.services.find((s) => s.id === id)?.dependsOn ?? [];
+      const broken = layer.filter((id) => wanted.includes(id) && state.view.services.some((s) => s.id === id) && !up(id) && dependsOn(id).every(up));
       const told: string[] = [];
       const before = new Map(broken.map((id) => [id, state.service(id).effectorsDone ?? 0]));
       for (const id of broken.filter((x) => children.has(x))) if (await children.tell(id, (c) => c.signal(startSignal))) told.push(id);

@@ -184,7 +184,9 @@ export async function converge(members: ServiceMembers, state: ServiceState, cur
     if (missing > 0) await members.start(current, state.view.generation, missing);
   } catch (err) {
     if (isCancellation(err)) throw err;
-    problems.push(failureText(err), ...(await members.removeFailed(state.view.generation)));
+    // The failed members' own errors say it best; the thrown one when there are none.
+    const failed = await members.removeFailed(state.view.generation);
+    problems.push(...(failed.length > 0 ? failed : [failureText(err)]));
   }
   const running = state.liveMembers().filter((m) => m.state === 'RUNNING').length;
   if (problems.length === 0 && running >= state.view.desired) {
