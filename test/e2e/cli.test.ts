@@ -96,7 +96,7 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
     assert.match(missing.out, /application "hello" has no service "nope" \(it has: web\)/);
 
     const plan = await clocker(['plan', 'examples/hello.yaml'], env);
-    assert.equal(plan.out.trim(), 'hello: no changes');
+    assert.equal(plan.out.trim(), 'hello: no changes\nexamples/hello.yaml: preflight ok: infrastructure "local" can take "hello"');
     const again = await clocker(['deploy', 'examples/hello.yaml'], env);
     assert.equal(again.code, 0, again.out);
     assert.match(again.out, /updating "hello" to version 2:\nhello: no changes/);
