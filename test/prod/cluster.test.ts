@@ -124,4 +124,30 @@ describe('production stack: cluster on PostgreSQL, mTLS, two workers', { skip: s
     // What the raw client cannot read, the keyring-holding client reads: the codec round-trips.
     assert.equal((await stack.clocker.status(app)).status, 'DESTROYED');
   });
+
+  test('the Web UI is configured with the codec server, which decodes a stored payload for the UI’s origin', async () => {
+    const ui = stack.env.CLOCKER_STACK_UI!;
+    const codec = stack.env.CLOCKER_STACK_CODEC!;
+    const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } };
+    assert.equal(settings.Codec.Endpoint, codec);
+    // The application's input as the server stores it, then as the UI would ask for it.
+    const history = await stack.raw.workflow.getHandle(`clocker/app/${app}`).fetchHistory();
+    const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    assert.ok(input?.data && input.metadata);
+    assert.equal(Buffer.from(input.metadata.encoding!).toString(), 'binary/encrypted');
+    const asJson = {
+      metadata: Object.fromEntries(Object.entries(input.metadata).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+      data: Buffer.from(input.data).toString('base64'),
+    };
+    const reply = await fetch(`${codec}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ui, 'x-namespace': 'default' },
+      body: JSON.stringify({ payloads: [asJson] }),
+    });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers.get('access-control-allow-origin'), ui);
+    const decoded = ((await reply.json()) as { payloads: { metadata: Record<string, string>; data: string }[] }).payloads[0]!;
+    assert.equal(Buffer.from(decoded.metadata.encoding!, 'base64').toString(), 'json/plain');
+    assert.match(Buffer.from(decoded.data, 'base64').toString(), new RegExp(`"name":"${app}"`));
+  });
 });
