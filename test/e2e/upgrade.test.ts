@@ -21,6 +21,8 @@ import { startStack, type Stack } from '../support/stack';
 const PREVIOUS_RELEASE = 'c108669';
 const ROOT = join(__dirname, '..', '..');
 const APP = `upgrade${process.pid}`;
+/** A second application that names no network (the plain case): resized and destroyed after the upgrade. */
+const PLAIN = `upgradeplain${process.pid}`;
 const NEW_TAG = 'clocker/busybox:upgrade-e2e';
 const run = promisify(execFile);
 
@@ -86,7 +88,7 @@ describe('upgrade from the previous release while an application runs', { skip: 
 
   after(async () => {
     if (oldWorker) await stopChild(oldWorker);
-    await removeAppContainers(docker, APP);
+    await removeAppContainers(docker, APP, PLAIN);
     await stack?.stop();
     await docker.getImage(NEW_TAG).remove().catch(() => undefined); // the tag only; the image stays as clocker/busybox:1
     execFileSync('git', ['-C', ROOT, 'worktree', 'remove', '--force', old], { stdio: 'ignore' });
@@ -116,6 +118,10 @@ describe('upgrade from the previous release while an application runs', { skip: 
     await cli(old, 'deploy', file, '--timeout', '120');
     const v1 = await stack.clocker.waitFor(APP, (v) => v.status === 'RUNNING', 120_000);
     assert.equal(v1.services[0]?.members.length, 2);
+    const plainFile = join(dir, 'plain.yaml');
+    writeFileSync(plainFile, blueprintText('clocker/busybox:1', 'plain', PLAIN, false));
+    await cli(old, 'deploy', plainFile, '--timeout', '120');
+    assert.equal((await stack.clocker.waitFor(PLAIN, (v) => v.status === 'RUNNING', 120_000)).services[0]?.members.length, 2);
 
     // 2. The upgrade: the previous worker stops, this tree's worker takes the task queue.
     await stopChild(oldWorker);
@@ -144,6 +150,12 @@ describe('upgrade from the previous release while an application runs', { skip: 
     // ...and destroy: nothing is left.
     await cli(ROOT, 'destroy', APP);
     assert.equal((await appContainers(docker, APP)).length, 0);
+
+    // The plain application started on the previous release: resized down and destroyed.
+    assert.match(await cli(ROOT, 'resize', PLAIN, 'web', '1'), new RegExp(`${PLAIN}/web: 2 → 1 member\\b`));
+    assert.equal((await appContainers(docker, PLAIN)).length, 1);
+    await cli(ROOT, 'destroy', PLAIN);
+    assert.equal((await appContainers(docker, PLAIN)).length, 0);
 
     // The infrastructure started by the previous release still answers on this one.
     const infra = await cli(ROOT, 'infra', 'status', 'local', '--json');
