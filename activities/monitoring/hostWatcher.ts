@@ -121,9 +121,12 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
       let since = resumeFrom ?? Math.floor(started / 1000);
       let reported = 0;
       const recent = new Map<string, number>();
+      /** Containers whose last event was `die` (until they start again). */
+      const down = new Set<string>();
 
       const tell = async ({ ref, event }: ForService): Promise<void> => {
-        const key = event.containerId ?? `${ref.app}.${ref.service}.${ref.member}`;
+        // A failing probe never hides the death that may follow it: they are told apart.
+        const key = `${event.containerId ?? `${ref.app}.${ref.service}.${ref.member}`}/${event.event === 'unhealthy' ? 'health' : 'death'}`;
         const last = recent.get(key);
         if (last !== undefined && Date.now() - last < SAME_CONTAINER_MS) return;
         recent.set(key, Date.now());
@@ -157,6 +160,7 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
         if (findings.length === 0) return 'ok';
         // Only members the service believes RUNNING here are news (a query costs no history).
         for (const [service, group] of groupByService(findings)) {
+          heartbeat({ since });
           const [app, svc] = service.split('/') as [string, string];
           const view = await temporal.workflow
             .getHandle(workflowIds.service(app, svc))
@@ -175,6 +179,7 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
       const refreshProbes = async (booked: MemberRef[]): Promise<void> => {
         const seen = new Set<string>();
         for (const key of new Set(booked.map((r) => `${r.app}/${r.service}`))) {
+          heartbeat({ since }); // many services on one host: each answer may take a moment
           const [app, svc] = key.split('/') as [string, string];
           const wanted: MemberProbes | undefined = await temporal.workflow
             .getHandle(workflowIds.service(app, svc))
@@ -186,14 +191,17 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
             const again: ProbeAgain = { health: wanted.health, hostAddress: m.hostAddress, ports: m.ports, secretNames: wanted.secretNames };
             const known = probes.get(m.containerName);
             // A member made anew (another container) starts counting afresh.
-            if (known && known.containerId === m.containerId) known.again = again;
-            else probes.set(m.containerName, { ref: { app, service: svc, member: m.member }, ...(m.containerId ? { containerId: m.containerId } : {}), again, failures: 0, nextAt: Date.now() + wanted.health.intervalMs });
+            if (known && known.containerId === m.containerId) {
+              known.again = again;
+              // Paused (it died or started): probed again once it runs, with what the service says now.
+              if (known.nextAt === Number.POSITIVE_INFINITY && !(m.containerId && down.has(m.containerId))) known.nextAt = Date.now() + again.health.startPeriodMs + again.health.intervalMs;
+            } else probes.set(m.containerName, { ref: { app, service: svc, member: m.member }, ...(m.containerId ? { containerId: m.containerId } : {}), again, failures: 0, nextAt: Date.now() + wanted.health.intervalMs });
           }
         }
         for (const name of probes.keys()) if (!seen.has(name)) probes.delete(name);
       };
       const probeDue = async (): Promise<void> => {
-        const due = [...probes.entries()].filter(([, p]) => p.nextAt <= Date.now());
+        const due = [...probes.entries()].filter(([, p]) => p.nextAt <= Date.now() && !(p.containerId && down.has(p.containerId)));
         await Promise.all(
           due.map(async ([name, p]) => {
             const problem = await probeOnce(docker, where, name, p.again);
@@ -206,12 +214,12 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
           }),
         );
       };
-      /** Probing of a container stops when it dies and starts afresh (failures forgotten, start period honoured) when it starts. */
-      const restartProbes = (containerId: string, started: boolean): void => {
+      /** Probing a container that died or just started waits for the next refresh; its failures are forgotten. */
+      const pauseProbes = (containerId: string): void => {
         for (const p of probes.values()) {
           if (p.containerId !== containerId) continue;
           p.failures = 0;
-          p.nextAt = started ? Date.now() + p.again.health.startPeriodMs + p.again.health.intervalMs : Number.POSITIVE_INFINITY;
+          p.nextAt = Number.POSITIVE_INFINITY;
         }
       };
       const nextProbeIn = () => Math.min(...[...probes.values()].map((p) => p.nextAt - Date.now()), Number.POSITIVE_INFINITY);
@@ -234,11 +242,15 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
             // Restarted (in place, by its service): its next death is news again, and it is probed
             // from the next inventory, which comes soon.
             if (e.Action === 'start' && e.Actor?.ID) {
-              recent.delete(e.Actor.ID);
+              recent.delete(`${e.Actor.ID}/death`);
+              recent.delete(`${e.Actor.ID}/health`);
+              down.delete(e.Actor.ID);
               nextInventory = Math.min(nextInventory, Date.now() + SOON_AFTER_START_MS);
             }
-            // A container that died is the event stream's business; its probe waits until it starts again.
-            if ((e.Action === 'die' || e.Action === 'start') && e.Actor?.ID) restartProbes(e.Actor.ID, e.Action === 'start');
+            if (e.Action === 'die' && e.Actor?.ID) down.add(e.Actor.ID);
+            // A container that died is the event stream's business; one that started again is probed
+            // once the inventory brings its new ports (a restart may publish on other host ports).
+            if ((e.Action === 'die' || e.Action === 'start') && e.Actor?.ID) pauseProbes(e.Actor.ID);
             const found = memberEventOf(e);
             // Handled at once: a rejection must never go unhandled in the worker; it ends the attempt below.
             if (found) pending.push(tell(found).catch((err: unknown) => void (streamError ??= err instanceof Error ? err : new Error(String(err)))));

@@ -108,6 +108,8 @@ describe('keeping applications alive', { skip: skipUnlessPresent('temporal', 'do
 
   test('a member killed again and again is replaced by a fresh member once its restarts run out', async () => {
     // The default chain: 3 restarts in 5 minutes, then a replacement (here on the only host there is).
+    const before = await svc('heal');
+    assert.deepEqual(before.members.map((m) => `${m.member}:${m.restarts}`), ['1:1', '2:2', '3:1'], JSON.stringify(before.recoveries));
     for (let k = 2; k <= 3; k++) {
       await sh('docker', ['kill', 'heal.web.1']);
       await waitUntil(`member 1 restarted (kill ${k})`, 60_000, () => healthyAgain('heal', '1', k));
@@ -182,7 +184,8 @@ describe('keeping applications alive', { skip: skipUnlessPresent('temporal', 'do
     const added = after.map((n, i) => n - before[i]!);
     console.log(`idle for ${idleMs / 1000} s, events added: application ${added[0]}, service ${added[1]}, monitor ${added[2]} (the monitor adds ~6 per hourly watch rotation)`);
     const what = (await events()).map((e, i) => e.slice(before[i]).map((x) => x.eventType).join(' '));
-    assert.deepEqual(added, [0, 0, 0], `an idle minute costs no history (the watcher runs inside one activity, the inventory only queries); added: ${what.join(' | ')}`);
+    const pace = await svc('pace');
+    assert.deepEqual(added, [0, 0, 0], `an idle minute costs no history (the watcher runs inside one activity, the inventory only queries); added: ${what.join(' | ')}; ${JSON.stringify(pace.recoveries)}`);
   });
 
   test('a worker that starts gives each host holding members its monitor (members placed before monitoring existed)', async () => {
