@@ -46,7 +46,7 @@ describe('production stack: cluster on PostgreSQL, mTLS, two workers', { skip: s
   };
 
   after(async () => {
-    await removeAppContainers(docker, app);
+    await removeAppContainers(docker, app, `${app}k1`, `${app}k2`);
     await stack?.destroy();
   });
 
@@ -111,6 +111,37 @@ describe('production stack: cluster on PostgreSQL, mTLS, two workers', { skip: s
     assert.equal((await stack.clocker.status(app)).status, 'DESTROYED');
     assert.equal((await appContainers(docker, app)).length, 0);
     assert.equal((await docker.listNetworks()).filter((n) => n.Name.includes(app)).length, 0, 'no network of the app is left');
+  });
+
+  test('a SIGKILL at other points: early, mid-placement and mid-destroy; the surviving worker finishes each with exactly the members', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Worker 1 died in the test above; each round has both workers, then kills one.
+    for (const [round, killAfterMs] of [[1, 300], [2, 1500]] as const) {
+      await stack.startWorker(1);
+      const name = `${app}k${round}`;
+      const file = join(stack.dir, `${name}.yaml`);
+      writeFileSync(file, [`name: ${name}`, 'location: local', 'services:', '  - id: web', '    image: clocker/busybox:1', '    count: 3',
+        `    command: [sh, -c, 'sleep 2; exec httpd -f -p 8080 -h /']`, '    ports:', '      - "0:8080"', ''].join('\n'));
+      await cli('deploy', file, '--no-wait');
+      await sleep(killAfterMs);
+      await stack.killWorker(1);
+      const view = await stack.clocker.waitFor(name, (v) => v.status !== 'DEPLOYING', 180_000);
+      assert.equal(view.status, 'RUNNING', `round ${round}: ${JSON.stringify(view)}`);
+      assert.equal((await appContainers(docker, name)).length, 3, `round ${round}: exactly three containers`);
+      if (round === 2) {
+        // Mid-destroy: worker 1 back, worker 2 killed once the teardown has begun.
+        await stack.startWorker(1);
+        await cli('destroy', name, '--timeout', '1').catch(() => undefined); // starts it; the wait may time out
+        await stack.killWorker(2);
+        const gone = await stack.clocker.waitFor(name, (v) => v.status === 'DESTROYED', 120_000);
+        assert.equal(gone.status, 'DESTROYED');
+        await stack.startWorker(2);
+      } else {
+        await cli('destroy', name);
+      }
+      assert.equal((await appContainers(docker, name)).length, 0, `round ${round}: nothing left`);
+      assert.equal((await docker.listNetworks()).filter((n) => n.Name.startsWith(`${name}.`)).length, 0, `round ${round}: no network left`);
+    }
   });
 
   test('no history of the tier holds a secret value or a private key; the payloads are ciphertext', async () => {
