@@ -28,6 +28,8 @@ const act = proxyActivities<Activities>(quick);
 const sweep = proxyActivities<Activities>(teardown);
 // Creating a container may pull its image first, which takes as long as it takes: heartbeated.
 const slow = proxyActivities<Activities>(heartbeating);
+// A member check is a quick look: an engine that does not answer is its host's monitoring's business.
+const look = proxyActivities<Activities>({ ...quick, retry: { ...quick.retry, maximumAttempts: 3 } });
 const HEALTH_TIMEOUT_MS = 120_000;
 
 export class ServiceMembers {
@@ -125,7 +127,7 @@ export class ServiceMembers {
     if (!m || !endpoint) return undefined;
     const health = probeWith?.spec.health;
     const probe = health ? { probe: { health, hostAddress: m.hostAddress, ports: m.ports, secretNames: referencedSecrets(Object.values(probeWith.env)) } } : {};
-    return act.checkMember({ endpoint, ref: { app: this.app, service: this.state.view.id, member }, ...probe });
+    return look.checkMember({ endpoint, ref: { app: this.app, service: this.state.view.id, member }, ...probe });
   }
 
   /** Gives back every booking the service still holds (members that never got a container). */

@@ -33,7 +33,16 @@ export function worthChecking(state: ServiceState, event: MemberEvent): boolean 
 export async function recoverMember(members: ServiceMembers, state: ServiceState, current: ServiceVersion, event: MemberEvent, now: () => number): Promise<boolean> {
   if (!worthChecking(state, event)) return false;
   // An `unhealthy` from the watcher's probe is probed once more here, with the current check.
-  const check = await members.check(event.member, event.event === 'unhealthy' ? current : undefined);
+  let check: Awaited<ReturnType<ServiceMembers['check']>>;
+  try {
+    check = await members.check(event.member, event.event === 'unhealthy' ? current : undefined);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // The engine does not answer: the host may be failing, which its own monitoring handles as a whole.
+    const m = state.liveMembers().find((x) => x.member === event.member);
+    note(state, `member ${event.member} on ${m?.hostId ?? '?'} reported ${event.event}, but its host's engine did not answer: left to the host's monitoring (${failureText(err)})`);
+    return true;
+  }
   if (!check) return false;
   const unhealthy = check.exists && check.health === 'unhealthy';
   if (check.exists && check.running && !(event.event === 'unhealthy' && unhealthy)) return false;

@@ -19,7 +19,7 @@ import { startLocalStack, type Stack } from '../support/stack';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'clocker.js');
-const APPS = ['heal', 'burn', 'pace'];
+const APPS = ['heal', 'burn', 'pace', 'swap'];
 
 /** busybox httpd in the background; the member's own process exits (code 3) once /tmp/die exists. */
 const WEB_COMMAND = ['sh', '-c', 'rm -f /tmp/die; mkdir -p /www && hostname > /www/index.html && httpd -p 8080 -h /www && while [ ! -f /tmp/die ]; do sleep 0.2; done; exit 3'];
@@ -168,6 +168,28 @@ describe('keeping applications alive', { skip: skipUnlessPresent('temporal', 'do
     const median = (sorted[2]! + sorted[3]!) / 2;
     console.log(`docker kill → healthy member again: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s; median ${(median / 1000).toFixed(2)} s`);
     assert.ok(median < 15_000, `median ${median} ms`);
+  });
+
+  test('time from docker kill to a healthy replacement (maxRestarts 0: replaced at once; median of 5)', async () => {
+    await stack.clocker.deploy(web('swap', 3, { restarter: { maxRestarts: 0, windowMs: 300_000 }, replacer: { failureThreshold: 20, avoidFailedHost: true } }));
+    await stack.clocker.waitFor('swap', (v) => v.status !== 'DEPLOYING', 120_000);
+    const times: number[] = [];
+    for (let trial = 1; trial <= 5; trial++) {
+      const ids = (await svc('swap')).members.map((m) => m.member);
+      const victim = ids[0]!;
+      const started = Date.now();
+      await sh('docker', ['kill', `swap.web.${victim}`]);
+      await waitUntil(`a replacement for member ${victim} healthy (trial ${trial})`, 60_000, async () => {
+        const now = await svc('swap');
+        const fresh = now.members.find((m) => !ids.includes(m.member));
+        return fresh !== undefined && !now.members.some((m) => m.member === victim) && (await healthyAgain('swap', fresh.member, 0));
+      });
+      times.push(Date.now() - started);
+    }
+    const median = [...times].sort((a, b) => a - b)[2]!;
+    console.log(`docker kill → healthy replacement: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s; median ${(median / 1000).toFixed(2)} s`);
+    assert.ok(median < 15_000, `median ${median} ms`);
+    assert.equal((await stack.clocker.destroy('swap', 120_000)).status, 'DESTROYED');
   });
 
   test('an idle service with monitoring on: history events per hour', async () => {
