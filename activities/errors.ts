@@ -144,6 +144,18 @@ export class SubnetRejectedError extends ClockerError {
   }
 }
 
+/**
+ * Another network on the engine holds the subnet IPAM gave (one made since the allocation, by
+ * another Clocker or by hand): retrying the same subnet cannot help; the application asks IPAM
+ * for another, which now sees it in use.
+ */
+export class SubnetTakenError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly endpoint: string, readonly network: string, readonly subnet: string, readonly holder: string) {
+    super(`Docker at ${endpoint}: network ${network} cannot have ${subnet}: ${holder} holds that pool`);
+  }
+}
+
 /** The host runs an OS Clocker cannot install Docker on; a retry finds the same OS. */
 export class UnsupportedOsError extends ClockerError {
   readonly retryable = false;
@@ -206,6 +218,7 @@ export const allErrorClasses = [
   HealthTimeoutError,
   SecretNotFoundError,
   SubnetRejectedError,
+  SubnetTakenError,
   UnsupportedOsError,
   CertificateError,
   SshKeyNotFoundError,

@@ -18,6 +18,7 @@ export const NON_RETRYABLE_ERRORS = [
   'HealthTimeoutError',
   'SecretNotFoundError',
   'SubnetRejectedError',
+  'SubnetTakenError',
   'UnsupportedOsError',
   'CertificateError',
   'SshKeyNotFoundError',

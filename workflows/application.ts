@@ -30,7 +30,7 @@ import {
 } from './messages';
 import { validateNextBlueprint } from './blueprintValidation';
 import { admitApplication } from './preflight';
-import { ensureNetworksUpFront } from './applicationNetworks';
+import { ensureNetworksUpFront, subnetTakenIn } from './applicationNetworks';
 import { searchAttributes } from './searchAttributes';
 import { ServiceChildren } from './serviceChildren';
 
@@ -118,6 +118,25 @@ export async function application(input: ApplicationInput) {
 
   // Every network's subnet comes from the infrastructure's IPAM, so applications never overlap.
   const networks: NetworkSpec[] = carried?.networks ?? [];
+  /**
+   * Makes the networks on every live host. A subnet that another network took on an engine since
+   * IPAM gave it (another Clocker sharing the engine, a person) is given back for a fresh one,
+   * which IPAM carves around what the engines now hold; a subnet the blueprint names is not.
+   */
+  const makeNetworks = async (target: Blueprint, list: NetworkSpec[]): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ensureNetworksUpFront(app, target.location, list);
+      } catch (err) {
+        const taken = subnetTakenIn(err, list);
+        if (!taken || target.networks.find((n) => n.id === taken.id)?.cidr !== undefined || attempt >= 3) throw err;
+        await act.releaseNetworkSubnet({ infrastructure: target.location, owner: subnetOwner(app, taken.id) });
+        const subnet = await act.allocateNetworkSubnet({ infrastructure: target.location, owner: subnetOwner(app, taken.id), avoid: taken.cidr ? [taken.cidr] : [] });
+        Object.assign(taken, { cidr: subnet.cidr, gateway: target.networks.find((n) => n.id === taken.id)?.gateway ?? subnet.gateway });
+      }
+    }
+  };
+
   /** What must hold before any service starts; a failure blocks the application until a deploy repairs it. */
   const prepare = async (target: Blueprint) => {
     const unsupported = unsupportedFeatures(target);
@@ -128,7 +147,7 @@ export async function application(input: ApplicationInput) {
         const subnet = await act.allocateNetworkSubnet({ infrastructure: target.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
         networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
       }
-      if (unsupported.length === 0 && patched('app-networks-up-front')) await ensureNetworksUpFront(app, target.location, networks);
+      if (unsupported.length === 0 && patched('app-networks-up-front')) await makeNetworks(target, networks);
     } catch (err) {
       state.cannotStart(`networks: ${failureText(err)}`);
     }
@@ -224,6 +243,15 @@ export async function application(input: ApplicationInput) {
     const rolledBack: string[] = [];
     // What was not up before this version is what a deploy repairs (not what the version itself just tried).
     const wasBroken = state.view.services.filter((s) => serviceProblem(s) !== undefined).map((s) => s.id);
+    // Networks the version adds are allocated and made before any service rolls onto them.
+    const added = next.networks.filter((n) => !networks.some((x) => x.id === n.id));
+    if (added.length > 0 && patched('app-networks-grow')) {
+      const refusal = await addNetworks(next, added);
+      if (refusal) {
+        state.refuseVersion(next, refusal);
+        return;
+      }
+    }
     state.beginVersion(next);
     setStatus();
     for (const change of plan.changes.filter((c) => c.kind === 'remove')) {
@@ -244,6 +272,20 @@ export async function application(input: ApplicationInput) {
     await startServices(next.services.filter((s) => plan.changes.some((c) => c.kind === 'add' && c.service === s.id)));
     // Deploying a version onto a failed or degraded application converges it, as `docker compose up` does.
     if (!destroyRequested && patched('app-repair-on-deploy')) await repair(wasBroken.filter((id) => !rolledBack.includes(id)));
+  };
+
+  /** Allocates and makes the networks a version adds; answers why not, when they could not be. */
+  const addNetworks = async (next: Blueprint, added: NetworkSpec[]): Promise<string | undefined> => {
+    try {
+      for (const n of added) {
+        const subnet = await act.allocateNetworkSubnet({ infrastructure: next.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
+        networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
+      }
+      await makeNetworks(next, networks.filter((n) => added.some((a) => a.id === n.id)));
+      return undefined;
+    } catch (err) {
+      return `networks ${added.map((n) => n.id).join(', ')}: ${failureText(err)}`;
+    }
   };
 
   /** A version deployed onto an application that could not start at all: the start is tried again, from the beginning. */

@@ -3,7 +3,7 @@
 // services' members never race to create the same network (Docker 20.10 answers the loser with
 // 403 "Pool overlaps"). A host that joins later gets them from the service's per-host ensure
 // (workflows/serviceMembers.ts), which adopts what exists.
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NetworkSpec } from '../domain/blueprint/model';
 import { quick } from './activityOptions';
@@ -17,4 +17,11 @@ export async function ensureNetworksUpFront(app: string, infrastructure: string,
   const outcomes = await Promise.allSettled(hosts.flatMap((endpoint) => networks.map((network) => act.ensureNetwork({ endpoint, app, network }))));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failure) throw failure.reason;
+}
+
+/** The network whose subnet an engine said another network holds (SubnetTakenError), if that is what failed. */
+export function subnetTakenIn(err: unknown, networks: readonly NetworkSpec[]): NetworkSpec | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== 'SubnetTakenError') return undefined;
+  return networks.find((n) => n.cidr !== undefined && cause.message.includes(`cannot have ${n.cidr}:`));
 }

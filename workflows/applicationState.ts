@@ -86,6 +86,16 @@ export class ApplicationState {
     for (const s of next.services) if (!this.view.services.some((v) => v.id === s.id)) this.view.services.push(pendingService(s.id, s.count));
   }
 
+  /**
+   * A version that could not even begin (its new networks could not be made): counted, and
+   * answered as rolled back for every service, so the deploy says why; the services keep running.
+   */
+  refuseVersion(next: Blueprint, why: string): void {
+    this.view.version += 1;
+    this.view.rolledBack = { version: this.view.version, services: next.services.map((s) => s.id) };
+    this.view.lastEvent = `version ${this.view.version} refused: ${why}`;
+  }
+
   dropService(id: string): void {
     Object.assign(this.formerEndpoints, this.view.services.find((s) => s.id === id)?.hostEndpoints);
     this.view.services = this.view.services.filter((s) => s.id !== id);

@@ -1,7 +1,6 @@
 // The `deploy` update's validator: a new blueprint version is refused before it enters history
 // when it cannot be applied to the running application.
 import { unsupportedFeatures } from '../domain/application/preflight';
-import { DEFAULT_NETWORK_ID, gainsDefaultNetwork } from '../domain/blueprint/build/defaultNetwork';
 import type { Blueprint } from '../domain/blueprint/model';
 
 /** `started`: false for an application that could not start at all, whose networks were never made. */
@@ -10,12 +9,13 @@ export function validateNextBlueprint(current: Blueprint, next: Blueprint, start
   if (next.location !== current.location) {
     throw new Error(`moving "${current.name}" from "${current.location}" to "${next.location}" is not supported; destroy and deploy it there`);
   }
-  if (started && JSON.stringify(next.networks) !== JSON.stringify(current.networks)) {
-    // Its services' containers are not on a default network and its subnet was never allocated.
-    if (gainsDefaultNetwork(current.networks, next.networks)) {
-      throw new Error(`"${current.name}" was deployed before applications had a default network (services that name no network now join "${DEFAULT_NETWORK_ID}"); destroy it and deploy it again`);
-    }
-    throw new Error('changing the networks of a running application is not supported yet; destroy and deploy it again');
+  // A version may add networks (made before its services roll onto them: an application deployed
+  // before default networks gains "default" that way); one it changes or drops is refused.
+  const changed = current.networks.filter((n) => JSON.stringify(next.networks.find((x) => x.id === n.id)) !== JSON.stringify(n));
+  if (started && changed.length > 0) {
+    throw new Error(
+      `changing or removing a network of a running application is not supported yet (${changed.map((n) => n.id).join(', ')}); add a new network instead, or destroy and deploy it again`,
+    );
   }
   const unsupported = unsupportedFeatures(next);
   if (unsupported.length > 0) throw new Error(`not supported yet: ${unsupported.join('; ')}`);

@@ -50,6 +50,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-networks-grow': {
+    change: 'a version that adds networks allocates their subnets and makes them on every live host (allocateNetworkSubnet, liveHostEndpoints, ensureNetwork) before its services roll; old validators refused such versions, so no old history has one',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

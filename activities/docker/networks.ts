@@ -11,7 +11,7 @@ import type { NetworkSpec } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { LABEL, networkLabels, networkName } from '../../domain/naming';
 import { overlaps, parseCidr } from '../../domain/ipam/addressMath';
-import { DockerRequestError, NameConflictError, UnsupportedFeatureError } from '../errors';
+import { DockerRequestError, NameConflictError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { removeMemberContainers } from './orphans';
@@ -54,7 +54,7 @@ export function networkActivities(dockerFor: DockerClientFactory) {
         if (statusCodeOf(err) === 403 && network.cidr) {
           const holder = await poolHolder(docker, where, network.cidr);
           if (holder) {
-            throw new DockerRequestError(where, `create network ${name}`, 403, `its subnet ${network.cidr} overlaps ${holder}, which holds that pool: remove that network or give this one another cidr`);
+            throw new SubnetTakenError(where, name, network.cidr, holder);
           }
         }
         throw dockerError(where, `create network ${name}`, err);

@@ -84,10 +84,12 @@ export function placementActivities(temporal: Client, docker?: DockerClientFacto
     },
 
     /** A subnet for an application network: the blueprint's CIDR checked, or one carved from a pool. */
-    async allocateNetworkSubnet(req: { infrastructure: string; owner: string; cidr?: string }): Promise<SubnetInfo> {
+    /** `avoid`: subnets an engine refused for this owner a moment ago (another network took them), never handed out again. */
+    async allocateNetworkSubnet(req: { infrastructure: string; owner: string; cidr?: string; avoid?: string[] }): Promise<SubnetInfo> {
       const { infrastructure, owner, cidr } = req;
       // Subnets the engines hold already are never handed out (Docker would answer "Pool overlaps").
-      const inUse = docker ? await subnetsInUse(docker, await liveHostEndpoints(infrastructure), ownNetworkName(owner)) : [];
+      const listed = docker ? await subnetsInUse(docker, await liveHostEndpoints(infrastructure), ownNetworkName(owner)) : [];
+      const inUse = [...listed, ...(req.avoid ?? []).filter((c) => !listed.some((l) => l.cidr === c)).map((c) => ({ cidr: c, by: 'a network on a host engine' }))];
       const request = { owner, ...(cidr ? { cidr } : {}), ...(inUse.length > 0 ? { inUse } : {}) };
       return infra(infrastructure)
         .executeUpdate(allocateSubnetUpdate, { args: [request], updateId: updateId() })

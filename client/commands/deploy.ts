@@ -38,6 +38,7 @@ export async function deployAndWait(clocker: ClockerClient, file: string, opts: 
   console.log(renderApp(view));
   if (view.status !== 'RUNNING') throw new Error(`deployment of "${view.name}" is ${view.status}: ${view.error ?? ''}`);
   const rolledBack = view.rolledBack?.version === version ? view.services.filter((s) => view.rolledBack?.services.includes(s.id)) : [];
+  if (view.rolledBack?.version === version && view.lastEvent?.startsWith(`version ${version} refused`)) throw new Error(`"${view.name}": ${view.lastEvent}`);
   if (rolledBack.length > 0) {
     throw new Error(`version ${version} of "${view.name}" was rolled back: ${rolledBack.map((s) => `${s.id}: ${s.rollout?.message}`).join('; ')}`);
   }

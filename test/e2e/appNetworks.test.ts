@@ -142,8 +142,8 @@ describe('application networks on the local engine', { skip: skipUnlessPresent('
       await assert.rejects(
         ensureNetwork({ endpoint: localDockerEndpoint(), app: RACE_APP, network: { id: 'taken', driver: 'bridge', cidr, labels: {} } }),
         (err: Error) => {
-          assert.equal(err.name, 'DockerRequestError');
-          assert.match(err.message, new RegExp(`its subnet ${cidr.replace(/\./g, '\\.')} overlaps network ${FOREIGN_NETWORK} \\(${cidr.replace(/\./g, '\\.')}\\)`));
+          assert.equal(err.name, 'SubnetTakenError');
+          assert.match(err.message, new RegExp(`cannot have ${cidr.replace(/\./g, '\\.')}: network ${FOREIGN_NETWORK} \\(${cidr.replace(/\./g, '\\.')}\\) holds that pool`));
           return true;
         },
       );

@@ -109,6 +109,8 @@ export class FakeEngine {
   readonly hangingImages = new Set<string>();
   /** Stopped containers by `host/name`. */
   readonly stopped = new Set<string>();
+  /** Subnets another network holds on the engines (made after IPAM gave them out): creating a network on one fails. */
+  readonly takenSubnets = new Set<string>();
   /** Networks by `host/name`. */
   readonly networks = new Set<string>();
   /** The most containers of one service that existed at once, by `app.service`. */
@@ -155,6 +157,10 @@ export class FakeEngine {
       },
       ensureNetwork: async ({ endpoint, app, network }) => {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
+        if (network.cidr !== undefined && this.takenSubnets.has(network.cidr)) {
+          const message = `Docker at ${host}: network ${app}.${network.id} cannot have ${network.cidr}: network someone-else (${network.cidr}) holds that pool`;
+          throw ApplicationFailure.create({ type: 'SubnetTakenError', message, nonRetryable: true });
+        }
         this.networks.add(`${host}/${app}.${network.id}`);
         return `net-${app}.${network.id}`;
       },

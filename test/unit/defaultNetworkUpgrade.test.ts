@@ -1,28 +1,28 @@
-// A running application deployed before default networks existed cannot take a new version
-// that adds one: the deploy is refused with what to do, not the generic network message.
+// A new version may add networks: an application deployed before default networks existed
+// takes one that adds "default" (its services roll onto it). Changing or dropping a network it
+// runs is refused, naming the network and what to do.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultNetworkSpec, gainsDefaultNetwork } from '../../domain/blueprint/build/defaultNetwork';
+import { defaultNetworkSpec } from '../../domain/blueprint/build/defaultNetwork';
 import type { NetworkSpec } from '../../domain/blueprint/model';
 import { validateNextBlueprint } from '../../workflows/blueprintValidation';
 import { blueprint, serviceSpec } from '../support/specs';
 
 const backend: NetworkSpec = { id: 'backend', dnsServers: [], driver: 'bridge', shared: false, addIptablesRules: false, labels: {} };
 
-test('only the default network added counts as gaining it', () => {
-  assert.equal(gainsDefaultNetwork([], [defaultNetworkSpec()]), true);
-  assert.equal(gainsDefaultNetwork([backend], [backend, defaultNetworkSpec()]), true);
-  assert.equal(gainsDefaultNetwork([backend], [defaultNetworkSpec()]), false);
-  assert.equal(gainsDefaultNetwork([defaultNetworkSpec()], [defaultNetworkSpec()]), false);
+test('a version that adds the default network (or any new one) to a running application is accepted', () => {
+  const old = blueprint('shop', [serviceSpec({ id: 'web', image: 'web:1' })]);
+  const next = { ...blueprint('shop', [serviceSpec({ id: 'web', image: 'web:2', networks: [{ network: 'default', aliases: [] }] })]), networks: [defaultNetworkSpec()] };
+  assert.doesNotThrow(() => validateNextBlueprint(old, next));
+  const withBackend = { ...old, networks: [backend] };
+  assert.doesNotThrow(() => validateNextBlueprint(withBackend, { ...next, networks: [backend, defaultNetworkSpec()] }));
 });
 
-test('a new version of an application deployed before default networks is refused, saying to destroy and deploy again', () => {
-  const old = blueprint('shop', [serviceSpec({ id: 'web', image: 'web:1' })]);
-  const next = blueprint('shop', [serviceSpec({ id: 'web', image: 'web:2', networks: [{ network: 'default', aliases: [] }] })]);
-  next.networks = [defaultNetworkSpec()];
-  assert.throws(() => validateNextBlueprint(old, next), {
-    message: '"shop" was deployed before applications had a default network (services that name no network now join "default"); destroy it and deploy it again',
-  });
-  const other = { ...next, networks: [backend] };
-  assert.throws(() => validateNextBlueprint(old, other), { message: 'changing the networks of a running application is not supported yet; destroy and deploy it again' });
+test('changing or dropping a network the application runs is refused, naming it', () => {
+  const old = { ...blueprint('shop', [serviceSpec({ id: 'web', image: 'web:1' })]), networks: [backend] };
+  const message = 'changing or removing a network of a running application is not supported yet (backend); add a new network instead, or destroy and deploy it again';
+  assert.throws(() => validateNextBlueprint(old, { ...old, networks: [] }), { message });
+  assert.throws(() => validateNextBlueprint(old, { ...old, networks: [{ ...backend, cidr: '10.9.0.0/24' }] }), { message });
+  // An application that never started has no networks yet: anything goes.
+  assert.doesNotThrow(() => validateNextBlueprint(old, { ...old, networks: [] }, false));
 });

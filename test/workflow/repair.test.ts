@@ -156,6 +156,49 @@ describe('repair in place and manual resizing', { skip: skipUnlessPresent('tempo
     assert.equal((await clocker.destroy('sizes', 30_000)).status, 'DESTROYED');
   });
 
+  test('a version that adds a network (an application deployed before default networks) makes it, then rolls its services onto it', async () => {
+    await clocker.ensureInfrastructure(hosts('grow-hosts'));
+    await clocker.deploy(blueprint('grower', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'grow-hosts'));
+    await clocker.waitFor('grower', (v) => v.status === 'RUNNING', 30_000);
+    const next = {
+      ...blueprint('grower', [serviceSpec({ id: 'web', image: 'web:1', count: 2, networks: [{ network: 'default', aliases: [] }] })], 'grow-hosts'),
+      networks: [{ id: 'default', dnsServers: [], driver: 'bridge' as const, shared: false, addIptablesRules: false, labels: {} }],
+    };
+    await clocker.deploy(next);
+    const grown = await clocker.waitFor('grower', (v) => v.version === 2 && v.status !== 'UPDATING', 30_000);
+    assert.equal(grown.status, 'RUNNING', JSON.stringify(grown));
+    assert.ok(['h1', 'h2'].every((h) => engine.networks.has(`${h}/grower.default`)), `made on every host: ${[...engine.networks].join(', ')}`);
+    const web = grown.services[0]!;
+    assert.equal(web.members.length, 2);
+    assert.ok(web.members.every((m) => m.networks?.default !== undefined && m.generation === web.generation), JSON.stringify(web.members));
+    const subnets = (await clocker.infrastructureStatus('grow-hosts')).subnets.map((s) => s.owner);
+    assert.ok(subnets.includes('grower/default'), `the subnet comes from IPAM: ${subnets.join(', ')}`);
+    assert.equal((await clocker.destroy('grower', 30_000)).status, 'DESTROYED');
+    assert.ok(!(await clocker.infrastructureStatus('grow-hosts')).subnets.some((s) => s.owner === 'grower/default'), 'released on destroy');
+  });
+
+  test('a subnet another network took on the engine after IPAM gave it is swapped for a fresh one before anything starts', async () => {
+    await clocker.ensureInfrastructure(hosts('taken-hosts'));
+    const app = {
+      ...blueprint('taker', [serviceSpec({ id: 'web', image: 'web:1', networks: [{ network: 'back', aliases: [] }] })], 'taken-hosts'),
+      networks: [{ id: 'back', dnsServers: [], driver: 'bridge' as const, shared: false, addIptablesRules: false, labels: {} }],
+    };
+    // The infrastructure's next /24 is what IPAM will hand out: another Clocker on the engine holds it.
+    const probe = await clocker.allocateSubnet('taken-hosts', { owner: 'probe/x' });
+    await clocker.releaseSubnet('taken-hosts', { owner: 'probe/x' });
+    engine.takenSubnets.add(probe.cidr);
+    try {
+      await clocker.deploy(app);
+      const view = await clocker.waitFor('taker', (v) => v.status !== 'DEPLOYING', 30_000);
+      assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+      const owned = (await clocker.infrastructureStatus('taken-hosts')).subnets.find((s) => s.owner === 'taker/back');
+      assert.ok(owned && owned.cidr !== probe.cidr, `another subnet than ${probe.cidr}: ${JSON.stringify(owned)}`);
+    } finally {
+      engine.takenSubnets.clear();
+    }
+    assert.equal((await clocker.destroy('taker', 30_000)).status, 'DESTROYED');
+  });
+
   test('every history of this file replays deterministically', async () => {
     const histories = env.client.workflow.list({ query: `WorkflowType = 'application' OR WorkflowType = 'service'` }).intoHistories();
     const failures: string[] = [];

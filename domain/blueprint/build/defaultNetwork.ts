@@ -37,12 +37,3 @@ export function addLinkAlias(target: ServiceSpec, network: string, alias: string
   if (!attachment || alias === target.id || attachment.aliases.includes(alias)) return;
   attachment.aliases.push(alias);
 }
-
-/**
- * True when `next` differs from `current` only by the default network (and services joining
- * it): a new version of an application deployed before default networks existed.
- */
-export function gainsDefaultNetwork(current: readonly NetworkSpec[], next: readonly NetworkSpec[]): boolean {
-  if (current.some((n) => n.id === DEFAULT_NETWORK_ID) || !next.some((n) => n.id === DEFAULT_NETWORK_ID)) return false;
-  return JSON.stringify(next.filter((n) => n.id !== DEFAULT_NETWORK_ID)) === JSON.stringify(current);
-}
