@@ -21,16 +21,14 @@ import { startStack, type Stack } from '../support/stack';
 const PREVIOUS_RELEASE = 'c108669';
 const ROOT = join(__dirname, '..', '..');
 const APP = `upgrade${process.pid}`;
-/** A second application that names no network (the plain case): resized and destroyed after the upgrade. */
+/** A second application that names no network (the plain case): updated onto the default network, resized and destroyed after the upgrade. */
 const PLAIN = `upgradeplain${process.pid}`;
 const NEW_TAG = 'clocker/busybox:upgrade-e2e';
 const run = promisify(execFile);
 
 /**
- * The application names its network. Why: an application deployed before applications had a
- * default network (a plain one, from the previous release) is refused a new version today
- * ("destroy it and deploy it again", workflows/blueprintValidation.ts); that gap is reported
- * on the networks work. An explicit network is the same in both releases, so the update runs.
+ * The application names its network (the same in both releases); the plain one names none, so
+ * after the upgrade its next version gains the default network (workflows: app-networks-grow).
  */
 function blueprintText(image: string, message: string, name = APP, network = true): string {
   return [
@@ -151,7 +149,17 @@ describe('upgrade from the previous release while an application runs', { skip: 
     await cli(ROOT, 'destroy', APP);
     assert.equal((await appContainers(docker, APP)).length, 0);
 
-    // The plain application started on the previous release: resized down and destroyed.
+    // The plain application started on the previous release, before default networks: a new
+    // version (this release's loader gives it the default network) makes that network and rolls
+    // its members onto it, where they answer by name.
+    writeFileSync(plainFile, blueprintText(NEW_TAG, 'plain2', PLAIN, false));
+    await cli(ROOT, 'deploy', plainFile, '--timeout', '180');
+    const rolled = await stack.clocker.waitFor(PLAIN, (v) => v.version === 2 && v.status === 'RUNNING' && v.services[0]!.members.every((m) => m.state === 'RUNNING'), 180_000);
+    for (const m of rolled.services[0]!.members) {
+      assert.ok(m.networks?.default, `${m.containerName} is on the default network: ${JSON.stringify(m.networks)}`);
+      assert.match((await httpGet(`http://127.0.0.1:${m.ports[0]?.boundHostPort}/`)).body, /^plain2 /);
+    }
+    // ...then resized down and destroyed.
     assert.match(await cli(ROOT, 'resize', PLAIN, 'web', '1'), new RegExp(`${PLAIN}/web: 2 → 1 member\\b`));
     assert.equal((await appContainers(docker, PLAIN)).length, 1);
     await cli(ROOT, 'destroy', PLAIN);
