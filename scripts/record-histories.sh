@@ -39,3 +39,12 @@ node -e '
   console.log(`recorded ${m.length} histories into ${process.argv[1]}:`, byType);
 ' "$dir"
 du -sh "$dir"
+
+# The release's source too, for the upgrade test (test/e2e/upgrade.test.ts): a clone may be
+# shallow, so the commit itself cannot be relied on. Record from a clean tree of the release.
+if [[ -n "$(git status --porcelain)" ]]; then
+  echo "note: the tree has uncommitted changes; test/releases/$name.tar.gz is made from HEAD ($(git rev-parse --short HEAD))" >&2
+fi
+mkdir -p "$root/test/releases"
+git archive --format=tar HEAD | gzip -n -9 > "$root/test/releases/$name.tar.gz"
+echo "source archived into test/releases/$name.tar.gz"
