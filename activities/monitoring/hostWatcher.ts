@@ -47,6 +47,8 @@ const SOON_AFTER_START_MS = 2_000;
 /** A container that died sends die (and oom, destroy, and the inventory's finding): its service hears once, until it starts again. */
 const SAME_CONTAINER_MS = 30_000;
 
+/** How often (every 250 ms) a member check looks again at a container being removed. */
+const REMOVAL_LOOKS = 20;
 /** A probe of a running member must end well inside the watcher's heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
 
@@ -82,12 +84,20 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
       const where = describeEndpoint(endpoint);
       const name = containerName(ref);
       const docker = dockerFor(endpoint);
-      let info: Docker.ContainerInspectInfo;
-      try {
-        info = await docker.getContainer(name).inspect();
-      } catch (err) {
-        if (statusCodeOf(err) === 404) return { exists: false };
-        throw dockerError(where, `inspect container ${name}`, err);
+      let info: Docker.ContainerInspectInfo | undefined;
+      // `docker rm -f` kills first: a container on its way out is waited for, so the service makes it anew
+      // instead of trying to start what is being removed.
+      for (let look = 0; ; look++) {
+        try {
+          info = await docker.getContainer(name).inspect();
+        } catch (err) {
+          if (statusCodeOf(err) === 404) return { exists: false };
+          throw dockerError(where, `inspect container ${name}`, err);
+        }
+        // Killed (137) is how a removal starts too: one more look a moment later tells the two apart.
+        const mayBeRemoved = ['removing', 'dead'].includes(info.State.Status) || (look === 0 && !info.State.Running && info.State.ExitCode === 137);
+        if (!mayBeRemoved || look >= REMOVAL_LOOKS) break;
+        await new Promise((r) => setTimeout(r, 250));
       }
       if (!isMember(info.Config.Labels, ref)) return { exists: false };
       const running = info.State.Running && !info.State.Restarting;
