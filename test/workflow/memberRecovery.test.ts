@@ -120,6 +120,7 @@ describe('member failures and the failure chain', { skip: skipUnlessPresent('tem
     await waitUntil('two more watches', 20_000, async () => (await handle.query(hostMonitorStatusQuery)).watches >= watches + 2);
     const after = await events();
     const perWatch = (after.length - before) / ((await handle.query(hostMonitorStatusQuery)).watches - watches);
+    console.log(`monitor history: ${perWatch} events per watch (${after.slice(before).map((e) => e.eventType).join(' ')})`);
     assert.ok(perWatch <= 6, `about six events per watch (activity scheduled, started, completed; a workflow task), got ${perWatch}: ${after.slice(before).map((e) => e.eventType).join(' ')}`);
     await handle.terminate();
 
