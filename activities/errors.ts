@@ -95,6 +95,14 @@ export class UnsupportedFeatureError extends ClockerError {
   }
 }
 
+/** The infrastructure's host policy does not allow what the spec asks of the host (a bind, privileged, …). */
+export class HostPolicyRefusedError extends ClockerError {
+  readonly retryable = false;
+  constructor(what: string) {
+    super(`refused by the host policy: ${what}`);
+  }
+}
+
 /** A member's container stopped before it became healthy. */
 export class ContainerExitedError extends ClockerError {
   readonly retryable = false;
@@ -212,6 +220,7 @@ export const allErrorClasses = [
   ImageBuildError,
   NameConflictError,
   UnsupportedFeatureError,
+  HostPolicyRefusedError,
   ContainerExitedError,
   InfrastructureNotFoundError,
   PlacementRejectedError,

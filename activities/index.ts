@@ -22,7 +22,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...containerActivities(deps.docker, deps.secrets),
+    ...containerActivities(deps.docker, deps.secrets, deps.temporal),
     ...healthActivities(deps.docker, deps.secrets),
     ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),

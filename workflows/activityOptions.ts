@@ -12,6 +12,7 @@ export const NON_RETRYABLE_ERRORS = [
   'ImageBuildError',
   'NameConflictError',
   'UnsupportedFeatureError',
+  'HostPolicyRefusedError',
   'ContainerExitedError',
   'InfrastructureNotFoundError',
   'PlacementRejectedError',

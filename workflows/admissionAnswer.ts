@@ -3,6 +3,7 @@
 // it may be asked of any running infrastructure (old histories replay unchanged).
 import { dryRunPlacement } from '../domain/application/admission';
 import type { AdmissionAnswer } from '../domain/application/preflightProblems';
+import { infraPolicy } from '../domain/infra/hostPolicy';
 import { hostView } from '../domain/infra/hostView';
 import type { InfraState } from '../domain/infra/model';
 import type { PlaceRequest } from './messages';
@@ -13,5 +14,5 @@ export function admissionAnswer(data: InfraState, requests: PlaceRequest[]): Adm
   const services = dryRunPlacement(data.hosts.map(hostView), requests, 'admission');
   const chosen = new Set(services.flatMap((s) => (s.ok ? s.hosts : [])));
   const hosts = data.hosts.filter((h) => chosen.has(h.record.id)).map(({ record }) => ({ id: record.id, address: record.address, docker: record.docker }));
-  return { services, hosts, hostCount: data.hosts.length };
+  return { services, hosts, hostCount: data.hosts.length, policy: infraPolicy(data) };
 }

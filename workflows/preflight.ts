@@ -22,6 +22,7 @@ import {
   secretProblems,
   type PreflightProblem,
 } from '../domain/application/preflightProblems';
+import { hostPolicyProblems } from '../domain/application/hostPolicyProblems';
 import type { Blueprint } from '../domain/blueprint/model';
 import { quick } from './activityOptions';
 import { failureText } from './failureText';
@@ -51,6 +52,8 @@ export async function preflightProblems(blueprint: Blueprint, services?: string[
     ...portClashes(blueprint, dry.answer),
     ...hostProblems(blueprint, dry.answer, answers),
     ...relativeBindProblems(blueprint, dry.answer),
+    // Answers recorded before host policies carry none: those histories replay unchecked, as they ran.
+    ...(dry.answer.policy !== undefined ? hostPolicyProblems(blueprint, dry.answer.policy) : []),
   ];
 }
 

@@ -44,6 +44,10 @@ export function containerCreateOptions(
   if (servers.length > 0) hostConfig.Dns = servers;
   if (spec.extraHosts !== undefined) hostConfig.ExtraHosts = spec.extraHosts;
   if (spec.init !== undefined) hostConfig.Init = spec.init;
+  // Only blueprints the infrastructure's host policy allowed get here (preflight and ensureContainer check).
+  if (spec.privileged === true) hostConfig.Privileged = true;
+  if (spec.capAdd !== undefined && spec.capAdd.length > 0) hostConfig.CapAdd = spec.capAdd;
+  if (spec.pid === 'host') hostConfig.PidMode = 'host';
   const first = networks[0];
   if (first) hostConfig.NetworkMode = first.name;
 

@@ -16,6 +16,8 @@ import { ensureBuiltImage } from './imageBuild';
 import { ensureImage } from './images';
 import { demuxLogs } from './logFrames';
 import { whileBeating } from '../heartbeatTicker';
+import { checkHostPolicy } from './hostPolicyGuard';
+import type { Client } from '@temporalio/client';
 
 export interface EnsureContainerInput {
   endpoint: DockerEndpoint;
@@ -36,7 +38,7 @@ export interface ContainerInfo {
   networks: Record<string, string>;
 }
 
-export function containerActivities(dockerFor: DockerClientFactory, secrets: SecretStore) {
+export function containerActivities(dockerFor: DockerClientFactory, secrets: SecretStore, temporal: Client) {
   /** Literal env plus templates resolved with secrets read here, at the edge. */
   function resolveEnv(spec: ServiceSpec, templates: Record<string, Template>): Record<string, string> {
     const env = { ...spec.env };
@@ -82,6 +84,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
           throw err;
         });
         cancelled.throwIfAborted();
+        await checkHostPolicy(temporal, ref, spec);
         try {
           await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns));
         } catch (err) {

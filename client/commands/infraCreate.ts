@@ -18,9 +18,9 @@ export function readInfraFile(file: string): InfraDefinition {
 }
 
 export async function infrastructureInput(definition: InfraDefinition): Promise<InfrastructureInput> {
-  if (definition.location === 'local') return { ...(await localInfrastructure()), name: definition.name };
-  const { name, hosts, spares, provisioning } = definition;
-  return { name, hosts: [], provision: { hosts, spares, provisioning } };
+  if (definition.location === 'local') return { ...(await localInfrastructure()), name: definition.name, policy: definition.policy };
+  const { name, hosts, spares, provisioning, policy } = definition;
+  return { name, hosts: [], provision: { hosts, spares, provisioning }, policy };
 }
 
 export async function infraCreate(clocker: ClockerClient, file: string, opts: { wait: boolean; timeoutSec: number }): Promise<string> {

@@ -1,5 +1,6 @@
 // Tables for `clocker infra status`: hosts (capacity, what is reserved, measured use), then
 // subnets (how full each is). Capacities an operator never declared show as `-`.
+import { policyLines } from '../../domain/infra/hostPolicy';
 import Table from 'cli-table3';
 import type { HostStatusView, InfraView, SubnetStatusView } from '../../domain/infra/statusView';
 
@@ -54,5 +55,7 @@ export function renderInfra(view: InfraView): string {
     for (const s of view.subnets) subnets.push(subnetRow(s));
     lines.push(subnets.toString());
   }
+  // Views from workers before host policies carry none.
+  if (view.policy !== undefined) lines.push(`host policy: ${policyLines(view.policy).join('; ')}`);
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@
 // their answers into problems.
 import type { Blueprint, ServiceSpec } from '../blueprint/model';
 import { pathText, type FieldPath } from '../blueprint/fieldPath';
+import type { HostPolicy } from '../infra/hostPolicy';
 import type { DockerEndpoint } from '../infra/model';
 import type { ServiceAdmission } from './admission';
 
@@ -28,6 +29,8 @@ export interface AdmissionAnswer {
   hosts: AdmissionHost[];
   /** Every host of the infrastructure, chosen or not (relative bind mounts need exactly one, local). */
   hostCount: number;
+  /** What blueprints may do to its hosts. Absent in answers recorded before policies: not checked then. */
+  policy?: HostPolicy;
 }
 
 export interface PublishedPort {

@@ -16,5 +16,8 @@ export function isComposeText(text: string): boolean {
 
 /** Options a native blueprint has no use for (profiles, the folder) are Compose's. */
 export function loadBlueprintOrCompose(text: string, file: string, options: LoadOptions = {}): LoadResult {
-  return isComposeText(text) ? importCompose(text, file, options) : loadBlueprint(text, file);
+  const result = isComposeText(text) ? importCompose(text, file, options) : loadBlueprint(text, file);
+  // The folder lets a `local` host policy allow binds inside it (domain/infra/hostPolicy.ts).
+  if (result.ok && options.folder !== undefined) result.blueprint.source.folder = options.folder;
+  return result;
 }

@@ -19,6 +19,8 @@ export interface Blueprint {
 
 export interface BlueprintSource {
   file: string;
+  /** The file's folder, absolute, on the machine that loaded it (binds inside it may be allowed on `local`). */
+  folder?: string;
   format: 'native' | 'clocker1' | 'compose';
 }
 
@@ -41,6 +43,12 @@ export interface ServiceSpec {
   hostname?: string;
   /** Run an init process as PID 1 (reaps zombies, forwards signals). */
   init?: boolean;
+  /** A privileged container (root on its host): refused unless the infrastructure's policy allows it. */
+  privileged?: boolean;
+  /** Linux capabilities added to the container (e.g. `NET_ADMIN`): each must be allowed by the policy. */
+  capAdd?: string[];
+  /** `host`: share the host's PID namespace; refused unless the policy allows it. */
+  pid?: 'host';
   /** The signal `stop` sends first (e.g. `SIGINT`); absent: the image's, else SIGTERM. */
   stopSignal?: string;
   /** Extra `/etc/hosts` entries, each `name:address`. */

@@ -24,5 +24,5 @@ export function initialInfraState(spec: InfrastructureSpec, carried?: InfraState
     const entry = hosts.find((h) => h.record.id === b.hostId);
     entry?.reservations.push({ app: b.app, service: b.service, member: b.member, cpus: 0, memoryBytes: 0 });
   }
-  return { ok: true, state: { version: 1, hosts, ipam: ipam.state } };
+  return { ok: true, state: { version: 1, hosts, ipam: ipam.state, ...(spec.policy !== undefined && { policy: spec.policy }) } };
 }

@@ -1,6 +1,7 @@
 // The infrastructure's durable picture of its hosts, as plain JSON (it travels through
 // workflow history and continueAsNew).
 import type { IpamState, PoolConfig } from '../ipam';
+import type { HostPolicy } from './hostPolicy';
 import type { MachineEntry, ProvisioningSpec } from './machines';
 import type { Reservation } from '../placement';
 
@@ -46,6 +47,8 @@ export interface InfrastructureSpec {
   hosts: HostRecord[];
   /** Address pools application networks are carved from; default DEFAULT_POOLS. */
   pools?: PoolConfig[];
+  /** What blueprints may do to the hosts; absent: defaultHostPolicy (local when its one host is a socket). */
+  policy?: HostPolicy;
 }
 
 export interface Assignment {
@@ -76,4 +79,6 @@ export interface InfraState {
   /** Hosts this infrastructure provisions over SSH (active and spare); absent for fixed hosts. */
   machines?: MachineEntry[];
   provisioning?: ProvisioningSpec;
+  /** From the infra file; absent (runs started before policies, `clocker up`): the default. */
+  policy?: HostPolicy;
 }

@@ -1,6 +1,7 @@
 // What `clocker infra status` shows: each host with capacity, measured usage and what is
 // reserved on it; each subnet with how full it is and who holds which address. Built from
 // the state on every query (the state itself keeps no totals that could drift).
+import { infraPolicy, type HostPolicy } from './hostPolicy';
 import type { Family, PoolState, SubnetUsage } from '../ipam';
 import { ipamUsage } from '../ipam';
 import type { Reservation } from '../placement';
@@ -51,6 +52,8 @@ export interface InfraView {
   pools: PoolState[];
   subnets: SubnetStatusView[];
   spares?: SpareView[];
+  /** What blueprints may do to the hosts (the infra file's `policy:`, else the defaults). */
+  policy: HostPolicy;
 }
 
 function hostStatus({ record, usage, reservations }: HostEntry): HostStatusView {
@@ -91,6 +94,7 @@ export function infraView(name: string, state: InfraState): InfraView {
     bookings: state.hosts.flatMap((h) => h.reservations.map((r) => ({ app: r.app, service: r.service, member: r.member, hostId: h.record.id }))),
     pools: state.ipam.pools,
     subnets,
+    policy: infraPolicy(state),
     ...(state.machines ? { spares: state.machines.filter((m) => m.role === 'spare').map((m) => ({ id: m.host.id, address: m.host.address })) } : {}),
   };
 }

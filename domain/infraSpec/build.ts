@@ -1,5 +1,6 @@
 // Schema output → InfraDefinition: host defaults from the byon block, then the global ones.
 import { DEFAULT_DOCKER_SETTINGS, DEFAULT_MONITORING, type ByonHost } from '../infra/machines';
+import { defaultHostPolicy, type HostPolicy } from '../infra/hostPolicy';
 import type { InfraDefinition } from './model';
 import type { ByonHostFile, InfraFile } from './schema';
 
@@ -28,12 +29,26 @@ function byonHost(h: ByonHostFile, d: Defaults): ByonHost {
   return host;
 }
 
+/** The file's `policy:` over the location's defaults. */
+export function buildPolicy(file: InfraFile, local: boolean): HostPolicy {
+  const base = defaultHostPolicy(local);
+  const p = file.policy ?? {};
+  return {
+    binds: p.binds ?? base.binds,
+    blueprintFolder: p.blueprintFolder ?? base.blueprintFolder,
+    privileged: p.privileged ?? base.privileged,
+    capAdd: p.capAdd ?? base.capAdd,
+    hostPid: p.hostPid ?? base.hostPid,
+  };
+}
+
 export function buildDefinition(file: InfraFile): InfraDefinition {
-  if (file.location === 'local' || !('byon' in file.location)) return { name: file.name, location: 'local' };
+  if (file.location === 'local' || !('byon' in file.location)) return { name: file.name, location: 'local', policy: buildPolicy(file, true) };
   const { hosts, ...defaults } = file.location.byon;
   return {
     name: file.name,
     location: 'byon',
+    policy: buildPolicy(file, false),
     hosts: hosts.filter((h) => !h.spare).map((h) => byonHost(h, defaults)),
     spares: hosts.filter((h) => h.spare).map((h) => byonHost(h, defaults)),
     provisioning: {

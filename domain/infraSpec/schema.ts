@@ -53,6 +53,23 @@ export const infraFileSchema = z.strictObject({
     })
     .optional(),
   drainTimeoutSeconds: z.number().min(0).optional(),
+  /** What blueprints may do to the hosts (domain/infra/hostPolicy.ts); absent settings keep their defaults. */
+  policy: z
+    .strictObject({
+      binds: z
+        .array(
+          z.union([
+            z.string().regex(/^\//, 'must be an absolute host path').transform((path) => ({ path, readOnly: false })),
+            z.strictObject({ path: z.string().regex(/^\//, 'must be an absolute host path'), readOnly: z.boolean().default(false) }),
+          ]),
+        )
+        .optional(),
+      blueprintFolder: z.boolean().optional(),
+      privileged: z.boolean().optional(),
+      capAdd: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected a capability name like NET_ADMIN, or ALL')).optional(),
+      hostPid: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export type InfraFile = z.infer<typeof infraFileSchema>;

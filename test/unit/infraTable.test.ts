@@ -42,6 +42,7 @@ test('hosts and subnets render as tables; undeclared capacity shows only what is
       '├─────────────┼──────────────┼──────┼──────────┼────────────────┤',
       '│ 10.9.0.0/24 │ shop/default │ lab  │ 10.9.0.1 │ 1/253          │',
       '└─────────────┴──────────────┴──────┴──────────┴────────────────┘',
+      'host policy: binds: /var/lib/clocker/apps/<app>; privileged: refused; capAdd: none; hostPid: refused',
     ].join('\n'),
   );
 });

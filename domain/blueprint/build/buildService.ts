@@ -82,6 +82,9 @@ export function buildService(raw: RawService, app: string, path: (string | numbe
   if (raw.workingDir !== undefined) service.workingDir = raw.workingDir;
   if (raw.hostname !== undefined) service.hostname = raw.hostname;
   if (raw.init !== undefined) service.init = raw.init;
+  if (raw.privileged !== undefined) service.privileged = raw.privileged;
+  if (raw.capAdd !== undefined) service.capAdd = raw.capAdd;
+  if (raw.pid !== undefined) service.pid = raw.pid;
   if (raw.stopSignal !== undefined) service.stopSignal = raw.stopSignal;
   if (raw.extraHosts !== undefined && raw.extraHosts.length > 0) service.extraHosts = raw.extraHosts;
   if (raw.dns !== undefined && raw.dns.length > 0) service.dns = raw.dns;

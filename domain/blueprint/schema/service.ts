@@ -40,6 +40,12 @@ export const serviceSpec = z.strictObject({
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$/, 'expected a host name (letters, digits, "-" and ".")').optional(),
   /** Run an init process as PID 1 (reaps zombies, forwards signals). */
   init: z.boolean().optional(),
+  /** Root on the host: the infrastructure's policy must allow it (policy.privileged). */
+  privileged: z.boolean().optional(),
+  /** Linux capabilities to add, e.g. NET_ADMIN: each allowed by the policy (policy.capAdd). */
+  capAdd: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected a capability name like NET_ADMIN').transform((c) => c.replace(/^CAP_/, ''))).optional(),
+  /** `host`: the host's PID namespace (policy.hostPid). */
+  pid: z.literal('host').optional(),
   /** The signal `stop` sends first, e.g. SIGINT. */
   stopSignal: z.string().regex(/^(SIG[A-Z0-9+-]+|\d+)$/, 'expected a signal like "SIGINT" or a number').optional(),
   /** Extra /etc/hosts entries: "name:address". */

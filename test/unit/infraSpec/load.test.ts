@@ -21,7 +21,11 @@ test('a byon file: host defaults from the byon block, spares apart, global defau
 test('`location: local` is the worker machine\'s engine', () => {
   const result = loadInfraDefinition('name: here\nlocation: local\n', 'f.yaml');
   assert.ok(result.ok);
-  assert.deepEqual(result.definition, { name: 'here', location: 'local' });
+  assert.deepEqual(result.definition, {
+    name: 'here',
+    location: 'local',
+    policy: { binds: [], blueprintFolder: true, privileged: false, capAdd: [], hostPid: false },
+  });
 });
 
 test('every error at once, with file:line:column', () => {
