@@ -26,12 +26,19 @@ export async function ensureHostMonitor(temporal: Client, taskQueue: string, inf
  */
 export async function ensureMonitorsForBookedHosts(temporal: Client): Promise<number> {
   let ensured = 0;
+  const problems: string[] = [];
   for await (const wf of temporal.workflow.list({ query: `${searchAttributes.kind.name}="infrastructure" AND ExecutionStatus="Running"` })) {
-    const view = await temporal.workflow.getHandle(wf.workflowId).query(infraStatusQuery);
-    for (const host of view.hosts.filter((h) => h.reservations.length > 0)) {
-      await ensureHostMonitor(temporal, wf.taskQueue, view.name, host.id);
-      ensured += 1;
+    // One infrastructure that does not answer (no worker on its queue, say) does not keep the others unwatched.
+    try {
+      const view = await temporal.workflow.getHandle(wf.workflowId).query(infraStatusQuery);
+      for (const host of view.hosts.filter((h) => h.reservations.length > 0)) {
+        await ensureHostMonitor(temporal, wf.taskQueue, view.name, host.id);
+        ensured += 1;
+      }
+    } catch (err) {
+      problems.push(`${wf.workflowId}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  if (problems.length > 0) throw new Error(`${ensured} monitors ensured, but not for ${problems.join('; ')}`);
   return ensured;
 }
