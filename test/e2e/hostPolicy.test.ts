@@ -1,0 +1,129 @@
+// The host policy on the local engine, with the CLI: the root-escape blueprint (bind /, bind
+// the Docker socket, privileged) is refused by `plan` and `deploy` under `local`'s default
+// policy, each key at its place in the file with the setting that would allow it, and nothing
+// is created; on an infrastructure whose file allows exactly these, it deploys and does what
+// it says: the container reads a file of the host through /host and holds the engine's socket.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
+import { waitUntil } from '../rig/waitUntil';
+import { skipUnlessPresent } from '../support/components';
+import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { freePort } from '../support/ports';
+import { startLocalStack, type Stack } from '../support/stack';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'clocker.js');
+const APPS = ['policy-refused', 'policy-escape', 'policy-privileged'];
+
+/** busybox httpd serving what the container sees of the host: the marker file and the socket. */
+function escapeBlueprint(name: string, location: string, port: number, marker: string, asks: string[] = ['    privileged: true']): string {
+  const page = `cat /host${marker} && test -S /var/run/docker.sock && echo socket-present`;
+  return [
+    `name: ${name}`,
+    `location: ${location}`,
+    'services:',
+    '  - id: root',
+    '    image: clocker/busybox:1',
+    ...asks,
+    `    command: ["sh", "-c", ${JSON.stringify(`mkdir -p /www && (${page}) > /www/index.html; exec httpd -f -p 8080 -h /www`)}]`,
+    '    volumes:',
+    '      - /:/host',
+    '      - /var/run/docker.sock:/var/run/docker.sock',
+    '    ports:',
+    `      - "${port}:8080"`,
+    '    health: { type: http, port: 8080, path: / }',
+    '',
+  ].join('\n');
+}
+
+describe('host policy on the local engine', { skip: skipUnlessPresent('temporal', 'docker') }, () => {
+  const docker = createDockerClientFactory()(localDockerEndpoint());
+  const dir = mkdtempSync(join(tmpdir(), 'clocker-policy-'));
+  const marker = join(dir, 'marker.txt');
+  const secret = `host-file-${randomBytes(6).toString('hex')}`;
+  let stack: Stack;
+
+  const cli = (...args: string[]): Promise<{ code: number; out: string }> =>
+    new Promise((resolve) => {
+      const env = { ...process.env, CLOCKER_TEMPORAL_ADDRESS: stack.server.address, CLOCKER_TASK_QUEUE: stack.clocker.taskQueue };
+      execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
+      });
+    });
+
+  before(async () => {
+    writeFileSync(marker, secret);
+    stack = await startLocalStack(docker);
+  });
+
+  after(async () => {
+    await removeAppContainers(docker, ...APPS);
+    await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the root-escape blueprint is refused under local's default policy: plan and deploy name each key at its place, nothing is created", async () => {
+    const file = join(dir, 'refused.yaml');
+    writeFileSync(file, escapeBlueprint('policy-refused', 'local', await freePort(), marker));
+    const plan = await cli('plan', file);
+    assert.notEqual(plan.code, 0, plan.out);
+    assert.match(plan.out, /refused\.yaml:9:\d+.*whole file system.*policy\.binds: \[\{ path: \/, readOnly: false \}\]/, plan.out);
+    assert.match(plan.out, /refused\.yaml:10:\d+.*Docker engine.*path: \/var\/run\/docker\.sock/, plan.out);
+    assert.match(plan.out, /refused\.yaml:6:\d+.*policy\.privileged: true/, plan.out);
+
+    const deploy = await cli('deploy', file, '--timeout', '60');
+    assert.notEqual(deploy.code, 0, deploy.out);
+    assert.match(deploy.out, /policy\.privileged: true/, deploy.out);
+    await assert.rejects(stack.clocker.status('policy-refused'), /no application "policy-refused"/, 'no workflow was started');
+    assert.deepEqual(await appContainers(docker, 'policy-refused'), [], 'no container was created');
+  });
+
+  test('on an infrastructure whose policy names / and the socket and allows what it asks, it runs and sees the host', async () => {
+    const infraFile = join(dir, 'open.yaml');
+    writeFileSync(infraFile, ['name: policy-open', 'location: local', 'policy:', '  binds: [/, /var/run/docker.sock]', '  privileged: true', '  capAdd: [NET_ADMIN]', '  hostPid: true', ''].join('\n'));
+    const created = await cli('infra', 'create', infraFile);
+    assert.equal(created.code, 0, created.out);
+    const status = await cli('infra', 'status', 'policy-open');
+    assert.match(status.out, /host policy: binds: \/var\/lib\/clocker\/apps\/<app>, the blueprint file's folder, \/, \/var\/run\/docker\.sock; privileged: allowed/, status.out);
+
+    const port = await freePort();
+    const file = join(dir, 'escape.yaml');
+    // This machine's engine refuses privileged containers itself (runc cannot apply every
+    // capability here): the last test shows privileged is passed on; this one the rest.
+    writeFileSync(file, escapeBlueprint('policy-escape', 'policy-open', port, marker, ['    capAdd: [NET_ADMIN]', '    pid: host']));
+    const plan = await cli('plan', file);
+    assert.equal(plan.code, 0, plan.out);
+    const deploy = await cli('deploy', file, '--timeout', '120');
+    assert.equal(deploy.code, 0, deploy.out);
+    await waitUntil('the page made from the host', 30_000, async () => (await httpGet(`http://127.0.0.1:${port}/`)).body.includes(secret));
+    assert.match((await httpGet(`http://127.0.0.1:${port}/`)).body, new RegExp(`${secret}\\s*socket-present`));
+    const [container] = await appContainers(docker, 'policy-escape');
+    assert.ok(container, 'the member runs');
+    const inspect = await docker.getContainer(container.Id).inspect();
+    assert.deepEqual(inspect.HostConfig.CapAdd, ['NET_ADMIN']);
+    assert.equal(inspect.HostConfig.PidMode, 'host');
+    assert.deepEqual(inspect.Mounts.map((m) => [m.Source, m.Destination]).sort(), [['/', '/host'], ['/var/run/docker.sock', '/var/run/docker.sock']]);
+    assert.equal((await cli('destroy', 'policy-escape')).code, 0);
+  });
+
+  test('privileged, once allowed, reaches Docker as asked: it runs privileged, or this engine refuses it in its own words', async () => {
+    const file = join(dir, 'privileged.yaml');
+    writeFileSync(file, escapeBlueprint('policy-privileged', 'policy-open', await freePort(), marker));
+    const deploy = await cli('deploy', file, '--timeout', '120');
+    if (deploy.code === 0) {
+      const [container] = await appContainers(docker, 'policy-privileged');
+      assert.ok(container, 'the member runs');
+      assert.equal((await docker.getContainer(container.Id).inspect()).HostConfig.Privileged, true);
+    } else {
+      assert.match(deploy.out, /start container policy-privileged\.root\.1 failed.*unable to apply caps: operation not permitted/, deploy.out);
+    }
+    assert.doesNotMatch(deploy.out, /host policy/, 'the policy let it through');
+    assert.equal((await cli('destroy', 'policy-privileged')).code, 0);
+  });
+});
