@@ -25,3 +25,41 @@ test('the secret names of a service come from its env templates, once each, sort
   };
   assert.deepEqual(referencedSecrets(Object.values(env)), ['API', 'PW']);
 });
+
+test('each common encoding of a secret is redacted: URL, base64 (plain, url-safe, unpadded), hex, JSON-escaped, reversed', async () => {
+  const { secretForms } = await import('../../activities/secrets/redact');
+  const secret = 'p@ss w/rd+"quoted"~Zürich';
+  const forms = secretForms(secret);
+  const printed = [
+    encodeURIComponent(secret),
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    Buffer.from(secret).toString('hex'),
+    Buffer.from(secret).toString('hex').toUpperCase(),
+    JSON.stringify({ pw: secret }),
+    [...secret].reverse().join(''),
+  ];
+  for (const line of printed) {
+    const out = redact(`before ${line} after`, [secret]);
+    assert.match(out, /^before .*\*\*\*.* after$/, line);
+    for (const form of forms) assert.ok(!out.includes(form), `${form} left in ${out}`);
+    assert.ok(!/p@ss|w\/rd|cXVvdGVk|7040737/.test(out), out);
+  }
+});
+
+test('any fragment of 8 characters or more is redacted (a value cut short or split across lines); shorter ones stay', () => {
+  const secret = 'correct-horse-battery-staple';
+  assert.equal(redact('token: correct-horse-batt…', [secret]), 'token: ***…');
+  assert.equal(redact('a battery-staple b', [secret]), 'a *** b');
+  assert.equal(redact('line1 correct-h\norse-battery', [secret]), 'line1 ***\n***', 'each part of 8 or more goes, on both sides of the break');
+  assert.equal(redact('horse and battery', [secret]), 'horse and battery', 'ordinary words shorter than 8 stay');
+  const b64 = Buffer.from(secret).toString('base64');
+  assert.equal(redact(`cut ${b64.slice(0, 12)} end`, [secret]), 'cut *** end');
+  assert.equal(redact('hex 636f72726563742d686f end', [secret]), 'hex *** end');
+});
+
+test('short secrets (4 to 7 characters) are redacted whole, with their forms; text without secrets is returned as is', () => {
+  assert.equal(redact('pin=4711x, rev=x1174', ['4711x']), 'pin=***, rev=***');
+  assert.equal(redact(`b64=${Buffer.from('4711x').toString('base64')}`, ['4711x']), 'b64=***');
+  assert.equal(redact('nothing here', []), 'nothing here');
+});
