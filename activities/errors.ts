@@ -208,6 +208,18 @@ export class ImageBuildError extends ClockerError {
   }
 }
 
+/**
+ * A host that must carry an overlay network is not in its infrastructure's swarm (it joined
+ * the infrastructure after the application made its networks): the application's next deploy
+ * forms the swarm again; a retry of this step alone finds the same.
+ */
+export class NotInSwarmError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly endpoint: string, readonly network: string, readonly state: string) {
+    super(`Docker at ${endpoint} is not in the infrastructure's swarm (swarm state "${state}"), so it cannot carry the overlay network ${network}`);
+  }
+}
+
 export const allErrorClasses = [
   RemoteCommandError,
   HostUnreachableError,
@@ -232,4 +244,5 @@ export const allErrorClasses = [
   CertificateError,
   SshKeyNotFoundError,
   MemberCommandError,
+  NotInSwarmError,
 ] as const;

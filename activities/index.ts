@@ -7,6 +7,7 @@ import type { DockerClientFactory } from './docker/dockerClient';
 import { healthActivities } from './docker/health';
 import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
+import { swarmActivities } from './docker/swarm';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
 import { monitoringActivities } from './monitoring/hostWatcher';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...healthActivities(deps.docker, deps.secrets),
     ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),
+    ...swarmActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal, deps.docker, { monitorHosts: true }),

@@ -34,9 +34,12 @@ export function isMember(labels: Record<string, string> | undefined, ref: Member
   return labels !== undefined && Object.entries(want).every(([k, v]) => labels[k] === v);
 }
 
-/** An application's network on a Docker host: `<app>.<network id>`. */
-export function networkName(app: string, network: string): string {
-  return `${app}.${network}`;
+/**
+ * An application's network on a Docker host: `<app>.<network id>`; an overlay network's is
+ * `<app>_<network id>`, as a swarm wants a DNS name component (no dots; ids have none).
+ */
+export function networkName(app: string, network: string, driver?: string): string {
+  return driver === 'overlay' ? `${app}_${network}` : `${app}.${network}`;
 }
 
 export function networkLabels(app: string, network: string): Record<string, string> {

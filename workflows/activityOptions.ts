@@ -13,6 +13,7 @@ export const NON_RETRYABLE_ERRORS = [
   'NameConflictError',
   'UnsupportedFeatureError',
   'HostPolicyRefusedError',
+  'NotInSwarmError',
   'ContainerExitedError',
   'InfrastructureNotFoundError',
   'PlacementRejectedError',

@@ -139,7 +139,8 @@ export async function application(input: ApplicationInput) {
 
   /** What must hold before any service starts; a failure blocks the application until a deploy repairs it. */
   const prepare = async (target: Blueprint) => {
-    const unsupported = unsupportedFeatures(target);
+    // Old validators refused overlay networks: a history from before them replays as refused.
+    const unsupported = unsupportedFeatures(target, { overlay: target.networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm') });
     if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
     try {
       for (const n of unsupported.length > 0 ? [] : target.networks) {

@@ -3,7 +3,14 @@
 // services' members never race to create the same network (Docker 20.10 answers the loser with
 // 403 "Pool overlaps"). A host that joins later gets them from the service's per-host ensure
 // (workflows/serviceMembers.ts), which adopts what exists.
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+//
+// Overlay networks (app-overlay-swarm) need the infrastructure's hosts in one Docker swarm:
+// the application ensures it (idempotent, ensureSwarm) just before it makes an overlay network,
+// then makes that network once, on a manager; every swarm node can then attach members to it.
+// The swarm is formed lazily here rather than by the infrastructure as hosts come, so no
+// infrastructure or host workflow changes, and an infrastructure that never runs an overlay
+// network never turns its engines into a swarm.
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NetworkSpec } from '../domain/blueprint/model';
 import { quick } from './activityOptions';
@@ -14,6 +21,16 @@ const act = proxyActivities<Activities>(quick);
 export async function ensureNetworksUpFront(app: string, infrastructure: string, networks: readonly NetworkSpec[]): Promise<void> {
   if (networks.length === 0) return;
   const hosts = await act.liveHostEndpoints({ infrastructure });
+  // Old validators refused overlay networks, so no old history reaches this branch.
+  if (networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm')) {
+    const { manager } = await act.ensureSwarm({ hosts });
+    const outcomes = await Promise.allSettled(
+      networks.flatMap((network) => (network.driver === 'overlay' ? [manager] : hosts).map((endpoint) => act.ensureNetwork({ endpoint, app, network }))),
+    );
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    return;
+  }
   const outcomes = await Promise.allSettled(hosts.flatMap((endpoint) => networks.map((network) => act.ensureNetwork({ endpoint, app, network }))));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failure) throw failure.reason;

@@ -55,6 +55,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-overlay-swarm': {
+    change: 'an application with an overlay network ensures the infrastructure\'s swarm (ensureSwarm over the live hosts) and makes each overlay network once, on a manager, instead of on every host; old validators refused overlay networks, so no old history has one',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

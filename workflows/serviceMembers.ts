@@ -149,7 +149,7 @@ export class ServiceMembers {
       await this.ensureNetworks(a, version.networks);
       const attachments = spec.networks.map((n) => ({
         id: n.network,
-        name: networkName(this.app, n.network),
+        name: networkName(this.app, n.network, version.networks.find((x) => x.id === n.network)?.driver),
         aliases: [spec.id, ...n.aliases],
         ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
       }));

@@ -11,7 +11,7 @@ import type { NetworkSpec } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { LABEL, networkLabels, networkName } from '../../domain/naming';
 import { overlaps, parseCidr } from '../../domain/ipam/addressMath';
-import { DockerRequestError, NameConflictError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
+import { DockerRequestError, NameConflictError, NotInSwarmError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { removeMemberContainers } from './orphans';
@@ -20,11 +20,13 @@ export type NetworkToEnsure = Pick<NetworkSpec, 'id' | 'driver' | 'cidr' | 'gate
 
 export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.NetworkCreateOptions {
   const options: Docker.NetworkCreateOptions = {
-    Name: networkName(app, n.id),
-    Driver: 'bridge',
+    Name: networkName(app, n.id, n.driver),
+    Driver: n.driver === 'overlay' ? 'overlay' : 'bridge',
     CheckDuplicate: true,
     Labels: { ...n.labels, ...networkLabels(app, n.id) },
   };
+  // Attachable: members are plain containers (not swarm services) on any swarm node.
+  if (n.driver === 'overlay') options.Attachable = true;
   if (n.cidr) options.IPAM = { Driver: 'default', Config: [{ Subnet: n.cidr, ...(n.gateway ? { Gateway: n.gateway } : {}) }] };
   return options;
 }
@@ -32,12 +34,19 @@ export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.Ne
 export function networkActivities(dockerFor: DockerClientFactory) {
   return {
     async ensureNetwork({ endpoint, app, network }: { endpoint: DockerEndpoint; app: string; network: NetworkToEnsure }): Promise<string> {
-      if (network.driver !== 'bridge') {
-        throw new UnsupportedFeatureError(`network driver "${network.driver}" (network ${network.id}); only "bridge" (one host) works so far`);
+      if (network.driver !== 'bridge' && network.driver !== 'overlay') {
+        throw new UnsupportedFeatureError(`network driver "${network.driver}" (network ${network.id}); "bridge" (one host) and "overlay" (a swarm) work so far`);
       }
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
-      const name = networkName(app, network.id);
+      const name = networkName(app, network.id, network.driver);
+      if (network.driver === 'overlay') {
+        // An overlay network lives in the swarm: made on a manager, usable from every node.
+        // A worker cannot create or always see it; it needs only to be in the swarm.
+        const swarm = ((await docker.info().catch((err: unknown) => Promise.reject(dockerError(where, 'docker info', err)))) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }).Swarm;
+        if (swarm?.LocalNodeState !== 'active') throw new NotInSwarmError(where, name, swarm?.LocalNodeState ?? 'unknown');
+        if (!swarm.ControlAvailable) return name;
+      }
       const adopt = (existing: Docker.NetworkInspectInfo): string => {
         if (existing.Labels?.[LABEL.app] !== app || existing.Labels?.[LABEL.network] !== network.id) throw new NameConflictError('network', name, where);
         return existing.Id;
@@ -115,7 +124,9 @@ export async function removeAppResourcesOn(docker: Docker, where: string, app: s
   // Member containers still there now are orphans (every service has ended): written off on a
   // host that failed and came back, say. They go first, or the networks would be in use.
   removed.push(...(await removeMemberContainers(docker, where, [`${LABEL.app}=${app}`])).map((name) => `container ${name}`));
-  for (const n of networks) if (await removeIfPresent(where, `network ${n.Name}`, () => docker.getNetwork(n.Id).remove())) removed.push(`network ${n.Name}`);
+  // A swarm-scoped (overlay) network is removed by a manager; a worker's copy goes with it.
+  const manager = networks.some((n) => n.Scope === 'swarm') ? ((await docker.info().catch((err: unknown) => Promise.reject(dockerError(where, 'docker info', err)))) as { Swarm?: { ControlAvailable?: boolean } }).Swarm?.ControlAvailable === true : false;
+  for (const n of networks.filter((x) => x.Scope !== 'swarm' || manager)) if (await removeIfPresent(where, `network ${n.Name}`, () => docker.getNetwork(n.Id).remove())) removed.push(`network ${n.Name}`);
   for (const v of volumes.Volumes ?? []) if (await removeIfPresent(where, `volume ${v.Name}`, () => docker.getVolume(v.Name).remove())) removed.push(`volume ${v.Name}`);
   return removed;
 }

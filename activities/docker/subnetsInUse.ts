@@ -12,13 +12,13 @@ import { describeEndpoint, type DockerClientFactory } from './dockerClient';
  * not answer is left out: its networks cannot be known, and creating one there later fails
  * with a message naming the network holding the pool.
  */
-export async function subnetsInUse(dockerFor: DockerClientFactory, endpoints: readonly DockerEndpoint[], own: string): Promise<SubnetInUse[]> {
+export async function subnetsInUse(dockerFor: DockerClientFactory, endpoints: readonly DockerEndpoint[], own: string | readonly string[]): Promise<SubnetInUse[]> {
   const listed = await Promise.allSettled(
     endpoints.map(async (endpoint) => {
       const networks = await dockerFor(endpoint).listNetworks();
       const where = describeEndpoint(endpoint);
       return networks
-        .filter((n) => n.Name !== own)
+        .filter((n) => (typeof own === 'string' ? n.Name !== own : !own.includes(n.Name)))
         .flatMap((n) => (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [{ cidr: c.Subnet, by: `network ${n.Name} on ${where}` }] : [])));
     }),
   );

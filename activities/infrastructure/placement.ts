@@ -56,10 +56,10 @@ export function placementActivities(temporal: Client, docker?: DockerClientFacto
       throw err;
     }
   };
-  /** Owners are `<app>/<network>` (workflows/application.ts): the name that network has on the hosts. */
-  const ownNetworkName = (owner: string) => {
+  /** Owners are `<app>/<network>` (workflows/application.ts): the names that network may have on the hosts (bridge, overlay). */
+  const ownNetworkName = (owner: string): string[] => {
     const [app, network] = owner.split('/');
-    return app && network ? networkName(app, network) : owner;
+    return app && network ? [networkName(app, network), networkName(app, network, 'overlay')] : [owner];
   };
 
   return {

@@ -8,9 +8,9 @@ test('what the deployment path cannot do yet is named, all at once (a build is n
     serviceSpec({ id: 'api', image: 'api', build: { context: 'api' } }),
     serviceSpec({ id: 'web', image: 'web', count: 2, networks: [{ network: 'front', aliases: [], ipv4Address: '10.1.0.5' }] }),
   ]);
-  bp.networks = [{ id: 'front', driver: 'overlay', dnsServers: [], shared: true, addIptablesRules: false, labels: {} }];
+  bp.networks = [{ id: 'front', driver: 'calico', dnsServers: [], shared: true, addIptablesRules: false, labels: {} }];
   assert.deepEqual(unsupportedFeatures(bp), [
-    'network front: driver "overlay" (only "bridge", on one host, works so far)',
+    'network front: driver "calico" (only "bridge", on one host, and "overlay", across a swarm, work so far)',
     'network front: shared networks (every network is per application so far)',
     'service web: a static ipv4Address with 2 members (every member would take the same address)',
   ]);
@@ -18,4 +18,11 @@ test('what the deployment path cannot do yet is named, all at once (a build is n
 
 test('a plain blueprint has nothing unsupported', () => {
   assert.deepEqual(unsupportedFeatures(blueprint('x', [serviceSpec({ id: 'web', image: 'web' })])), []);
+});
+
+test('overlay networks run, except when replaying the release before them, which refused them', () => {
+  const bp = blueprint('x', [serviceSpec({ id: 'web', image: 'web' })]);
+  bp.networks = [{ id: 'mesh', driver: 'overlay', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
+  assert.deepEqual(unsupportedFeatures(bp), []);
+  assert.deepEqual(unsupportedFeatures(bp, { overlay: false }), ['network mesh: driver "overlay" (only "bridge", on one host, works so far)']);
 });

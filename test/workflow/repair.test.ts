@@ -123,14 +123,14 @@ describe('repair in place and manual resizing', { skip: skipUnlessPresent('tempo
 
   test('an application that could not start at all starts when a version it can run is deployed', async () => {
     await clocker.ensureInfrastructure(hosts('blocked-hosts'));
-    const withNetwork = (driver: 'overlay' | 'bridge') => ({
+    const withNetwork = (driver: 'calico' | 'bridge') => ({
       ...blueprint('blocked', [serviceSpec({ id: 'web', image: 'web:1', networks: [{ network: 'back', aliases: [] }] })], 'blocked-hosts'),
       networks: [{ id: 'back', dnsServers: [], driver, shared: false, addIptablesRules: false, labels: {} }],
     });
-    await clocker.deploy(withNetwork('overlay'));
+    await clocker.deploy(withNetwork('calico'));
     const blocked = await clocker.waitFor('blocked', (v) => v.status !== 'DEPLOYING', 30_000);
     assert.equal(blocked.status, 'FAILED');
-    assert.match(blocked.error ?? '', /driver "overlay"/);
+    assert.match(blocked.error ?? '', /driver "calico"/);
 
     const answer = await clocker.deploy(withNetwork('bridge'));
     assert.match(answer.kind === 'updated' ? answer.plan : '', /repair: start again from the beginning/);

@@ -14,6 +14,12 @@ export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['f
   const declaredNetworks: NetworkSpec[] = raw.networks.map((n, i) => {
     const dnsServers = n.dnsServers.flatMap((text, j) => values.template(text, undefined, ['networks', i, 'dnsServers', j]) ?? []);
     const { description: _description, ...rest } = n;
+    // The seed's Weave network (one L2 segment across hosts) runs as Docker's swarm overlay:
+    // the Weave router is archived and cannot be installed here.
+    if (n.driver === 'weave') {
+      reporter.warn('network-driver-mapped', ['networks', i, 'driver'], 'driver "weave" runs as Docker\'s "overlay" driver (one L2 segment across the hosts, in a Docker swarm); the Weave router itself is not used');
+      return { ...rest, driver: 'overlay', dnsServers };
+    }
     return { ...rest, dnsServers };
   });
   const services = raw.services.map((s, i) => buildService(s, raw.name, ['services', i], values, reporter));

@@ -30,8 +30,9 @@ export function normalizeVirtualNetwork(entry: PlainMap, from: FieldPath, to: Fi
       rejectClassList(key, value, origin.slice(0, -1), reporter);
       continue;
     }
-    const name = key === 'networkId' ? 'id' : key === 'name' ? 'description' : key;
-    out[name] = name === 'dnsServers' && typeof value === 'string' ? [value] : value;
+    // Clocker 1.x named the SDN `provider` (weave, calico); it is the network's driver here.
+    const name = key === 'networkId' ? 'id' : key === 'name' ? 'description' : key === 'provider' ? 'driver' : key;
+    out[name] = name === 'dnsServers' && typeof value === 'string' ? [value] : key === 'provider' && typeof value === 'string' ? value.toLowerCase() : value;
     positions.recordMove([...to, name], origin);
   }
   return out;

@@ -1,0 +1,180 @@
+// An overlay network across the 3-host rig, for real: three services, one member on each host
+// (each host takes one container), on one `driver: overlay` network. The application forms the
+// rig's Docker swarm itself (1 → 3 managers), makes the network once with the subnet IPAM gave,
+// and every member reaches every other by service name and by its address (`nc`), the
+// addresses in that subnet. Destroy removes the network from every host and gives the subnet
+// back. Numbers: attaching a container to the overlay beside a bridge, and round trips between
+// two hosts over the overlay and over the hosts' own addresses.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
+import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../client/images/busyboxImage';
+import { copyImage } from '../../client/images/imageTransfer';
+import type { AppView, MemberView } from '../../domain/application/status';
+import type { Blueprint } from '../../domain/blueprint/model';
+import type { InfrastructureSpec } from '../../domain/infra/model';
+import { overlaps, parseCidr, type Cidr } from '../../domain/ipam/addressMath';
+import { networkName } from '../../domain/naming';
+import { createRig, type Rig } from '../rig/rig';
+import { skipUnlessPresent } from '../support/components';
+import { appContainers } from '../support/dockerChecks';
+import { run } from '../support/exec';
+import { blueprint, serviceSpec } from '../support/specs';
+import { startStack, type Stack } from '../support/stack';
+
+const APP = 'overlay-mesh';
+const INFRA = 'rig-overlay';
+const NETWORK = 'mesh';
+const SERVICES = ['a', 'b', 'c'];
+const PORT = 7000;
+
+/** A member that answers every connection on PORT with "<service> <container hostname>". */
+const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
+
+function meshBlueprint(): Blueprint {
+  const bp = blueprint(
+    APP,
+    SERVICES.map((id) => serviceSpec({ id, image: BUSYBOX_IMAGE, command: answering(id), networks: [{ network: NETWORK, aliases: [] }] })),
+    INFRA,
+  );
+  bp.networks = [{ id: NETWORK, driver: 'overlay', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
+  return bp;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('temporal', 'docker', 'rig') }, () => {
+  const dockerFor = createDockerClientFactory();
+  const local = dockerFor(localDockerEndpoint());
+  let rig: Rig;
+  let stack: Stack;
+  let members: MemberView[] = [];
+  let subnet = '';
+
+  const engineOf = (hostId: string): { docker: Docker; url: string } => {
+    const h = rig.hosts.find((x) => x.name === hostId);
+    assert.ok(h?.docker, `rig host ${hostId}`);
+    return { docker: dockerFor(h.docker), url: `tcp://${h.docker.host}:${h.docker.port}` };
+  };
+  /** A shell script inside a member's container, on its host's engine. */
+  const inside = (m: MemberView, script: string) => run(['docker', '-H', engineOf(m.hostId).url, 'exec', m.containerName, 'sh', '-c', script]);
+
+  before(async () => {
+    await ensureBusyboxImage(local);
+    rig = await createRig({ hosts: 3, docker: true });
+    await Promise.all(rig.hosts.map((h) => copyImage(local, dockerFor(h.docker!), BUSYBOX_IMAGE)));
+    stack = await startStack();
+    await stack.startWorker();
+    const infra: InfrastructureSpec = {
+      name: INFRA,
+      // One container per host: the three services land on three hosts.
+      hosts: rig.hosts.map((h) => ({ id: h.name, address: h.address, docker: h.docker!, status: 'AVAILABLE', labels: {}, maxContainers: 1 })),
+    };
+    await stack.clocker.ensureInfrastructure(infra);
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await rig?.teardown();
+  });
+
+  test('the application forms the swarm, makes the overlay once with the IPAM subnet, and its members land on three hosts', async () => {
+    const started = Date.now();
+    await stack.clocker.deploy(meshBlueprint());
+    const view: AppView = await stack.clocker.waitFor(APP, (v) => v.status !== 'DEPLOYING', 240_000);
+    console.log(`overlay-mesh: deploy → ${view.status} in ${Date.now() - started} ms (swarm formed on the way)`);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    members = view.services.flatMap((s) => s.members.filter((m) => m.state === 'RUNNING'));
+    assert.equal(members.length, 3);
+    assert.deepEqual(new Set(members.map((m) => m.hostId)).size, 3, `one member per host: ${members.map((m) => `${m.containerName}@${m.hostId}`).join(', ')}`);
+
+    // The swarm: every rig engine in it, three managers for three hosts.
+    const infos = await Promise.all(rig.hosts.map((h) => dockerFor(h.docker!).info() as Promise<{ Swarm: { LocalNodeState: string; ControlAvailable: boolean } }>));
+    assert.deepEqual(infos.map((i) => i.Swarm.LocalNodeState), ['active', 'active', 'active']);
+    assert.equal(infos.filter((i) => i.Swarm.ControlAvailable).length, 3, 'three managers for three hosts');
+
+    const infra = await stack.clocker.infrastructureStatus(INFRA);
+    const held = infra.subnets.find((s) => s.owner === `${APP}/${NETWORK}`);
+    assert.ok(held, `IPAM holds a subnet for ${APP}/${NETWORK}: ${JSON.stringify(infra.subnets)}`);
+    subnet = held.cidr;
+    const net = (await engineOf('h1').docker.getNetwork(networkName(APP, NETWORK, 'overlay')).inspect()) as Docker.NetworkInspectInfo;
+    assert.equal(net.Driver, 'overlay');
+    assert.equal(net.Scope, 'swarm');
+    assert.equal(net.Attachable, true);
+    assert.equal(net.IPAM?.Config?.[0]?.Subnet, subnet);
+    const cidr = parseCidr(subnet) as Cidr;
+    for (const m of members) {
+      const address = m.networks?.[NETWORK];
+      assert.ok(address, `${m.containerName} has an address on ${NETWORK}: ${JSON.stringify(m)}`);
+      assert.ok(overlaps(cidr, parseCidr(`${address}/32`) as Cidr), `${m.containerName}'s ${address} is in IPAM's ${subnet}`);
+    }
+  });
+
+  test('every member reaches every other by service name and by address, across hosts', async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    for (const from of members) {
+      for (const to of members) {
+        if (to === from) continue;
+        const service = SERVICES.find((s) => to.containerName.startsWith(`${APP}.${s}.`))!;
+        const byName = await inside(from, `nc -w 3 ${service} ${PORT} </dev/null`);
+        assert.match(byName.trim(), new RegExp(`^${service} ${to.containerId!.slice(0, 12)}$`), `${from.containerName}@${from.hostId} → ${service} (${to.hostId})`);
+        const byAddress = await inside(from, `nc -w 3 ${to.networks![NETWORK]} ${PORT} </dev/null`);
+        assert.equal(byAddress.trim(), byName.trim(), `${from.containerName} → ${to.networks![NETWORK]}`);
+      }
+    }
+  });
+
+  test('numbers: attaching to overlay beside bridge; round trips over the overlay and over host addresses', async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    // Attach: start a fresh container on one network, on a host that is not the first manager.
+    const { docker, url } = engineOf('h2');
+    const bridgeName = `overlay-mesh-bench-bridge`;
+    await run(['docker', '-H', url, 'network', 'create', '--driver', 'bridge', bridgeName]);
+    const attach = async (network: string, i: number) => {
+      const c = await docker.createContainer({ name: `bench-${network.replace(/\W/g, '-')}-${i}`, Image: BUSYBOX_IMAGE, Cmd: ['sleep', '60'], HostConfig: { NetworkMode: network, AutoRemove: false } });
+      const began = process.hrtime.bigint();
+      await c.start();
+      const ms = Number(process.hrtime.bigint() - began) / 1e6;
+      await c.remove({ force: true });
+      return ms;
+    };
+    const overlayMs: number[] = [];
+    const bridgeMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      overlayMs.push(await attach(networkName(APP, NETWORK, 'overlay'), i));
+      bridgeMs.push(await attach(bridgeName, i));
+    }
+    await run(['docker', '-H', url, 'network', 'rm', bridgeName]);
+
+    // Round trips: busybox ping, 20 each, between the members on h1 and h2 and between the hosts.
+    const on = (host: string) => members.find((m) => m.hostId === host)!;
+    const rtt = (text: string) => {
+      const m = /min\/avg\/max = [\d.]+\/([\d.]+)\//.exec(text);
+      assert.ok(m, `ping summary in: ${text}`);
+      return Number(m[1]);
+    };
+    const overlayRtt = rtt(await inside(on('h1'), `ping -c 20 -i 0.2 -q ${on('h2').networks![NETWORK]}`));
+    const h2 = rig.hosts.find((h) => h.name === 'h2')!.address;
+    const hostRtt = rtt(await run(['docker', '-H', engineOf('h1').url, 'run', '--rm', '--network', 'host', BUSYBOX_IMAGE, 'ping', '-c', '20', '-i', '0.2', '-q', h2]));
+    console.log(
+      `attach (container start, median of 3 on h2): overlay ${median(overlayMs).toFixed(0)} ms [${overlayMs.map((x) => x.toFixed(0)).join(', ')}], bridge ${median(bridgeMs).toFixed(0)} ms [${bridgeMs.map((x) => x.toFixed(0)).join(', ')}]`,
+    );
+    console.log(`round trip h1 → h2 (ping avg of 20): overlay ${overlayRtt} ms, host addresses ${hostRtt} ms`);
+    assert.ok(overlayRtt > 0 && hostRtt > 0);
+  });
+
+  test('destroy removes the overlay network from every host and gives its subnet back', async () => {
+    assert.ok(subnet, 'the deployment test ran');
+    const view = await stack.clocker.destroy(APP, 120_000);
+    assert.equal(view.status, 'DESTROYED', JSON.stringify(view));
+    for (const h of rig.hosts) {
+      const docker = dockerFor(h.docker!);
+      assert.deepEqual((await appContainers(docker, APP)).map((c) => c.Names[0]), [], `no member left on ${h.name}`);
+      const left = (await docker.listNetworks()).filter((n) => n.Name === networkName(APP, NETWORK, 'overlay'));
+      assert.deepEqual(left.map((n) => `${n.Name} (${n.Scope})`), [], `no ${networkName(APP, NETWORK, 'overlay')} on ${h.name}`);
+    }
+    const infra = await stack.clocker.infrastructureStatus(INFRA);
+    assert.deepEqual(infra.subnets.filter((s) => s.owner.startsWith(`${APP}/`)), [], 'the subnet went back to IPAM');
+  });
+});
