@@ -140,7 +140,11 @@ export async function application(input: ApplicationInput) {
   /** What must hold before any service starts; a failure blocks the application until a deploy repairs it. */
   const prepare = async (target: Blueprint) => {
     // Old validators refused overlay networks: a history from before them replays as refused.
-    const unsupported = unsupportedFeatures(target, { overlay: target.networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm') });
+    // The release before accepted addIptablesRules and ignored it: its histories replay so.
+    const unsupported = unsupportedFeatures(target, {
+      overlay: target.networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm'),
+      iptables: target.networks.some((n) => n.addIptablesRules) && patched('app-iptables-refused'),
+    });
     if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
     try {
       for (const n of unsupported.length > 0 ? [] : target.networks) {

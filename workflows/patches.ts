@@ -60,6 +60,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-iptables-refused': {
+    change: 'a new application with `addIptablesRules: true` on a network is refused before anything is allocated (was: accepted, the field ignored)',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

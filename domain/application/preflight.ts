@@ -2,13 +2,21 @@
 // fails at once with every reason, instead of half-deploying or silently ignoring a field.
 import type { Blueprint } from '../blueprint/model';
 
+/** Why `addIptablesRules: true` is refused, for the preflight and the loader's notice alike. */
+export const IPTABLES_REASON =
+  "Clocker makes no iptables rules of its own yet; Docker's isolation applies (networks cannot reach each other's members, only published ports are reachable from outside): remove the field or set it to false to accept that";
+
 /**
  * `overlay`: whether overlay networks run (false replays the release before them, which refused
- * them; the application workflow passes its `app-overlay-swarm` patch).
+ * them; the application workflow passes its `app-overlay-swarm` patch). `iptables`: whether
+ * `addIptablesRules: true` is refused (false replays the release before, which accepted and
+ * ignored it; the workflow passes its `app-iptables-refused` patch).
  */
-export function unsupportedFeatures(blueprint: Blueprint, { overlay = true }: { overlay?: boolean } = {}): string[] {
+export function unsupportedFeatures(blueprint: Blueprint, { overlay = true, iptables = true }: { overlay?: boolean; iptables?: boolean } = {}): string[] {
   const problems: string[] = [];
   for (const n of blueprint.networks) {
+    // Honoured or refused, never ignored: Clocker makes no isolation rules yet.
+    if (n.addIptablesRules && iptables) problems.push(`network ${n.id}: addIptablesRules (${IPTABLES_REASON})`);
     if (n.driver === 'overlay' && !overlay) problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, works so far)`);
     else if (n.driver !== 'bridge' && n.driver !== 'overlay') problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, and "overlay", across a swarm, work so far)`);
     if (n.shared) problems.push(`network ${n.id}: shared networks (every network is per application so far)`);

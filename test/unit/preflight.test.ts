@@ -26,3 +26,12 @@ test('overlay networks run, except when replaying the release before them, which
   assert.deepEqual(unsupportedFeatures(bp), []);
   assert.deepEqual(unsupportedFeatures(bp, { overlay: false }), ['network mesh: driver "overlay" (only "bridge", on one host, works so far)']);
 });
+
+test('addIptablesRules: true is refused with the reason (never accepted and ignored), except when replaying the release that ignored it', () => {
+  const bp = blueprint('x', [serviceSpec({ id: 'web', image: 'web' })]);
+  bp.networks = [{ id: 'back', driver: 'bridge', dnsServers: [], shared: false, addIptablesRules: true, labels: {} }];
+  const [problem, ...rest] = unsupportedFeatures(bp);
+  assert.deepEqual(rest, []);
+  assert.match(problem ?? '', /^network back: addIptablesRules \(Clocker makes no iptables rules of its own yet; Docker's isolation applies .*remove the field or set it to false/);
+  assert.deepEqual(unsupportedFeatures(bp, { iptables: false }), []);
+});
