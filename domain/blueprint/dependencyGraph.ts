@@ -19,27 +19,46 @@ export function dependencyEdges(blueprint: Blueprint): Map<string, string[]> {
   return edges;
 }
 
-/** Every distinct cycle, each as a path that returns to its start: ['a', 'b', 'a']. */
+/**
+ * Every distinct cycle, each as a path that returns to its start: ['a', 'b', 'a']. Depth-first
+ * with an explicit stack, not recursion: a chain of 10,000 services must not exhaust the call stack.
+ */
 export function findCycles(edges: Map<string, string[]>): string[][] {
   const cycles: string[][] = [];
   const seen = new Set<string>();
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
-  const visit = (node: string): void => {
+  /** Per open node on `stack`, the index of the next edge to follow. */
+  const nextEdge: number[] = [];
+  const open = (node: string): void => {
     state.set(node, 'open');
     stack.push(node);
-    for (const next of edges.get(node) ?? []) {
+    nextEdge.push(0);
+  };
+  for (const root of edges.keys()) {
+    if (state.has(root)) continue;
+    open(root);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const node = stack[top] as string;
+      const outgoing = edges.get(node) ?? [];
+      const i = nextEdge[top] as number;
+      if (i >= outgoing.length) {
+        stack.pop();
+        nextEdge.pop();
+        state.set(node, 'done');
+        continue;
+      }
+      nextEdge[top] = i + 1;
+      const next = outgoing[i] as string;
       if (!edges.has(next)) continue;
       if (state.get(next) === 'open') {
         const cycle = [...stack.slice(stack.indexOf(next)), next];
         const key = [...cycle.slice(1)].sort().join('\u0000');
         if (!seen.has(key)) cycles.push(cycle), seen.add(key);
-      } else if (!state.has(next)) visit(next);
+      } else if (!state.has(next)) open(next);
     }
-    stack.pop();
-    state.set(node, 'done');
-  };
-  for (const node of edges.keys()) if (!state.has(node)) visit(node);
+  }
   return cycles;
 }
 

@@ -3,6 +3,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic } from './diagnostic';
 import { SourcePositions } from './sourcePositions';
+import { MAX_DEPTH, textProblems } from './textLimits';
 
 export interface ParsedYaml {
   data: unknown;
@@ -15,6 +16,12 @@ export interface ParsedYaml {
 const maxAliasCount = 100;
 
 export function parseYaml(text: string, file: string): ParsedYaml {
+  // Past these bounds the text is not parsed at all (domain/blueprint/textLimits.ts).
+  const limits = textProblems(text);
+  if (limits.length > 0) {
+    const errors = limits.map((p): Diagnostic => ({ severity: 'error', code: p.code, path: '', message: p.message, file, line: p.line, column: p.column }));
+    return { data: null, positions: SourcePositions.fromDocument(null, new LineCounter()), errors, warnings: [] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const positions = SourcePositions.fromDocument(doc.contents, lineCounter);
@@ -22,7 +29,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return { severity, code, path: '', message, file, line, column: col };
   };
-  const errors = doc.errors.map((e) => toDiagnostic('error', 'yaml.syntax', e.pos[0], firstLine(e.message)));
+  const errors = doc.errors.map((e) => toDiagnostic('error', 'yaml.syntax', e.pos[0], parserMessage(e.message)));
   const warnings = doc.warnings.map((w) => toDiagnostic('warning', 'yaml.warning', w.pos[0], firstLine(w.message)));
   let data: unknown = null;
   if (errors.length === 0) {
@@ -33,6 +40,12 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     }
   }
   return { data, positions, errors, warnings };
+}
+
+/** The parser's own stack overflow (nesting the text bounds did not catch) said in words. */
+function parserMessage(message: string): string {
+  if (message.includes('Maximum call stack size exceeded')) return `values are nested too deeply to read; keep nesting under ${MAX_DEPTH} levels`;
+  return firstLine(message);
 }
 
 function firstLine(message: string): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redact, secretValues } from '../../activities/secrets/redact';
+import { redact, secretForms, secretValues } from '../../activities/secrets/redact';
 import { createSecretStore } from '../../activities/secrets/secretStore';
 import { referencedSecrets } from '../../domain/blueprint/references/resolveValue';
 
@@ -26,8 +26,7 @@ test('the secret names of a service come from its env templates, once each, sort
   assert.deepEqual(referencedSecrets(Object.values(env)), ['API', 'PW']);
 });
 
-test('each common encoding of a secret is redacted: URL, base64 (plain, url-safe, unpadded), hex, JSON-escaped, reversed', async () => {
-  const { secretForms } = await import('../../activities/secrets/redact');
+test('each common encoding of a secret is redacted: URL, base64 (plain, url-safe, unpadded), hex, JSON-escaped, reversed', () => {
   const secret = 'p@ss w/rd+"quoted"~Zürich';
   const forms = secretForms(secret);
   const printed = [

@@ -7,6 +7,7 @@ import { policiesWithSize } from '../schema/placementAndPolicies';
 import type { RawReload } from '../schema/reload';
 import type { RawService } from '../schema/service';
 import { unbuiltImage } from './builtImage';
+import { checkDockerRules } from './dockerRules';
 import { refuseStraySecrets } from './straySecrets';
 import { isLiteral, literalText, type ValueBuilder } from './valueBuilder';
 
@@ -45,6 +46,7 @@ function reloadSpec(raw: RawReload, own: string, path: (string | number)[], valu
 export function buildService(raw: RawService, app: string, path: (string | number)[], values: ValueBuilder, reporter: Reporter): ServiceSpec {
   if (raw.image === undefined && raw.build === undefined) reporter.error('schema.required', [...path, 'image'], 'a service needs "image" or "build"');
   refuseStraySecrets(raw, path, reporter);
+  checkDockerRules(raw, path, reporter);
   const env: Record<string, string> = {};
   const envTemplates: ServiceSpec['envTemplates'] = {};
   for (const [key, text] of Object.entries(raw.env)) {

@@ -86,3 +86,57 @@ test('10,000 mutated blueprints: no throw, no hang, every rejection positioned',
   assert.ok(rejected > 1000, `mutations should break many blueprints (rejected ${rejected})`);
   assert.ok(slowest < 2000, `one load took ${slowest} ms`);
 });
+
+/** Hostile shapes beyond small mutations: each loads without a throw, in bounded time, with positioned errors. */
+function hostileShapes(random: () => number): { name: string; text: string; code?: string }[] {
+  const base = sources[0] ?? '';
+  const depth = () => 65 + Math.floor(random() * 3000);
+  const shapes: { name: string; text: string; code?: string }[] = [];
+  for (let i = 0; i < 20; i++) {
+    const d = depth();
+    shapes.push({ name: `flow nesting ${d}`, text: `${base}\n    labels: ${'['.repeat(d)}${']'.repeat(d)}\n`, code: 'text.depth' });
+    const b = 65 + Math.floor(random() * 500);
+    shapes.push({ name: `block nesting ${b}`, text: `name: x\nconfig:\n${Array.from({ length: b }, (_, k) => `${' '.repeat(2 + k)}k${k}:`).join('\n')} 1\n`, code: 'text.depth' });
+    const n = 10_001 + Math.floor(random() * 200_000);
+    shapes.push({ name: `line of ${n}`, text: base.replace(/\n/, `\n# ${'x'.repeat(n)}\n`), code: 'text.lineLength' });
+    const at = Math.floor(random() * base.length);
+    shapes.push({ name: `NUL at ${at}`, text: `${base.slice(0, at)}\u0000${base.slice(at)}` });
+    const bytes = Buffer.from(base);
+    const cut = Math.floor(random() * bytes.length);
+    const junk = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 6) }, () => 0x80 + Math.floor(random() * 0x80)));
+    shapes.push({ name: `invalid UTF-8 at byte ${cut}`, text: Buffer.concat([bytes.subarray(0, cut), junk, bytes.subarray(cut)]).toString('utf8') });
+  }
+  const many = ['name: many', 'services:', ...Array.from({ length: 10_000 }, (_, k) => `  - { id: s${k}, image: "clocker/busybox:1", env: { UP: "\${s${k + 1 < 10_000 ? k + 1 : 0}.host.address}" } }`), ''].join('\n');
+  shapes.push({ name: '10,000 services in one dependency cycle', text: many, code: 'graph.cycle' });
+  shapes.push({ name: '10,000 services in a chain', text: many.replace('${s0.host.address}', 'plain') });
+  return shapes;
+}
+
+test('hostile shapes (deep nesting, huge lines, NUL, invalid UTF-8, 10,000 services): no throw, bounded time, the bound named', () => {
+  const seed = 20261202;
+  const random = prng(seed);
+  for (const shape of hostileShapes(random)) {
+    const where = `seed ${seed}, ${shape.name}`;
+    const started = performance.now();
+    let result;
+    try {
+      result = loadBlueprintOrCompose(shape.text, 'fuzz.yaml');
+    } catch (e) {
+      assert.fail(`${where} threw ${String(e).slice(0, 300)}`);
+    }
+    const took = performance.now() - started;
+    assert.ok(took < 10_000, `${where} took ${took} ms`);
+    if (!result.ok) {
+      result.errors.forEach((d) => assertPositioned(d, where));
+      result.errors.forEach((d) => assert.ok(d.message.length < 2000 || d.code === 'graph.cycle', `${where}: a ${d.message.length}-character message`));
+      assert.ok(!result.errors.some((d) => /call stack/.test(d.message)), where);
+    }
+    if (shape.code !== undefined) {
+      assert.ok(!result.ok && result.errors.some((d) => d.code === shape.code), `${where}: expected ${shape.code}, got ${JSON.stringify(result.ok || result.errors.map((e) => e.code))}`);
+    }
+    if (shape.name === '10,000 services in a chain') {
+      assert.ok(result.ok, `${where}: ${JSON.stringify(!result.ok && result.errors.slice(0, 2))}`);
+      assert.equal(result.blueprint.services.length, 10_000);
+    }
+  }
+});
