@@ -8,6 +8,7 @@ import type { AppView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
+import { blueprintSizeProblem } from './payloadSize';
 import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, restartSignal, startSignal, stopSignal, type Effector, infraStatusQuery, type InfraView } from '../workflows/messages';
 import {
   allocateSubnetUpdate,
@@ -21,6 +22,12 @@ import { searchAttributes } from '../workflows/searchAttributes';
 import type { InfrastructureInput } from '../workflows/infrastructure';
 import { addHostSignal, hostAddressUpdate, removeHostSignal, resizeSignal, type AddHostRequest } from '../workflows/messages';
 import { resizeServiceUpdate, type ResizeServiceAnswer, type ResizeServiceRequest } from '../workflows/messages';
+
+/** Before anything starts: the server would refuse the payload after a long wait and say less. */
+function refuseOversized(blueprint: Blueprint): void {
+  const problem = blueprintSizeProblem(blueprint);
+  if (problem !== undefined) throw new Error(problem);
+}
 
 export class ClockerClient {
   constructor(
@@ -72,6 +79,7 @@ export class ClockerClient {
 
   /** Starts the application, or hands a running one its new version; says which and the plan. */
   async deploy(blueprint: Blueprint): Promise<{ kind: 'started' } | { kind: 'updated'; plan: string; version: number }> {
+    refuseOversized(blueprint);
     try {
       await this.temporal.workflow.start('application', {
         taskQueue: this.taskQueue,
@@ -95,6 +103,7 @@ export class ClockerClient {
 
   /** The plan a blueprint would apply: every service added, or the difference from what runs. */
   async plan(blueprint: Blueprint): Promise<string> {
+    refuseOversized(blueprint);
     try {
       const current = await this.temporal.workflow.getHandle(workflowIds.application(blueprint.name)).query(blueprintQuery);
       return planText(planChanges(current, blueprint));
@@ -119,6 +128,7 @@ export class ClockerClient {
 
   /** Runs the preflight workflow: every problem the running infrastructure shows for this blueprint (none: it can be deployed). */
   async preflight(blueprint: Blueprint, services?: string[]): Promise<PreflightProblem[]> {
+    refuseOversized(blueprint);
     return this.temporal.workflow.execute('preflight', {
       taskQueue: this.taskQueue,
       workflowId: `clocker/preflight/${blueprint.name}/${randomUUID()}`,
