@@ -131,13 +131,22 @@ export async function removeAppResourcesOn(docker: Docker, where: string, app: s
   return removed;
 }
 
+/**
+ * Every manager sweeps an overlay network (each host is swept on its own): one removes it, and
+ * a manager that looked it up a moment before is told 500 "network <id> not found" by the swarm.
+ */
+function isSwarmRemovalRace(err: unknown): boolean {
+  const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
+  return statusCodeOf(err) === 500 && /network \S+ not found/i.test(message);
+}
+
 /** Delete-if-present: true when removed, false when it was already gone. */
 async function removeIfPresent(where: string, what: string, remove: () => Promise<unknown>): Promise<boolean> {
   try {
     await remove();
     return true;
   } catch (err) {
-    if (statusCodeOf(err) === 404) return false;
+    if (statusCodeOf(err) === 404 || isSwarmRemovalRace(err)) return false;
     throw dockerError(where, `remove ${what}`, err);
   }
 }

@@ -1,9 +1,10 @@
 // An overlay network across the 3-host rig, for real: three services, one member on each host
-// (each host takes one container), on one `driver: overlay` network. The application forms the
+// (placed by host label), on one `driver: overlay` network. The application forms the
 // rig's Docker swarm itself (1 → 3 managers), makes the network once with the subnet IPAM gave,
 // and every member reaches every other by service name and by its address (`nc`), the
 // addresses in that subnet. Destroy removes the network from every host and gives the subnet
-// back. Numbers: attaching a container to the overlay beside a bridge, and round trips between
+// back. A second application on its own overlay network on the same hosts reaches its own
+// members and none of the first's, nor they its (the driver's default isolation). Numbers: attaching a container to the overlay beside a bridge, and round trips between
 // two hosts over the overlay and over the hosts' own addresses.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -27,15 +28,26 @@ const APP = 'overlay-mesh';
 const INFRA = 'rig-overlay';
 const NETWORK = 'mesh';
 const SERVICES = ['a', 'b', 'c'];
+/** Where each service runs (host labels `slot: <host>`). */
+const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', x: 'h1', y: 'h3' };
+const OTHER_APP = 'overlay-other';
 const PORT = 7000;
 
 /** A member that answers every connection on PORT with "<service> <container hostname>". */
 const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
 
-function meshBlueprint(): Blueprint {
+function meshBlueprint(app = APP, services = SERVICES): Blueprint {
   const bp = blueprint(
-    APP,
-    SERVICES.map((id) => serviceSpec({ id, image: BUSYBOX_IMAGE, command: answering(id), networks: [{ network: NETWORK, aliases: [] }] })),
+    app,
+    services.map((id) =>
+      serviceSpec({
+        id,
+        image: BUSYBOX_IMAGE,
+        command: answering(id),
+        networks: [{ network: NETWORK, aliases: [] }],
+        placement: { strategies: [], constraints: { labels: { slot: SLOTS[id]! }, regions: [], zones: [] } },
+      }),
+    ),
     INFRA,
   );
   bp.networks = [{ id: NETWORK, driver: 'overlay', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
@@ -68,8 +80,7 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
     await stack.startWorker();
     const infra: InfrastructureSpec = {
       name: INFRA,
-      // One container per host: the three services land on three hosts.
-      hosts: rig.hosts.map((h) => ({ id: h.name, address: h.address, docker: h.docker!, status: 'AVAILABLE', labels: {}, maxContainers: 1 })),
+      hosts: rig.hosts.map((h) => ({ id: h.name, address: h.address, docker: h.docker!, status: 'AVAILABLE', labels: { slot: h.name }, maxContainers: 4 })),
     };
     await stack.clocker.ensureInfrastructure(infra);
   });
@@ -123,6 +134,39 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
         assert.equal(byAddress.trim(), byName.trim(), `${from.containerName} → ${to.networks![NETWORK]}`);
       }
     }
+  });
+
+  test("a second application's overlay network is isolated from the first, both ways; each reaches its own members", async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    await stack.clocker.deploy(meshBlueprint(OTHER_APP, ['x', 'y']));
+    const view = await stack.clocker.waitFor(OTHER_APP, (v) => v.status !== 'DEPLOYING', 120_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    const others = view.services.flatMap((s) => s.members.filter((m) => m.state === 'RUNNING'));
+    const [x, y] = [others.find((m) => m.hostId === 'h1')!, others.find((m) => m.hostId === 'h3')!];
+    assert.ok(x && y, JSON.stringify(others));
+    const infra = await stack.clocker.infrastructureStatus(INFRA);
+    const mine = infra.subnets.find((s) => s.owner === `${APP}/${NETWORK}`)?.cidr;
+    const theirs = infra.subnets.find((s) => s.owner === `${OTHER_APP}/${NETWORK}`)?.cidr;
+    assert.ok(mine && theirs && mine !== theirs, `two subnets from IPAM: ${mine}, ${theirs}`);
+    // Its own: x (h1) → y (h3) by name and by address.
+    assert.match((await inside(x, `nc -w 3 y ${PORT} </dev/null`)).trim(), /^y [0-9a-f]{12}$/);
+    assert.match((await inside(x, `nc -w 3 ${y.networks![NETWORK]} ${PORT} </dev/null`)).trim(), /^y [0-9a-f]{12}$/);
+    // Across applications, both ways, from the same hosts and from the others: nothing answers.
+    const a = members.find((m) => m.hostId === 'h1')!;
+    const c = members.find((m) => m.hostId === 'h3')!;
+    const attempts: [MemberView, string][] = [
+      [a, y.networks![NETWORK]!], // h1 → h3
+      [c, x.networks![NETWORK]!], // h3 → h1
+      [x, c.networks![NETWORK]!], // other → first
+      [y, a.networks![NETWORK]!],
+      [x, a.networks![NETWORK]!], // same host
+    ];
+    for (const [from, address] of attempts) {
+      const out = await inside(from, `nc -w 2 ${address} ${PORT} </dev/null && echo REACHED || echo refused`);
+      assert.equal(out.trim().split('\n').at(-1), 'refused', `${from.containerName}@${from.hostId} must not reach ${address}: ${out}`);
+    }
+    const gone = await stack.clocker.destroy(OTHER_APP, 120_000);
+    assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
   });
 
   test('numbers: attaching to overlay beside bridge; round trips over the overlay and over host addresses', async () => {
