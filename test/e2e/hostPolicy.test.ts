@@ -16,10 +16,13 @@ import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 import { startLocalStack, type Stack } from '../support/stack';
+import { readBlueprintFile } from '../../client/blueprintFile';
+import { deployUpdate } from '../../workflows/messages';
+import { workflowIds } from '../../domain/naming';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'clocker.js');
-const APPS = ['policy-refused', 'policy-escape', 'policy-privileged'];
+const APPS = ['policy-refused', 'policy-escape', 'policy-privileged', 'policy-bypass'];
 
 /** busybox httpd serving what the container sees of the host: the marker file and the socket. */
 function escapeBlueprint(name: string, location: string, port: number, marker: string, asks: string[] = ['    privileged: true']): string {
@@ -125,5 +128,29 @@ describe('host policy on the local engine', { skip: skipUnlessPresent('temporal'
     }
     assert.doesNotMatch(deploy.out, /host policy/, 'the policy let it through');
     assert.equal((await cli('destroy', 'policy-privileged')).code, 0);
+  });
+
+  test('a client that skips the preflight (a new version sent straight to the workflow) meets the container activity\'s own check: nothing is created', async () => {
+    const port = await freePort();
+    const file = join(dir, 'bypass.yaml');
+    const plain = escapeBlueprint('policy-bypass', 'local', port, marker, []).replace(/    volumes:\n(      - .*\n)+/, '');
+    writeFileSync(file, plain);
+    const first = await cli('deploy', file, '--timeout', '120');
+    assert.equal(first.code, 0, first.out);
+    const [before] = await appContainers(docker, 'policy-bypass');
+    assert.ok(before);
+
+    // Version 2 binds / — what `deploy` would refuse at the preflight — sent as the raw update.
+    writeFileSync(file, plain.replace('    ports:', '    volumes: ["/:/host"]\n    ports:'));
+    const next = readBlueprintFile(file);
+    await stack.clocker.temporal.workflow.getHandle(workflowIds.application('policy-bypass')).executeUpdate(deployUpdate, { args: [next] });
+    const view = await stack.clocker.waitFor('policy-bypass', (v) => v.services.some((s) => /HostPolicyRefusedError|refused by the host policy/.test(JSON.stringify(s))), 90_000);
+    assert.match(JSON.stringify(view), /refused by the host policy: service root: binding \/ gives the container the host's whole file system/);
+    const containers = await appContainers(docker, 'policy-bypass');
+    for (const c of containers) {
+      const mounts = (await docker.getContainer(c.Id).inspect()).Mounts;
+      assert.ok(!mounts.some((m) => m.Source === '/'), 'no container binds /');
+    }
+    assert.equal((await cli('destroy', 'policy-bypass')).code, 0);
   });
 });
