@@ -36,10 +36,15 @@ export function formatProblems(file: string, blueprint: Blueprint, problems: rea
  * A loader that kept no positions (the Compose importer): the file's own positions, with a
  * service's index turned into its name, as a Compose file keys its services.
  */
+const composeSpelling: Record<string, string> = { capAdd: 'cap_add' };
+
 function composeFallback(text: string, file: string, blueprint: Blueprint): { positions: SourcePositions; translate: (p: FieldPath) => FieldPath } {
   const translate = (p: FieldPath): FieldPath => {
     const service = typeof p[1] === 'number' ? blueprint.services[p[1]] : undefined;
-    return p[0] === 'services' && service ? ['services', service.id, ...p.slice(2)] : p;
+    if (p[0] !== 'services' || !service) return p;
+    // Native keys whose Compose spelling differs (the host policy names them).
+    const key = typeof p[2] === 'string' ? (composeSpelling[p[2]] ?? p[2]) : p[2];
+    return ['services', service.id, ...(key === undefined ? [] : [key]), ...p.slice(3)];
   };
   return { positions: parseYaml(text, file).positions, translate };
 }

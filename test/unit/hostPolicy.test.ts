@@ -3,7 +3,11 @@
 // container options that honour what a policy allowed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { containerCreateOptions } from '../../activities/docker/containerOptions';
+import { formatProblems } from '../../client/preflightReport';
 import { asksOfHost } from '../../activities/docker/hostPolicyGuard';
 import { hostPolicyProblems } from '../../domain/application/hostPolicyProblems';
 import { loadBlueprintOrCompose } from '../../domain/blueprint';
@@ -151,4 +155,25 @@ test('what a policy allowed is honoured at create: Privileged, CapAdd, PidMode, 
   const none = containerCreateOptions({ app: 'data', service: 'db', member: '1' }, plain, {});
   assert.equal(none.HostConfig?.Privileged, undefined);
   assert.equal(none.HostConfig?.CapAdd, undefined);
+});
+
+test("Compose's privileged, cap_add and pid: host become the native keys, and the policy refuses them at the Compose file's lines", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clocker-policy-'));
+  try {
+    const file = join(dir, 'docker-compose.yaml');
+    const text = ['services:', '  web:', '    image: nginx', '    privileged: true', '    cap_add: [CAP_NET_ADMIN]', '    pid: host', ''].join('\n');
+    writeFileSync(file, text);
+    const loaded = loadBlueprintOrCompose(text, file, { folder: dir });
+    assert.ok(loaded.ok, JSON.stringify(loaded));
+    const web = loaded.blueprint.services[0]!;
+    assert.deepEqual([web.privileged, web.capAdd, web.pid], [true, ['NET_ADMIN'], 'host']);
+    const problems = hostPolicyProblems(loaded.blueprint, defaultHostPolicy(true));
+    const printed = formatProblems(file, loaded.blueprint, problems);
+    assert.match(printed, /docker-compose\.yaml:4:\d+: error: .*privileged.*policy\.privileged: true/);
+    assert.match(printed, /docker-compose\.yaml:5:\d+: error: .*capability NET_ADMIN.*policy\.capAdd: \[NET_ADMIN\]/);
+    assert.match(printed, /docker-compose\.yaml:6:\d+: error: .*policy\.hostPid: true/);
+    assert.deepEqual(hostPolicyProblems(loaded.blueprint, { ...defaultHostPolicy(true), privileged: true, capAdd: ['NET_ADMIN'], hostPid: true }), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -14,11 +14,8 @@ export const cosmeticKeys: Record<string, string> = {
 
 /** Refused, with the reason (and what to write instead). */
 export const refusedKeys: Record<string, string> = {
-  privileged: 'it gives the container the whole Docker host (refused until a host policy allows it)',
-  cap_add: 'extra capabilities reach into the Docker host (refused until a host policy allows them)',
   cap_drop: 'not honoured yet: the container would keep the capabilities the file drops',
   network_mode: "members join the application's networks; another network mode would change who can reach them",
-  pid: "sharing another process namespace reaches outside the container (refused until a host policy allows it)",
   ipc: 'sharing another IPC namespace reaches outside the container',
   uts: "sharing the host's UTS namespace reaches outside the container",
   userns_mode: 'another user namespace changes what root in the container may do on the host',

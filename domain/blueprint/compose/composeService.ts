@@ -164,6 +164,13 @@ export function composeService(name: string, spec: unknown, ctx: ServiceContext,
       case 'working_dir': field('workingDir', value, at); break;
       case 'hostname': field('hostname', value, at); break;
       case 'init': field('init', value, at); break;
+      // Honoured as written; the infrastructure's host policy decides at the preflight (domain/infra/hostPolicy.ts).
+      case 'privileged': field('privileged', value, at); break;
+      case 'cap_add': field('capAdd', value, at); break;
+      case 'pid':
+        if (value === 'host') field('pid', value, at);
+        else notes.refuse(at, `pid ${describe(value)} is not supported: sharing another container's process namespace reaches outside this one (only "host", when the infrastructure's host policy allows it)`);
+        break;
       case 'stop_signal': field('stopSignal', value, at); break;
       case 'dns': field('dns', typeof value === 'string' ? [value] : value, at); break;
       case 'extra_hosts':

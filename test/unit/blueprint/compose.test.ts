@@ -289,7 +289,7 @@ test('keys that would change what runs are refused at their position; security k
         privileged: true
         cap_add: [NET_ADMIN]
         network_mode: host
-        pid: host
+        pid: "service:db"
         devices: ["/dev/fuse"]
         security_opt: ["seccomp:unconfined"]
         env_file: .env
@@ -310,10 +310,8 @@ test('keys that would change what runs are refused at their position; security k
       pw: { file: ./pw }
     include: [other.yaml]
   `)), [
-    '/srv/shop/compose.yaml:4:5: error: services.web.privileged: "privileged" is not supported: it gives the container the whole Docker host (refused until a host policy allows it)',
-    '/srv/shop/compose.yaml:5:5: error: services.web.cap_add: "cap_add" is not supported: extra capabilities reach into the Docker host (refused until a host policy allows them)',
     "/srv/shop/compose.yaml:6:5: error: services.web.network_mode: \"network_mode\" is not supported: members join the application's networks; another network mode would change who can reach them",
-    '/srv/shop/compose.yaml:7:5: error: services.web.pid: "pid" is not supported: sharing another process namespace reaches outside the container (refused until a host policy allows it)',
+    '/srv/shop/compose.yaml:7:10: error: services.web.pid: pid "service:db" is not supported: sharing another container\'s process namespace reaches outside this one (only "host", when the infrastructure\'s host policy allows it)',
     '/srv/shop/compose.yaml:8:5: error: services.web.devices: "devices" is not supported: host devices reach into the Docker host',
     '/srv/shop/compose.yaml:9:5: error: services.web.security_opt: "security_opt" is not supported: security options change what the container may do on the host',
     '/srv/shop/compose.yaml:10:5: error: services.web.env_file: "env_file" is not supported: copy its variables into "environment" (reading other files is not supported yet)',
