@@ -1,6 +1,7 @@
 // Pure builder: what Docker is asked to create for one member. Tests pin its output.
 import type Docker from 'dockerode';
 import type { ServiceSpec, VolumeSpec } from '../../domain/blueprint/model';
+import { APP_DATA_ROOT, isInside, normalHostPath } from '../../domain/infra/hostPolicy';
 import { LABEL_PREFIX, containerName, memberLabels, volumeLabels, volumeName, type MemberRef } from '../../domain/naming';
 
 /** A Docker network the member joins, already named for its host. */
@@ -37,7 +38,14 @@ export function containerCreateOptions(
     (bindings[portKey(p)] ??= []).push(binding);
   }
   const hostConfig: Docker.HostConfig = { PortBindings: bindings };
-  if (spec.volumes.length > 0) hostConfig.Mounts = spec.volumes.map((v) => mount(ref.app, v));
+  // The application's own data folder (APP_DATA_ROOT/<app>/…) goes as a `Binds` entry: unlike a
+  // mount, Docker creates a missing source folder for it, so Clocker's per-application folder
+  // exists on whichever host the member lands. Every other bind must exist already.
+  const ownData = (v: VolumeSpec) => v.type === 'bind' && isInside(v.source, `${APP_DATA_ROOT}/${ref.app}`);
+  const mounts = spec.volumes.filter((v) => !ownData(v));
+  const binds = spec.volumes.filter(ownData).map((v) => (v.type === 'bind' ? `${normalHostPath(v.source)}:${v.target}:${v.readOnly ? 'ro' : 'rw'}` : ''));
+  if (mounts.length > 0) hostConfig.Mounts = mounts.map((v) => mount(ref.app, v));
+  if (binds.length > 0) hostConfig.Binds = binds;
   if (spec.resources.cpus !== undefined) hostConfig.NanoCpus = Math.round(spec.resources.cpus * 1e9);
   if (spec.resources.memoryBytes !== undefined) hostConfig.Memory = spec.resources.memoryBytes;
   const servers = [...new Set([...(spec.dns ?? []), ...dns])];

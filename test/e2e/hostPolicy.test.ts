@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,7 +22,7 @@ import { workflowIds } from '../../domain/naming';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'clocker.js');
-const APPS = ['policy-refused', 'policy-escape', 'policy-privileged', 'policy-bypass'];
+const APPS = ['policy-refused', 'policy-escape', 'policy-privileged', 'policy-bypass', 'policy-data'];
 
 /** busybox httpd serving what the container sees of the host: the marker file and the socket. */
 function escapeBlueprint(name: string, location: string, port: number, marker: string, asks: string[] = ['    privileged: true']): string {
@@ -152,5 +152,23 @@ describe('host policy on the local engine', { skip: skipUnlessPresent('temporal'
       assert.ok(!mounts.some((m) => m.Source === '/'), 'no container binds /');
     }
     assert.equal((await cli('destroy', 'policy-bypass')).code, 0);
+  });
+
+  test("the application's own data folder may be bound under the default policy: Docker makes it on the host, and what the container writes is there", async () => {
+    const folder = '/var/lib/clocker/apps/policy-data';
+    rmSync(folder, { recursive: true, force: true });
+    const port = await freePort();
+    const file = join(dir, 'data.yaml');
+    const text = escapeBlueprint('policy-data', 'local', port, marker, []).replace(/    volumes:\n(      - .*\n)+/, `    volumes: ["${folder}/state:/state"]\n`);
+    writeFileSync(file, text.replace(/command: .*\n/, `command: ["sh", "-c", "echo ${secret}-kept > /state/written && mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www"]\n`));
+    try {
+      const deploy = await cli('deploy', file, '--timeout', '120');
+      assert.equal(deploy.code, 0, deploy.out);
+      await waitUntil('the file on the host', 30_000, async () => existsSync(`${folder}/state/written`));
+      assert.equal(readFileSync(`${folder}/state/written`, 'utf8').trim(), `${secret}-kept`);
+      assert.equal((await cli('destroy', 'policy-data')).code, 0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -177,3 +177,13 @@ test("Compose's privileged, cap_add and pid: host become the native keys, and th
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("binds in the application's own data folder go as Binds (Docker creates the folder); others stay mounts", () => {
+  const spec = load(binds('/var/lib/clocker/apps/data/pg:/pg', '/var/lib/clocker/apps/data/conf/:/conf:ro', '/srv/x:/x')).services[0]!;
+  const options = containerCreateOptions({ app: 'data', service: 'db', member: '1' }, spec, {});
+  assert.deepEqual(options.HostConfig?.Binds, ['/var/lib/clocker/apps/data/pg:/pg:rw', '/var/lib/clocker/apps/data/conf:/conf:ro']);
+  assert.deepEqual(options.HostConfig?.Mounts?.map((m) => m.Source), ['/srv/x']);
+  // Another application's folder is not this one's: a plain mount (and refused by the policy).
+  const other = containerCreateOptions({ app: 'other', service: 'db', member: '1' }, spec, {});
+  assert.equal(other.HostConfig?.Binds, undefined);
+});
