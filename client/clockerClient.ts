@@ -1,6 +1,6 @@
 // The typed client library behind the CLI (and the tests): start, watch and stop Clocker's
 // workflows by their well-known ids.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { planChanges, planText } from '../domain/application/plan';
 import type { PreflightProblem } from '../domain/application/preflightProblems';
@@ -162,12 +162,23 @@ export class ClockerClient {
     }
   }
 
-  /** Polls the application's status until `done` says so, or the time runs out. */
+  /**
+   * Polls the application's status until `done` says so, or the time runs out. A query that no
+   * worker answers in time (one just died and its cached workflows move to another) is only a
+   * poll without news: the next one asks again, until the deadline.
+   */
   async waitFor(app: string, done: (v: AppView) => boolean, timeoutMs: number, onChange?: (v: AppView) => void): Promise<AppView> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
-      const view = await this.status(app);
+      const view = await this.status(app).catch((err: unknown) => {
+        if (!queryUnanswered(err) || Date.now() > deadline) throw err;
+        return undefined;
+      });
+      if (!view) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
       const text = JSON.stringify(view);
       if (text !== last) onChange?.(view);
       last = text;
@@ -265,4 +276,12 @@ export class ClockerClient {
   async removeHost(name: string, hostId: string): Promise<void> {
     await this.temporal.workflow.getHandle(workflowIds.infrastructure(name)).signal(removeHostSignal, { hostId });
   }
+}
+
+/** gRPC's status code DEADLINE_EXCEEDED. */
+const DEADLINE_EXCEEDED = 4;
+
+/** A query the server gave up on because no worker took it in time (DEADLINE_EXCEEDED): worth asking again. */
+function queryUnanswered(err: unknown): boolean {
+  return err instanceof ServiceError && err.cause instanceof Error && 'code' in err.cause && err.cause.code === DEADLINE_EXCEEDED;
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs the test tiers. Usage: node scripts/test.js [unit|workflow|e2e|prod ...] [node --test flags]
 // Default: all tiers, as three `node --test` runs side by side: unit + workflow (their own
-// Temporal test server, no Docker), e2e (the one Docker engine and the rig, so one file at a
-// time) and prod (its own Temporal cluster on PostgreSQL from scripts/prod-stack.sh, two
-// workers, the Docker engine under its own names). The e2e output is printed as it comes,
-// the others' once everything has ended.
+// Temporal test server, no Docker), e2e (the local Docker engine, one file at a time) and prod
+// (its own Temporal cluster on PostgreSQL from scripts/prod-stack.sh, two workers, the Docker
+// engine under its own names) followed by the e2e files marked `e2e-group: beside` (their own
+// rig hosts, or unique names on free ports). The e2e output is printed as it comes, the
+// others' once everything has ended.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -32,6 +33,12 @@ function testFiles(dir) {
 
 const filesOf = (list) => list.flatMap((tier) => testFiles(path.join(root, 'test', tier)));
 
+// End-to-end files that share nothing with the others but the engine's capacity (their own rig
+// hosts, or only uniquely named apps on free ports) say so with this marker in their header;
+// they run in the group beside the local-engine files, so the e2e time is shared by two.
+const BESIDE_MARKER = 'e2e-group: beside';
+const besides = (file) => fs.readFileSync(file, 'utf8').slice(0, 2000).includes(BESIDE_MARKER);
+
 /** One `node --test` run over the files, one file at a time; resolves to its exit code. */
 function run(files, output) {
   return new Promise((resolve) => {
@@ -46,13 +53,12 @@ function run(files, output) {
 
 async function main() {
   const selected = wanted.length ? wanted : tiers;
+  const e2e = filesOf(selected.filter((t) => t === 'e2e'));
   const groups = [
-    { name: 'unit and workflow', tiers: selected.filter((t) => t === 'unit' || t === 'workflow') },
-    { name: 'e2e', tiers: selected.filter((t) => t === 'e2e') },
-    { name: 'prod', tiers: selected.filter((t) => t === 'prod') },
-  ]
-    .map((g) => ({ ...g, files: filesOf(g.tiers) }))
-    .filter((g) => g.files.length > 0);
+    { name: 'unit and workflow', tiers: selected.filter((t) => t === 'unit' || t === 'workflow'), files: filesOf(selected.filter((t) => t === 'unit' || t === 'workflow')) },
+    { name: 'e2e', tiers: ['e2e'], files: e2e.filter((f) => !besides(f)) },
+    { name: 'prod and e2e beside', tiers: ['prod', 'e2e'], files: [...filesOf(selected.filter((t) => t === 'prod')), ...e2e.filter(besides)] },
+  ].filter((g) => g.files.length > 0);
   if (groups.length === 0) {
     console.error('no test files found');
     return 1;

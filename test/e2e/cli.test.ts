@@ -1,6 +1,7 @@
 // The quick start, as a person runs it: `clocker up --deploy examples/hello.yaml`, the page on
 // its published port, the workflow in the Web UI, `status`, `destroy`, Ctrl-C, and a second
 // `clocker up` that finds the same state.
+// e2e-group: beside (its own `clocker up` on free ports; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -2,6 +2,7 @@
 // infrastructure of TLS-only Docker hosts through `clocker infra create`; a killed worker
 // mid-way changes nothing; a stopped dockerd makes its host FAILED and releases its members;
 // resize takes a spare through provisioning; removeHost drains then forgets.
+// e2e-group: beside (its own rig hosts; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';

@@ -1,5 +1,6 @@
 // A build on another machine's engine: the context goes from the worker's disk over the
 // Docker API (TCP) to a rig host, which has no registry to pull from, only its base image.
+// e2e-group: beside (its own rig host; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

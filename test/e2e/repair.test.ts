@@ -1,6 +1,7 @@
 // Repair without destroy, as a user meets it with the CLI on the local engine: a deployment
 // that failed (a host port taken, a secret missing) runs once the cause is fixed and the same
 // file is deployed again; `stop` and `start` say the state they reached, in words and exit code.
+// e2e-group: beside (its own applications on free ports; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

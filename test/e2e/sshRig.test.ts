@@ -1,6 +1,7 @@
 // The multi-host rig, for real: two hosts with their own addresses, reached over SSH (ssh2,
 // pinned host keys), each with its own Docker engine, and an application deployed across both
 // through Temporal.
+// e2e-group: beside (its own rig hosts; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory } from '../../activities/docker/dockerClient';

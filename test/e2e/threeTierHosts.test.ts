@@ -4,6 +4,7 @@
 // with pages from every web member, each naming the db address it reached; a rolling update of
 // web goes member by member while the balancer keeps answering (polled every 100 ms), and a
 // version with a missing image rolls back.
+// e2e-group: beside (its own rig hosts; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';

@@ -3,6 +3,7 @@
 // application; its worker stops; this tree's worker takes over the same task queue and
 // drives them on: resize, a rolling update to a new image tag, destroy. No workflow task
 // fails on the way (a nondeterminism error would show as one), and nothing is left.
+// e2e-group: beside (uniquely named applications on free ports; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
