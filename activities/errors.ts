@@ -209,9 +209,9 @@ export class ImageBuildError extends ClockerError {
 }
 
 /**
- * A host that must carry an overlay network is not in its infrastructure's swarm (it joined
- * the infrastructure after the application made its networks): the application's next deploy
- * forms the swarm again; a retry of this step alone finds the same.
+ * A host that must carry an overlay network is not in its infrastructure's swarm. The service
+ * tops the swarm up before it makes the network on a host, so this means the join did not take
+ * (no manager among the live hosts, say); a retry of this step alone finds the same.
  */
 export class NotInSwarmError extends ClockerError {
   readonly retryable = false;

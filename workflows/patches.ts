@@ -65,6 +65,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-overlay-swarm-join': {
+    change: "before a service makes an overlay network on a host for the first time, it tops up the infrastructure's swarm (liveHostEndpoints, ensureSwarm), so a host added later joins; old validators refused overlay networks, so no old history has one",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

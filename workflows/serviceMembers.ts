@@ -1,7 +1,7 @@
 // Starting and removing a service's members: place through the infrastructure, networks on
 // each host, create and start, wait for health; and the reverse. Used by the first deployment,
 // rolling updates, rollbacks and resizes alike.
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MemberCheck } from '../activities/monitoring/hostWatcher';
 import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
@@ -171,13 +171,23 @@ export class ServiceMembers {
     }
   }
 
+  private async joinSwarm(a: Assignment): Promise<void> {
+    const live = await act.liveHostEndpoints({ infrastructure: this.infrastructure });
+    const mine = JSON.stringify(a.host.docker);
+    await act.ensureSwarm({ hosts: live.some((e) => JSON.stringify(e) === mine) ? live : [...live, a.host.docker] });
+  }
+
   private ensureNetworks(a: Assignment, networks: NetworkSpec[]): Promise<void> {
     const pending = networks.map((network) => {
       const key = `${a.host.id}/${network.id}`;
       let ready = this.networksReady.get(key);
       if (!ready) {
         // Only success is remembered: a failure is tried again by the next member.
-        ready = act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network }).then(
+        // An overlay network needs the host in the swarm: a host that joined the infrastructure
+        // after the application formed it joins now (ensureSwarm tops the swarm up; a no-op when
+        // the host is in). Old validators refused overlay networks: no old history comes here.
+        const inSwarm = network.driver === 'overlay' && patched('svc-overlay-swarm-join') ? this.joinSwarm(a) : Promise.resolve();
+        ready = inSwarm.then(() => act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network })).then(
           () => undefined,
           (err: unknown) => {
             this.networksReady.delete(key);
