@@ -22,7 +22,7 @@ import { workflowIds } from '../../domain/naming';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'clocker.js');
-const APPS = ['policy-refused', 'policy-escape', 'policy-privileged', 'policy-bypass', 'policy-data'];
+const APPS = ['policy-refused', 'policy-escape', 'policy-privileged', 'policy-bypass', 'policy-data', 'policy-direct'];
 
 /** busybox httpd serving what the container sees of the host: the marker file and the socket. */
 function escapeBlueprint(name: string, location: string, port: number, marker: string, asks: string[] = ['    privileged: true']): string {
@@ -170,5 +170,17 @@ describe('host policy on the local engine', { skip: skipUnlessPresent('temporal'
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  test('an application workflow started straight away (no CLI) with the root-escape blueprint is refused at its admission: nothing is created', async () => {
+    const file = join(dir, 'direct.yaml');
+    writeFileSync(file, escapeBlueprint('policy-direct', 'local', await freePort(), marker));
+    const blueprint = readBlueprintFile(file);
+    await stack.clocker.temporal.workflow.start('application', { taskQueue: stack.clocker.taskQueue, workflowId: workflowIds.application('policy-direct'), args: [{ blueprint }] });
+    const view = await stack.clocker.waitFor('policy-direct', (v) => v.error !== undefined, 60_000);
+    assert.match(view.error ?? '', /refused before anything was created: .*services\[0\]\.privileged: .*policy\.privileged: true/);
+    assert.match(view.error ?? '', /services\[0\]\.volumes\[0\]: binding \/ gives the container the host's whole file system/);
+    assert.deepEqual(await appContainers(docker, 'policy-direct'), [], 'no container was created');
+    await cli('destroy', 'policy-direct');
   });
 });
