@@ -4,7 +4,8 @@
 // and every member reaches every other by service name and by its address (`nc`), the
 // addresses in that subnet. Destroy removes the network from every host and gives the subnet
 // back. A second application on its own overlay network on the same hosts reaches its own
-// members and none of the first's, nor they its (the driver's default isolation). Numbers: attaching a container to the overlay beside a bridge, and round trips between
+// members and none of the first's, nor they its (the driver's default isolation). A fourth host
+// that left the swarm joins it again when a new service's member is placed there. Numbers: attaching a container to the overlay beside a bridge, and round trips between
 // two hosts over the overlay and over the hosts' own addresses.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -29,7 +30,7 @@ const INFRA = 'rig-overlay';
 const NETWORK = 'mesh';
 const SERVICES = ['a', 'b', 'c'];
 /** Where each service runs (host labels `slot: <host>`). */
-const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', x: 'h1', y: 'h3' };
+const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', x: 'h1', y: 'h3', d: 'h4' };
 const OTHER_APP = 'overlay-other';
 const PORT = 7000;
 
@@ -74,7 +75,8 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
 
   before(async () => {
     await ensureBusyboxImage(local);
-    rig = await createRig({ hosts: 3, docker: true });
+    // h4 carries nothing at first: it leaves the swarm and is joined again by a member placed there.
+    rig = await createRig({ hosts: 4, docker: true });
     await Promise.all(rig.hosts.map((h) => copyImage(local, dockerFor(h.docker!), BUSYBOX_IMAGE)));
     stack = await startStack();
     await stack.startWorker();
@@ -102,8 +104,8 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
 
     // The swarm: every rig engine in it, three managers for three hosts.
     const infos = await Promise.all(rig.hosts.map((h) => dockerFor(h.docker!).info() as Promise<{ Swarm: { LocalNodeState: string; ControlAvailable: boolean } }>));
-    assert.deepEqual(infos.map((i) => i.Swarm.LocalNodeState), ['active', 'active', 'active']);
-    assert.equal(infos.filter((i) => i.Swarm.ControlAvailable).length, 3, 'three managers for three hosts');
+    assert.deepEqual(infos.map((i) => i.Swarm.LocalNodeState), ['active', 'active', 'active', 'active']);
+    assert.equal(infos.filter((i) => i.Swarm.ControlAvailable).length, 3, 'three managers for four hosts');
 
     const infra = await stack.clocker.infrastructureStatus(INFRA);
     const held = infra.subnets.find((s) => s.owner === `${APP}/${NETWORK}`);
@@ -167,6 +169,25 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
     }
     const gone = await stack.clocker.destroy(OTHER_APP, 120_000);
     assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
+  });
+
+  test('a host out of the swarm joins it when a member is placed there, and that member reaches the others by name', async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    const h4 = engineOf('h4');
+    await run(['docker', '-H', h4.url, 'swarm', 'leave']);
+    assert.equal(((await h4.docker.info()) as { Swarm: { LocalNodeState: string } }).Swarm.LocalNodeState, 'inactive');
+    // A version that adds service d, placed on h4, on the same overlay network.
+    const answer = await stack.clocker.deploy(meshBlueprint(APP, [...SERVICES, 'd']));
+    assert.equal(answer.kind, 'updated', JSON.stringify(answer));
+    const version = answer.kind === 'updated' ? answer.version : 0;
+    const view = await stack.clocker.waitFor(APP, (v) => v.version === version && v.status !== 'UPDATING' && v.status !== 'DEPLOYING', 120_000);
+    const d = view.services.find((s) => s.id === 'd')?.members.find((m) => m.state === 'RUNNING');
+    assert.ok(d, `d runs: ${JSON.stringify(view)}`);
+    assert.equal(d.hostId, 'h4');
+    assert.equal(((await h4.docker.info()) as { Swarm: { LocalNodeState: string } }).Swarm.LocalNodeState, 'active', 'h4 joined the swarm again');
+    const a = members.find((m) => m.hostId === 'h1')!;
+    assert.match((await inside(d, `nc -w 3 a ${PORT} </dev/null`)).trim(), /^a [0-9a-f]{12}$/);
+    assert.match((await inside(a, `nc -w 3 d ${PORT} </dev/null`)).trim(), new RegExp(`^d ${d.containerId!.slice(0, 12)}$`));
   });
 
   test('numbers: attaching to overlay beside bridge; round trips over the overlay and over host addresses', async () => {
