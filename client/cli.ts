@@ -7,7 +7,8 @@ import { blueprintJsonSchema, summary } from '../domain/blueprint';
 import { loadBlueprintFile } from './blueprintFile';
 import { ClockerClient } from './clockerClient';
 import { deployAndWait } from './commands/deploy';
-import { infraCreate } from './commands/infraCreate';
+import { infraCreate, readInfraFile } from './commands/infraCreate';
+import { policyLines } from '../domain/infra/hostPolicy';
 import { infraAddHost, infraRemoveHost, infraResize } from './commands/infraHosts';
 import { infraStatus } from './commands/infraStatus';
 import { logs } from './commands/logs';
@@ -228,6 +229,17 @@ infra
   .action(async (file: string, o: { wait: boolean; timeout: number }) => {
     await withClocker(async (c) => {
       console.log(await infraCreate(c, file, { wait: o.wait, timeoutSec: o.timeout }));
+    });
+  });
+
+infra
+  .command('policy <file>')
+  .description("set a running infrastructure's host policy from its infra file's `policy:` (what blueprints may bind and ask of the hosts)")
+  .action(async (file: string) => {
+    await withClocker(async (c) => {
+      const definition = readInfraFile(file);
+      const policy = await c.setHostPolicy(definition.name, definition.policy);
+      console.log([`infrastructure ${definition.name}: host policy set`, ...policyLines(policy).map((l) => `  ${l}`)].join('\n'));
     });
   });
 

@@ -9,6 +9,8 @@ import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { blueprintSizeProblem } from './payloadSize';
+import type { HostPolicy } from '../domain/infra/hostPolicy';
+import { setHostPolicyUpdate } from '../workflows/messages';
 import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, restartSignal, startSignal, stopSignal, type Effector, infraStatusQuery, type InfraView } from '../workflows/messages';
 import {
   allocateSubnetUpdate,
@@ -75,6 +77,11 @@ export class ClockerClient {
 
   async infrastructureStatus(name: string): Promise<InfraView> {
     return this.temporal.workflow.getHandle(workflowIds.infrastructure(name)).query(infraStatusQuery);
+  }
+
+  /** Replaces an infrastructure's host policy; answers the policy in force. */
+  async setHostPolicy(infrastructure: string, policy: HostPolicy): Promise<HostPolicy> {
+    return this.temporal.workflow.getHandle(workflowIds.infrastructure(infrastructure)).executeUpdate(setHostPolicyUpdate, { args: [policy] });
   }
 
   /** Starts the application, or hands a running one its new version; says which and the plan. */

@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { hostAddressProblem, setHostAddress } from '../domain/infra/hostAddress';
+import { hostPolicyProblem } from '../domain/infra/hostPolicy';
 import { initialInfraState } from '../domain/infra/initialState';
 import type { ByonHost, ProvisioningSpec } from '../domain/infra/machines';
 import type { Booking, InfrastructureSpec, InfraState } from '../domain/infra/model';
@@ -47,6 +48,7 @@ import {
   placeContainersUpdate,
   releaseAddressUpdate,
   releaseContainersUpdate,
+  setHostPolicyUpdate,
   releaseSubnetUpdate,
 } from './messages';
 import {
@@ -99,6 +101,20 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests));
   setHandler(placeContainersUpdate, counted((req) => state.place(req, seed())), { validator: validatePlaceRequest });
   setHandler(releaseContainersUpdate, counted((req) => state.release(req)), { validator: validateReleaseRequest });
+  // A new handler (no command): an infrastructure started before host policies gets one this way; kept across continueAsNew in the state.
+  setHandler(
+    setHostPolicyUpdate,
+    counted((policy) => {
+      state.data.policy = policy;
+      return policy;
+    }),
+    {
+      validator: (policy) => {
+        const problem = hostPolicyProblem(policy);
+        if (problem !== undefined) throw new Error(`host policy: ${problem}`);
+      },
+    },
+  );
   setHandler(allocateSubnetUpdate, counted((req) => unwrap('subnet', state.allocateSubnet(req))), {
     validator: (req) => validateAllocateSubnet(state.data.ipam, req),
   });

@@ -1,6 +1,7 @@
 // Message definitions shared by the workflows and every client (CLI, tests, plain
 // `temporal workflow signal/update/query` with the same names and JSON).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { HostPolicy } from '../domain/infra/hostPolicy';
 import type { AppView, MappedPort, ServiceView } from '../domain/application/status';
 import type { Blueprint, HealthCheck } from '../domain/blueprint/model';
 import type { AdmissionAnswer } from '../domain/application/preflightProblems';
@@ -60,6 +61,9 @@ export type { SubnetInfo } from '../domain/ipam';
 export const placeContainersUpdate = defineUpdate<PlaceResult, [PlaceRequest]>('placeContainers');
 /** Answers how many members were released. */
 export const releaseContainersUpdate = defineUpdate<number, [ReleaseRequest]>('releaseContainers');
+
+/** `clocker infra policy FILE`: replaces what blueprints may take from the hosts; answers the policy now in force. */
+export const setHostPolicyUpdate = defineUpdate<HostPolicy, [HostPolicy]>('setHostPolicy');
 export const allocateSubnetUpdate = defineUpdate<SubnetInfo, [AllocateSubnetRequest]>('allocateSubnet');
 export const releaseSubnetUpdate = defineUpdate<ReleaseSubnetResult, [ReleaseSubnetRequest]>('releaseSubnet');
 export const allocateAddressUpdate = defineUpdate<AddressAllocation, [AllocateAddressRequest]>('allocateAddress');

@@ -49,6 +49,18 @@ export function isInside(path: string, folder: string): boolean {
   return f === '/' || p === f || p.startsWith(`${f}/`);
 }
 
+/** What is wrong with a policy sent to a running infrastructure (its `setHostPolicy` update's validator); undefined: nothing. */
+export function hostPolicyProblem(policy: unknown): string | undefined {
+  if (typeof policy !== 'object' || policy === null) return 'expected a host policy object';
+  const p = policy as Partial<Record<keyof HostPolicy, unknown>>;
+  if (!Array.isArray(p.binds) || !p.binds.every((b) => typeof b === 'object' && b !== null && typeof (b as BindRule).path === 'string' && (b as BindRule).path.startsWith('/') && typeof (b as BindRule).readOnly === 'boolean')) {
+    return 'binds: expected a list of { path: absolute host path, readOnly: boolean }';
+  }
+  for (const key of ['blueprintFolder', 'privileged', 'hostPid'] as const) if (typeof p[key] !== 'boolean') return `${key}: expected true or false`;
+  if (!Array.isArray(p.capAdd) || !p.capAdd.every((c) => typeof c === 'string' && /^[A-Z][A-Z0-9_]*$/.test(c))) return 'capAdd: expected a list of capability names';
+  return undefined;
+}
+
 /** One line per setting, for `clocker infra status`. */
 export function policyLines(policy: HostPolicy): string[] {
   const binds = policy.binds.map((b) => `${b.path}${b.readOnly ? ' (read-only)' : ''}`);

@@ -183,4 +183,23 @@ describe('host policy on the local engine', { skip: skipUnlessPresent('temporal'
     assert.deepEqual(await appContainers(docker, 'policy-direct'), [], 'no container was created');
     await cli('destroy', 'policy-direct');
   });
+
+  test('a running infrastructure takes a new policy from its infra file (`clocker infra policy`): what was refused then passes the preflight', async () => {
+    const infraFile = join(dir, 'late.yaml');
+    writeFileSync(infraFile, ['name: policy-late', 'location: local', ''].join('\n'));
+    assert.equal((await cli('infra', 'create', infraFile)).code, 0);
+    const file = join(dir, 'late-app.yaml');
+    writeFileSync(file, escapeBlueprint('policy-late-app', 'policy-late', await freePort(), marker));
+    const before = await cli('plan', file);
+    assert.notEqual(before.code, 0, before.out);
+    assert.match(before.out, /policy\.privileged: true in infrastructure "policy-late"'s file/);
+
+    writeFileSync(infraFile, ['name: policy-late', 'location: local', 'policy:', '  binds: [/, /var/run/docker.sock]', '  privileged: true', ''].join('\n'));
+    const set = await cli('infra', 'policy', infraFile);
+    assert.equal(set.code, 0, set.out);
+    assert.match(set.out, /infrastructure policy-late: host policy set\n  binds: .*, \/, \/var\/run\/docker\.sock\n  privileged: allowed/);
+    const after = await cli('plan', file);
+    assert.equal(after.code, 0, after.out);
+    assert.match((await cli('infra', 'status', 'policy-late')).out, /host policy: .*privileged: allowed/);
+  });
 });

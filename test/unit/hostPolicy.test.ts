@@ -11,7 +11,7 @@ import { formatProblems } from '../../client/preflightReport';
 import { asksOfHost } from '../../activities/docker/hostPolicyGuard';
 import { hostPolicyProblems } from '../../domain/application/hostPolicyProblems';
 import { loadBlueprintOrCompose } from '../../domain/blueprint';
-import { defaultHostPolicy, infraPolicy, isInside, normalHostPath, policyLines, type HostPolicy } from '../../domain/infra/hostPolicy';
+import { defaultHostPolicy, hostPolicyProblem, infraPolicy, isInside, normalHostPath, policyLines, type HostPolicy } from '../../domain/infra/hostPolicy';
 import { loadInfraDefinition } from '../../domain/infraSpec/load';
 
 const rootEscape = [
@@ -186,4 +186,13 @@ test("binds in the application's own data folder go as Binds (Docker creates the
   // Another application's folder is not this one's: a plain mount (and refused by the policy).
   const other = containerCreateOptions({ app: 'other', service: 'db', member: '1' }, spec, {});
   assert.equal(other.HostConfig?.Binds, undefined);
+});
+
+test("a policy sent to a running infrastructure is checked by the update's validator", () => {
+  assert.equal(hostPolicyProblem(defaultHostPolicy(false)), undefined);
+  assert.equal(hostPolicyProblem({ ...defaultHostPolicy(false), binds: [{ path: '/srv', readOnly: true }], capAdd: ['ALL'] }), undefined);
+  assert.match(hostPolicyProblem(null) ?? '', /expected a host policy/);
+  assert.match(hostPolicyProblem({ ...defaultHostPolicy(false), binds: [{ path: 'srv', readOnly: false }] }) ?? '', /^binds:/);
+  assert.match(hostPolicyProblem({ ...defaultHostPolicy(false), privileged: 'yes' }) ?? '', /^privileged:/);
+  assert.match(hostPolicyProblem({ ...defaultHostPolicy(false), capAdd: ['net_admin'] }) ?? '', /^capAdd:/);
 });
