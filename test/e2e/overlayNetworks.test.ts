@@ -7,6 +7,7 @@
 // members and none of the first's, nor they its (the driver's default isolation). A fourth host
 // that left the swarm joins it again when a new service's member is placed there. Numbers: attaching a container to the overlay beside a bridge, and round trips between
 // two hosts over the overlay and over the hosts' own addresses.
+// e2e-group: beside (its own rig hosts; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
