@@ -4,7 +4,6 @@
 // is created; on an infrastructure whose file allows exactly these, it deploys and does what
 // it says: the container reads a file of the host through /host and holds the engine's socket.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +14,12 @@ import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
+import { runCli } from '../support/cli';
 import { startLocalStack, type Stack } from '../support/stack';
 import { readBlueprintFile } from '../../client/blueprintFile';
 import { deployUpdate } from '../../workflows/messages';
 import { workflowIds } from '../../domain/naming';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'bin', 'clocker.js');
 const APPS = ['policy-refused', 'policy-escape', 'policy-privileged', 'policy-bypass', 'policy-data', 'policy-direct'];
 
 /** busybox httpd serving what the container sees of the host: the marker file and the socket. */
@@ -52,13 +50,7 @@ describe('host policy on the local engine', { skip: skipUnlessPresent('temporal'
   const secret = `host-file-${randomBytes(6).toString('hex')}`;
   let stack: Stack;
 
-  const cli = (...args: string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      const env = { ...process.env, CLOCKER_TEMPORAL_ADDRESS: stack.server.address, CLOCKER_TASK_QUEUE: stack.clocker.taskQueue };
-      execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
-      });
-    });
+  const cli = (...args: string[]) => runCli(stack, ...args);
 
   before(async () => {
     writeFileSync(marker, secret);

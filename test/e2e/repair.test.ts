@@ -3,7 +3,6 @@
 // file is deployed again; `stop` and `start` say the state they reached, in words and exit code.
 // e2e-group: beside (its own applications on free ports; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,12 +13,11 @@ import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
+import { runCli } from '../support/cli';
 import { startLocalStack, type Stack } from '../support/stack';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 import { run } from '../support/exec';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'bin', 'clocker.js');
 const APPS = ['repair-port', 'repair-conf', 'repair-secret', 'repair-scale'];
 
 /** A one-service blueprint: busybox httpd on `port`, its page made from `page` (shell, at start). */
@@ -45,13 +43,7 @@ describe('repair in place with the CLI', { skip: skipUnlessPresent('temporal', '
   let stack: Stack;
   let held: Server | undefined;
 
-  const cli = (...args: string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      const env = { ...process.env, CLOCKER_TEMPORAL_ADDRESS: stack.server.address, CLOCKER_TASK_QUEUE: stack.clocker.taskQueue };
-      execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
-      });
-    });
+  const cli = (...args: string[]) => runCli(stack, ...args);
 
   before(async () => {
     process.env.CLOCKER_SECRETS_DIR = secrets; // the worker inherits it; the secret is written later

@@ -4,7 +4,6 @@
 // workflow history (read raw from the server: the dev server stores payloads plain), in
 // `clocker status --json`, or in the worker's log; the error is there, with `***` in place.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +13,9 @@ import { createDockerClientFactory, localDockerEndpoint } from '../../activities
 import { skipUnlessPresent } from '../support/components';
 import { removeAppContainers } from '../support/dockerChecks';
 import { scanHistories } from '../support/historyScan';
+import { runCli } from '../support/cli';
 import { startLocalStack, type Stack } from '../support/stack';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'bin', 'clocker.js');
 const APP = 'secret-scan';
 
 /** Each line is one form, made by the container's own tools from $PW. */
@@ -49,13 +47,7 @@ describe('secret scan', { skip: skipUnlessPresent('temporal', 'docker') }, () =>
   };
   let stack: Stack;
 
-  const cli = (...args: string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      const env = { ...process.env, CLOCKER_TEMPORAL_ADDRESS: stack.server.address, CLOCKER_TASK_QUEUE: stack.clocker.taskQueue };
-      execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
-      });
-    });
+  const cli = (...args: string[]) => runCli(stack, ...args);
 
   const found = (text: string): string[] => Object.entries(forms).flatMap(([name, form]) => (text.includes(form) ? [name] : []));
 

@@ -196,11 +196,9 @@ async function cleanupAbandonedRigs(): Promise<void> {
     const record = JSON.parse(readFileSync(file, 'utf8')) as RigRecord;
     if (processAlive(record.ownerPid)) continue;
     console.error(`cleaning up abandoned rig ${id} (owner ${record.ownerPid} is gone)`);
-    for (const pidFile of readdirSync(join(RIGS_ROOT, id), { recursive: true }) as string[]) {
-      if (!pidFile.endsWith('.pid')) continue;
-      const pid = Number(readFileSync(join(RIGS_ROOT, id, pidFile), 'utf8'));
-      if (processAlive(pid)) process.kill(pid, 'SIGTERM');
-    }
+    // Only processes whose command line names this rig's folder (its dockerds, containerds,
+    // shims and sshds): a pid file left by a process that ended long ago may name a pid the
+    // system has since given to something else (pids wrap around), which must not be signalled.
     await run(['pkill', '-f', `${join(RIGS_ROOT, id)}/`], { allowFail: true });
     await teardownRig(record, [], []).catch((err: unknown) => console.error(String(err)));
   }

@@ -3,58 +3,29 @@
 // the preflight workflow lists every problem at once with the blueprint field it concerns.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
-import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'workflow-admission';
 
-function hosts(name: string, count: number, maxContainers: number): InfrastructureSpec {
-  return {
-    name,
-    hosts: Array.from({ length: count }, (_, i) => ({
-      id: `h${i + 1}`,
-      address: `192.0.2.${i + 1}`,
-      docker: { kind: 'tcp' as const, host: `${name}-h${i + 1}`, port: 2375 },
-      status: 'AVAILABLE' as const,
-      labels: {},
-      maxContainers,
-    })),
-  };
-}
+const hosts = (name: string, count: number, maxContainers: number) => fakeHosts(name, { count, maxContainers, dockerHost: (id) => `${name}-${id}` });
 
 const secret = (name: string) => ({ parts: [{ kind: 'secret' as const, name }] });
 
 describe('admission', { skip: skipUnlessPresent('temporal') }, () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   let clocker: ClockerClient;
+  let tier: WorkflowTier | undefined;
   const engine = new FakeEngine();
 
   before(async () => {
-    env = await startTestEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: { ...placementActivities(env.client), ...engine.activities() },
-    });
-    running = worker.run();
-    clocker = new ClockerClient(env.client, TASK_QUEUE);
+    tier = await startWorkflowTier(TASK_QUEUE, engine);
+    ({ clocker } = tier);
   });
 
-  after(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  after(() => tier?.stop());
 
   test('a 150-service blueprint on a 100-container infrastructure is refused whole: nothing booked, nothing created', async () => {
     await clocker.ensureInfrastructure(hosts('hundred', 10, 10));

@@ -2,50 +2,28 @@
 // running infrastructure that recorded a loopback host address is corrected by ensureInfrastructure.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
 import { defaultNetworkSpec } from '../../domain/blueprint/build/defaultNetwork';
-import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'app-networks';
 
-function hosts(name: string, address = (i: number) => `192.0.2.${i + 1}`): InfrastructureSpec {
-  return {
-    name,
-    hosts: ['h1', 'h2'].map((id, i) => ({ id, address: address(i), docker: { kind: 'tcp' as const, host: id, port: 2375 }, status: 'AVAILABLE' as const, labels: {}, maxContainers: 3 })),
-  };
-}
+const hosts = (name: string, address?: (i: number) => string) => fakeHosts(name, address ? { address } : {});
 
 describe('application networks', { skip: skipUnlessPresent('temporal') }, () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   let clocker: ClockerClient;
+  let tier: WorkflowTier | undefined;
   const engine = new FakeEngine();
 
   before(async () => {
-    env = await startTestEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: { ...placementActivities(env.client), ...engine.activities() },
-    });
-    running = worker.run();
-    clocker = new ClockerClient(env.client, TASK_QUEUE);
+    tier = await startWorkflowTier(TASK_QUEUE, engine);
+    ({ clocker } = tier);
   });
 
-  after(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  after(() => tier?.stop());
 
   test('the default network is made on every live host up front, also where no member lands', async () => {
     await clocker.ensureInfrastructure(hosts('upfront'));

@@ -4,60 +4,38 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
 import { destroySignal, hostFailedSignal, hostReadySignal, serviceResizeSignal, serviceScaleSignal, serviceStatusQuery } from '../../workflows/messages';
 import { waitUntil } from '../rig/waitUntil';
-import type { InfrastructureSpec } from '../../domain/infra/model';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { historiesToSave, recordHistories } from '../support/historyArchive';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+import { workflowBundle } from '../support/temporalEnv';
+import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'workflow-tier';
 
-function twoHosts(name: string): InfrastructureSpec {
-  return {
-    name,
-    hosts: ['h1', 'h2'].map((id, i) => ({
-      id,
-      address: `192.0.2.${i + 1}`,
-      docker: { kind: 'tcp' as const, host: id, port: 2375 },
-      status: 'AVAILABLE' as const,
-      labels: {},
-      maxContainers: 3,
-    })),
-  };
-}
+const twoHosts = (name: string) => fakeHosts(name);
 
 describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   let clocker: ClockerClient;
+  let tier: WorkflowTier | undefined;
   const engine = new FakeEngine();
 
   before(async () => {
-    env = await startTestEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: { ...placementActivities(env.client), ...engine.activities() },
-    });
-    running = worker.run();
-    clocker = new ClockerClient(env.client, TASK_QUEUE);
+    tier = await startWorkflowTier(TASK_QUEUE, engine);
+    ({ env, clocker } = tier);
   });
 
-  after(async () => {
-    worker?.shutdown();
-    await running;
-    // scripts/record-histories.sh: keep this file's histories (every run, every type) for later releases to replay.
-    const saveTo = historiesToSave();
-    if (saveTo && env) await recordHistories(env.client, saveTo);
-    await env?.teardown();
-  });
+  after(() =>
+    tier?.stop(async () => {
+      // scripts/record-histories.sh: keep this file's histories (every run, every type) for later releases to replay.
+      const saveTo = historiesToSave();
+      if (saveTo) await recordHistories(env.client, saveTo);
+    }),
+  );
 
   test('services start in dependency order, spread over hosts, and destroy removes everything', async () => {
     await clocker.ensureInfrastructure(twoHosts('two'));
@@ -580,7 +558,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
   });
 
   test('a rolling update goes a configured batch at a time, start-first or stop-first, and a broken batch rolls back to the full count', async () => {
-    await clocker.ensureInfrastructure({ ...twoHosts('batch-hosts'), hosts: twoHosts('batch-hosts').hosts.map((h) => ({ ...h, maxContainers: 6 })) });
+    await clocker.ensureInfrastructure(fakeHosts('batch-hosts', { maxContainers: 6 }));
     const web = (image: string, order?: 'start-first' | 'stop-first') => serviceSpec({ id: 'web', image, count: 4, update: { batch: 2, ...(order && { order }) } });
     await clocker.deploy(blueprint('batches', [web('web:1')], 'batch-hosts'));
     assert.equal((await clocker.waitFor('batches', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
@@ -613,7 +591,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
   });
 
   test('one member of a start-first batch fails while the other starts: the rollback ends with exactly the old count on the old version', async () => {
-    await clocker.ensureInfrastructure({ ...twoHosts('partial-hosts'), hosts: twoHosts('partial-hosts').hosts.map((h) => ({ ...h, maxContainers: 6 })) });
+    await clocker.ensureInfrastructure(fakeHosts('partial-hosts', { maxContainers: 6 }));
     const web = (image: string) => serviceSpec({ id: 'web', image, count: 3, update: { batch: 2, order: 'start-first' } });
     await clocker.deploy(blueprint('partial', [web('web:1')], 'partial-hosts'));
     const before = await clocker.waitFor('partial', (v) => v.status !== 'DEPLOYING', 30_000);

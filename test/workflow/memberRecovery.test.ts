@@ -3,12 +3,11 @@
 // past its restarts it is replaced on another host; a crash-looping image sends the service
 // ON_FIRE, where it stops creating containers, until a new version arrives.
 import assert from 'node:assert/strict';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
-import type { InfrastructureSpec } from '../../domain/infra/model';
 import { hostMonitorWorkflowId, workflowIds } from '../../domain/naming';
 import { hostMonitorStatusQuery, watchHostSignal } from '../../workflows/messages';
 import { searchAttributes } from '../../workflows/searchAttributes';
@@ -16,49 +15,33 @@ import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'recovery-tier';
 
-function hosts(name: string): InfrastructureSpec {
-  return {
-    name,
-    hosts: ['h1', 'h2'].map((id, i) => ({
-      id,
-      address: `192.0.2.${i + 1}`,
-      docker: { kind: 'tcp' as const, host: id, port: 2375 },
-      status: 'AVAILABLE' as const,
-      labels: {},
-      maxContainers: 10,
-    })),
-  };
-}
+const hosts = (name: string) => fakeHosts(name, { maxContainers: 10 });
 
 describe('member failures and the failure chain', { skip: skipUnlessPresent('temporal') }, () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   let clocker: ClockerClient;
+  let tier: WorkflowTier | undefined;
   const engine = new FakeEngine();
 
   before(async () => {
-    env = await startTestEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: { ...placementActivities(env.client, undefined, { monitorHosts: true }), ...engine.activities(), ...engine.watcherActivities(env.client) },
-    });
-    running = worker.run();
-    clocker = new ClockerClient(env.client, TASK_QUEUE);
+    tier = await startWorkflowTier(TASK_QUEUE, engine, (client) => ({
+      ...placementActivities(client, undefined, { monitorHosts: true }),
+      ...engine.activities(),
+      ...engine.watcherActivities(client),
+    }));
+    ({ env, clocker } = tier);
     await clocker.ensureInfrastructure(hosts('chain-hosts'));
   });
 
   after(async () => {
-    for (const id of ['h1', 'h2']) await env?.client.workflow.getHandle(hostMonitorWorkflowId('chain-hosts', id)).terminate().catch(() => undefined); // a host may have no monitor
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
+    for (const id of ['h1', 'h2']) await env?.client.workflow.getHandle(hostMonitorWorkflowId('chain-hosts', id)).terminate().catch((err: unknown) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err; // a host may have no monitor
+    });
+    await tier?.stop();
   });
 
   const web = async (app: string) => (await clocker.status(app)).services.find((s) => s.id === 'web')!;

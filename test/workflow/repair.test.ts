@@ -5,57 +5,32 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { placementActivities } from '../../activities/infrastructure/placement';
 import { ClockerClient } from '../../client/clockerClient';
-import type { InfrastructureSpec } from '../../domain/infra/model';
 import { workflowIds } from '../../domain/naming';
 import { searchAttributes } from '../../workflows/searchAttributes';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { blueprint, serviceSpec } from '../support/specs';
-import { startTestEnv, workflowBundle } from '../support/temporalEnv';
+import { workflowBundle } from '../support/temporalEnv';
+import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'repair-tier';
 
-function hosts(name: string): InfrastructureSpec {
-  return {
-    name,
-    hosts: ['h1', 'h2'].map((id, i) => ({
-      id,
-      address: `192.0.2.${i + 1}`,
-      docker: { kind: 'tcp' as const, host: id, port: 2375 },
-      status: 'AVAILABLE' as const,
-      labels: {},
-      maxContainers: 4,
-    })),
-  };
-}
+const hosts = (name: string) => fakeHosts(name, { maxContainers: 4 });
 
 describe('repair in place and manual resizing', { skip: skipUnlessPresent('temporal') }, () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   let clocker: ClockerClient;
+  let tier: WorkflowTier | undefined;
   const engine = new FakeEngine();
 
   before(async () => {
-    env = await startTestEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: { ...placementActivities(env.client), ...engine.activities() },
-    });
-    running = worker.run();
-    clocker = new ClockerClient(env.client, TASK_QUEUE);
+    tier = await startWorkflowTier(TASK_QUEUE, engine);
+    ({ env, clocker } = tier);
   });
 
-  after(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  after(() => tier?.stop());
 
   const searchStatus = async (app: string) => (await env.client.workflow.getHandle(workflowIds.application(app)).describe()).typedSearchAttributes.get(searchAttributes.status);
 
