@@ -1,7 +1,9 @@
 // Clocker 1.x blueprints from the test corpus (test/fixtures/clocker1/) deployed on the local
 // engine as written: each container reaches the one it links to through the Docker-link
 // variables (ALIAS_PORT_<port>_TCP_ADDR / _PORT) and through the alias as a host name, and
-// where the blueprint publishes a page, the page shows what the linked service answered.
+// where the blueprint publishes a page, the page shows what the linked service answered; the
+// corpus's other container blueprints deploy and answer where they publish.
+// e2e-group: beside (uniquely named applications on their own ports; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -40,6 +42,28 @@ const cases: LinkCase[] = [
   { fixture: 'service-type', client: 'worker', alias: 'queue', target: 'queue', port: 5672, answer: 'queue-ok' },
 ];
 
+interface RunCase {
+  fixture: string;
+  /** The service whose published container port answers with `line` (the host port may be any free one). */
+  service: string;
+  containerPort: number;
+  line: string;
+}
+
+/** The other container blueprints of the corpus: each deploys as written and answers where it publishes. */
+const runs: RunCase[] = [
+  // brooklyn.catalog with an entity item used as a type, overridden at the use site; a link to the store
+  { fixture: 'catalog-bom', service: 'web', containerPort: 42083, line: 'hello store-ok' },
+  // VanillaDockerApplication naming its image with docker.image.name
+  { fixture: 'vanilla-docker', service: 'echo', containerPort: 42084, line: 'echo-ok' },
+  // the seed's VirtualNetwork (networkId, cidr, gateway) with UI-only enrichers; front asks the catalogue on it
+  { fixture: 'virtual-network', service: 'front', containerPort: 42082, line: 'front-ok catalogue-ok' },
+  // one catalog item holding the application; openPorts: any free host port
+  { fixture: 'catalog-single-item', service: 'hello', containerPort: 8000, line: 'hello-ok' },
+  // catalog metadata beside the blueprint; brooklyn.parameters' default read by $brooklyn:config
+  { fixture: 'catalog-legacy-metadata', service: 'store', containerPort: 6380, line: 'store-ok' },
+];
+
 async function memberContainers(docker: Docker, app: string, service: string): Promise<Docker.ContainerInspectInfo[]> {
   const found = (await appContainers(docker, app)).filter((c) => c.Labels[LABEL.service] === service);
   return Promise.all(found.map((c) => docker.getContainer(c.Id).inspect()));
@@ -75,7 +99,7 @@ async function execUntil(container: string, shell: string, want: string): Promis
 
 describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip: skipUnlessPresent('temporal', 'docker') }, () => {
   const docker = createDockerClientFactory()(localDockerEndpoint());
-  const apps = cases.map((c) => readBlueprintFile(join(CORPUS, `${c.fixture}.yaml`)).name);
+  const apps = [...cases, ...runs].map((c) => readBlueprintFile(join(CORPUS, `${c.fixture}.yaml`)).name);
   let stack: Stack;
 
   before(async () => {
@@ -141,6 +165,29 @@ describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip
       assert.equal((await stack.clocker.destroy(blueprint.name, 60_000)).status, 'DESTROYED');
       assert.equal((await appContainers(docker, blueprint.name)).length, 0);
       assert.equal((await docker.listNetworks({ filters: { label: [`${LABEL.app}=${blueprint.name}`] } })).length, 0);
+    });
+  }
+  for (const r of runs) {
+    test(`${r.fixture}: deploys as written and ${r.service} answers where it is published`, async (t) => {
+      const blueprint = readBlueprintFile(join(CORPUS, `${r.fixture}.yaml`));
+      assert.equal(blueprint.source.format, 'clocker1');
+      const started = Date.now();
+      await stack.clocker.deploy(blueprint);
+      const view = await stack.clocker.waitFor(blueprint.name, (v) => v.status !== 'DEPLOYING', 180_000);
+      t.diagnostic(`${blueprint.name} deployed in ${Date.now() - started} ms`);
+      assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+      const member = view.services.find((s) => s.id === r.service)?.members[0];
+      const port = member?.ports.find((p) => p.containerPort === r.containerPort)?.boundHostPort;
+      assert.ok(port, `${r.service} publishes ${r.containerPort}: ${JSON.stringify(member?.ports)}`);
+      let line = '';
+      await waitUntil(`127.0.0.1:${port} to answer "${r.line}"`, 30_000, async () => {
+        line = await firstLine('127.0.0.1', port);
+        return line === r.line;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; it last answered ${JSON.stringify(line)}`);
+      });
+      assert.equal((await stack.clocker.destroy(blueprint.name, 60_000)).status, 'DESTROYED');
+      assert.equal((await appContainers(docker, blueprint.name)).length, 0);
     });
   }
 });
