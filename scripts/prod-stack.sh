@@ -314,15 +314,28 @@ EOF
 
 tls_flags() { echo --address "127.0.0.1:$FRONTEND_PORT" --tls-cert-path "$DIR/tls/client.pem" --tls-key-path "$DIR/tls/client.key" --tls-ca-path "$DIR/tls/ca.pem" --tls-server-name "$FRONTEND_NAME"; }
 
-wait_for() { # <what> <seconds> <command...>
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq 1 $((seconds * 2))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
+wait_for() { # <what> <seconds> <command...>: tries until the deadline (client calls below are cut at 10 s each:
+  # one to a half-up cluster can hang a minute)
+  local what=$1 seconds=$2 deadline; shift 2
+  deadline=$(( $(date +%s) + seconds ))
+  while (( $(date +%s) < deadline )); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
   die "$what not ready after ${seconds}s (logs in $DIR/logs)"
 }
 
+start_services() {
+  for service in history matching frontend worker; do
+    spawn "temporal-$service" "$SERVER_BIN/server" --root "$DIR" --config config --env clocker start --service "$service"
+  done
+}
+
+# On a fresh database the four services race to write the cluster's metadata, and a loser exits
+# ("duplicate key … cluster_metadata", seen in CI): whatever is not running is started again
+# (the metadata is there by then) before each readiness try.
+with_services() { start_services; "$@"; }
+
 history_answers() { # <temporal CLI>
   # shellcheck disable=SC2046
-  local out; out=$("$1" workflow describe -n "$NAMESPACE" --workflow-id clocker-stack-readiness-probe $(tls_flags) 2>&1 || true)
+  local out; out=$(timeout 10 "$1" workflow describe -n "$NAMESPACE" --workflow-id clocker-stack-readiness-probe $(tls_flags) 2>&1 || true)
   [[ ${out,,} == *"not found"* ]]
 }
 
@@ -345,22 +358,20 @@ up() {
   schemas
   server_config
   local temporal; temporal=$(temporal_cli)
-  for service in history matching frontend worker; do
-    spawn "temporal-$service" "$SERVER_BIN/server" --root "$DIR" --config config --env clocker start --service "$service"
-  done
+  start_services
   # shellcheck disable=SC2046
-  wait_for "the frontend (mTLS)" 120 "$temporal" operator cluster health $(tls_flags)
+  wait_for "the frontend (mTLS)" 120 with_services timeout 10 "$temporal" operator cluster health $(tls_flags)
   # shellcheck disable=SC2046
   if ! "$temporal" operator namespace describe -n "$NAMESPACE" $(tls_flags) >/dev/null 2>&1; then
     "$temporal" operator namespace create -n "$NAMESPACE" --retention 7d $(tls_flags) >/dev/null
   fi
   # The frontend learns a new namespace on its next cache refresh (up to ~10 s).
   # shellcheck disable=SC2046
-  wait_for "namespace $NAMESPACE" 60 "$temporal" workflow list -n "$NAMESPACE" --limit 1 $(tls_flags)
+  wait_for "namespace $NAMESPACE" 60 timeout 10 "$temporal" workflow list -n "$NAMESPACE" --limit 1 $(tls_flags)
   # Every service in the frontend's membership ring: a describe reaches history and says
   # "not found" (while the ring is incomplete it says "Not enough hosts").
   # shellcheck disable=SC2046
-  wait_for "the history and matching services" 60 history_answers "$temporal"
+  wait_for "the history and matching services" 60 with_services history_answers "$temporal"
   ui_config
   # shellcheck disable=SC2046
   spawn codec-server env $(client_env) node "$ROOT/bin/clocker.js" codec-server --port "$CODEC_PORT" \
