@@ -13,6 +13,10 @@ export async function removeAppContainers(docker: Docker, ...apps: string[]): Pr
 
 /** GET over loopback or to a rig host; returns the body, or the error text. */
 export async function httpGet(url: string): Promise<{ ok: boolean; body: string }> {
+  // AbortSignal.timeout's timer does not hold the event loop: a request the server accepted but
+  // never answered left nothing alive, and node's test runner gave up on the test ("Promise
+  // resolution is still pending but the event loop has already resolved"). This one does.
+  const holder = setTimeout(() => undefined, 3_500);
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
     return { ok: res.ok, body: await res.text() };
@@ -20,5 +24,7 @@ export async function httpGet(url: string): Promise<{ ok: boolean; body: string 
     // fetch says only "fetch failed": the cause (ECONNRESET, ECONNREFUSED…) is what tells.
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
     return { ok: false, body: err instanceof Error ? `${err.message}${cause}` : String(err) };
+  } finally {
+    clearTimeout(holder);
   }
 }
