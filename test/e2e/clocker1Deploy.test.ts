@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import type Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { readBlueprintFile } from '../../client/blueprintFile';
@@ -85,6 +85,17 @@ function firstLine(host: string, port: number): Promise<string> {
   });
 }
 
+/** Waits until 127.0.0.1:`port` sends `want` as its first line, saying what it last sent if not. */
+async function answersWith(port: number, want: string): Promise<void> {
+  let line = '';
+  await waitUntil(`127.0.0.1:${port} to answer "${want}"`, 30_000, async () => {
+    line = await firstLine('127.0.0.1', port);
+    return line === want;
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}; it last answered ${JSON.stringify(line)}`);
+  });
+}
+
 /** Runs a shell line in a container until its output contains `want`; returns the last output. */
 async function execUntil(container: string, shell: string, want: string): Promise<string> {
   let last = '';
@@ -101,6 +112,18 @@ describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip
   const docker = createDockerClientFactory()(localDockerEndpoint());
   const apps = [...cases, ...runs].map((c) => readBlueprintFile(join(CORPUS, `${c.fixture}.yaml`)).name);
   let stack: Stack;
+
+  /** Deploys a corpus file as written and waits for it to be RUNNING. */
+  async function deployFixture(fixture: string, t: TestContext) {
+    const blueprint = readBlueprintFile(join(CORPUS, `${fixture}.yaml`));
+    assert.equal(blueprint.source.format, 'clocker1');
+    const started = Date.now();
+    await stack.clocker.deploy(blueprint);
+    const view = await stack.clocker.waitFor(blueprint.name, (v) => v.status !== 'DEPLOYING', 180_000);
+    t.diagnostic(`${blueprint.name} deployed in ${Date.now() - started} ms`);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    return { blueprint, view };
+  }
 
   before(async () => {
     for (const app of apps) {
@@ -123,13 +146,7 @@ describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip
 
   for (const c of cases) {
     test(`${c.fixture}: ${c.client} reaches ${c.target} through the link "${c.alias}"`, async (t) => {
-      const blueprint = readBlueprintFile(join(CORPUS, `${c.fixture}.yaml`));
-      assert.equal(blueprint.source.format, 'clocker1');
-      const started = Date.now();
-      await stack.clocker.deploy(blueprint);
-      const view = await stack.clocker.waitFor(blueprint.name, (v) => v.status !== 'DEPLOYING', 180_000);
-      t.diagnostic(`${blueprint.name} deployed in ${Date.now() - started} ms`);
-      assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+      const { blueprint } = await deployFixture(c.fixture, t);
 
       const [client] = await memberContainers(docker, blueprint.name, c.client);
       assert.ok(client, `a ${c.client} container`);
@@ -152,14 +169,7 @@ describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip
       await execUntil(name, `nc -w 2 ${c.alias} ${c.port} </dev/null`, c.answer);
 
       if (c.page) {
-        const page = c.page;
-        let line = '';
-        await waitUntil(`127.0.0.1:${page.port} to answer "${page.line}"`, 30_000, async () => {
-          line = await firstLine('127.0.0.1', page.port);
-          return line === page.line;
-        }).catch((err: Error) => {
-          throw new Error(`${err.message}; it last answered ${JSON.stringify(line)}`);
-        });
+        await answersWith(c.page.port, c.page.line);
       }
 
       assert.equal((await stack.clocker.destroy(blueprint.name, 60_000)).status, 'DESTROYED');
@@ -169,23 +179,11 @@ describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip
   }
   for (const r of runs) {
     test(`${r.fixture}: deploys as written and ${r.service} answers where it is published`, async (t) => {
-      const blueprint = readBlueprintFile(join(CORPUS, `${r.fixture}.yaml`));
-      assert.equal(blueprint.source.format, 'clocker1');
-      const started = Date.now();
-      await stack.clocker.deploy(blueprint);
-      const view = await stack.clocker.waitFor(blueprint.name, (v) => v.status !== 'DEPLOYING', 180_000);
-      t.diagnostic(`${blueprint.name} deployed in ${Date.now() - started} ms`);
-      assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+      const { blueprint, view } = await deployFixture(r.fixture, t);
       const member = view.services.find((s) => s.id === r.service)?.members[0];
       const port = member?.ports.find((p) => p.containerPort === r.containerPort)?.boundHostPort;
       assert.ok(port, `${r.service} publishes ${r.containerPort}: ${JSON.stringify(member?.ports)}`);
-      let line = '';
-      await waitUntil(`127.0.0.1:${port} to answer "${r.line}"`, 30_000, async () => {
-        line = await firstLine('127.0.0.1', port);
-        return line === r.line;
-      }).catch((err: Error) => {
-        throw new Error(`${err.message}; it last answered ${JSON.stringify(line)}`);
-      });
+      await answersWith(Number(port), r.line);
       assert.equal((await stack.clocker.destroy(blueprint.name, 60_000)).status, 'DESTROYED');
       assert.equal((await appContainers(docker, blueprint.name)).length, 0);
     });
