@@ -8,6 +8,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -26,6 +27,7 @@ import { admissionAnswer } from './admissionAnswer';
 import { failureText } from './failureText';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
+import { keepHeadroom } from './infraHeadroom';
 import { InfrastructureState, type Refusable } from './infrastructureState';
 import {
   addHostSignal,
@@ -133,6 +135,10 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   const books = new HostBooks(state.data);
   const lifecycle = new HostLifecycle(input.name, books);
   wireHostSignals(input, books, lifecycle);
+  // Only an infra file with `headroom:` starts the loop (its timers are new commands).
+  if (state.data.provisioning?.headroom && patched('infra-headroom')) {
+    void keepHeadroom(books, lifecycle).catch((err: unknown) => log.error(`headroom: ${failureText(err)}`));
+  }
 
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'infrastructure' },

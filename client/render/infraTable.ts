@@ -3,6 +3,7 @@
 import { policyLines } from '../../domain/infra/hostPolicy';
 import Table from 'cli-table3';
 import type { HostStatusView, InfraView, SubnetStatusView } from '../../domain/infra/statusView';
+import { headroomLines } from './headroomLines';
 
 const plain = { style: { head: [], border: [] } };
 
@@ -47,6 +48,7 @@ export function renderInfra(view: InfraView): string {
   for (const h of view.hosts) hosts.push(hostRow(h));
   const lines = [`infrastructure ${view.name}: ${view.hosts.length} host${view.hosts.length === 1 ? '' : 's'}, ${view.bookings.length} member${view.bookings.length === 1 ? '' : 's'} placed`, hosts.toString()];
   if (view.spares && view.spares.length > 0) lines.push(`spares: ${view.spares.map((sp) => `${sp.id} (${sp.address})`).join(', ')}`);
+  if (view.headroom) lines.push(...headroomLines(view.headroom));
   lines.push(`address pools: ${view.pools.map((p) => `${p.id} ${p.cidr} (/${p.subnetPrefixLength} subnets)`).join(', ')}`);
   if (view.subnets.length === 0) {
     lines.push('no subnets allocated');

@@ -1,6 +1,7 @@
 // Machines the infrastructure provisions itself (byon hosts reached over SSH), as plain JSON.
 // The scheduler's HostRecord says what a host offers; a MachineEntry says how to reach and
 // provision it. Keys are references (`$secret:NAME` or a path), resolved only in activities.
+import type { HeadroomSpec } from './headroom';
 
 /** A bring-your-own-node host, as the infra file declares it (defaults applied). */
 export interface ByonHost {
@@ -40,6 +41,8 @@ export interface ProvisioningSpec {
   monitoring: MonitoringSpec;
   /** How long a drain waits for services to move their members before releasing them anyway. */
   drainTimeoutSeconds: number;
+  /** Keep this share free by bringing spares in and releasing idle hosts (domain/infra/headroom.ts); absent: the pool changes only on request. */
+  headroom?: HeadroomSpec;
 }
 
 export type MachineRole = 'active' | 'spare';

@@ -1,6 +1,7 @@
 // The infrastructure's durable picture of its hosts, as plain JSON (it travels through
 // workflow history and continueAsNew).
 import type { IpamState, PoolConfig } from '../ipam';
+import type { HeadroomState } from './headroomBooks';
 import type { HostPolicy } from './hostPolicy';
 import type { MachineEntry, ProvisioningSpec } from './machines';
 import type { Reservation } from '../placement';
@@ -81,4 +82,6 @@ export interface InfraState {
   provisioning?: ProvisioningSpec;
   /** From the infra file; absent (runs started before policies, `clocker up`): the default. */
   policy?: HostPolicy;
+  /** Idle times and decisions of host headroom, once `provisioning.headroom` is set. */
+  headroom?: HeadroomState;
 }

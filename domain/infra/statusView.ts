@@ -1,6 +1,8 @@
 // What `clocker infra status` shows: each host with capacity, measured usage and what is
 // reserved on it; each subnet with how full it is and who holds which address. Built from
 // the state on every query (the state itself keeps no totals that could drift).
+import type { HeadroomSpec } from './headroom';
+import type { HeadroomRecord } from './headroomBooks';
 import { infraPolicy, type HostPolicy } from './hostPolicy';
 import type { Family, PoolState, SubnetUsage } from '../ipam';
 import { ipamUsage } from '../ipam';
@@ -54,6 +56,13 @@ export interface InfraView {
   spares?: SpareView[];
   /** What blueprints may do to the hosts (the infra file's `policy:`, else the defaults). */
   policy: HostPolicy;
+  /** Host headroom's setting, its latest evaluation and the decisions that acted; absent when not set. */
+  headroom?: HeadroomView;
+}
+
+export interface HeadroomView extends HeadroomSpec {
+  last?: HeadroomRecord;
+  decisions: HeadroomRecord[];
 }
 
 function hostStatus({ record, usage, reservations }: HostEntry): HostStatusView {
@@ -96,5 +105,6 @@ export function infraView(name: string, state: InfraState): InfraView {
     subnets,
     policy: infraPolicy(state),
     ...(state.machines ? { spares: state.machines.filter((m) => m.role === 'spare').map((m) => ({ id: m.host.id, address: m.host.address })) } : {}),
+    ...(state.provisioning?.headroom ? { headroom: { ...state.provisioning.headroom, ...(state.headroom?.last && { last: state.headroom.last }), decisions: state.headroom?.decisions ?? [] } } : {}),
   };
 }

@@ -9,6 +9,8 @@ export const DEFAULT_SSH_PORT = 22;
 export const DEFAULT_KEY_REF = '~/.ssh/id_ed25519';
 export const DEFAULT_MAX_CONTAINERS = 100;
 export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 300;
+export const DEFAULT_HEADROOM_RELEASE_AFTER_MS = 10 * 60_000;
+export const DEFAULT_HEADROOM_CHECK_MS = 30_000;
 
 type Defaults = Pick<ByonHostFile, 'port' | 'user' | 'key' | 'root' | 'maxContainers'>;
 
@@ -63,6 +65,13 @@ export function buildDefinition(file: InfraFile): InfraDefinition {
         failureThreshold: file.monitoring?.failureThreshold ?? DEFAULT_MONITORING.failureThreshold,
       },
       drainTimeoutSeconds: file.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS,
+      ...(file.headroom && {
+        headroom: {
+          free: file.headroom.free,
+          releaseAfterMs: file.headroom.releaseAfter ?? DEFAULT_HEADROOM_RELEASE_AFTER_MS,
+          checkMs: file.headroom.check ?? DEFAULT_HEADROOM_CHECK_MS,
+        },
+      }),
     },
   };
 }

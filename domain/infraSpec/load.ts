@@ -53,6 +53,10 @@ function reportIssue(issue: z.core.$ZodIssue, reporter: Reporter): void {
 
 function crossChecks(file: InfraFile, reporter: Reporter): void {
   const location = file.location;
+  if (file.headroom && (location === 'local' || !('byon' in location))) {
+    reporter.error('headroom.byonOnly', ['headroom'], 'headroom brings in byon spares: it needs `location: { byon: ... }`');
+  }
+  if (file.headroom?.check === 0) reporter.error('headroom.check', ['headroom', 'check'], 'must be above 0');
   if (location === 'local') return;
   if ('cloud' in location) {
     const known = KNOWN_CLOUD_PROVIDERS.length === 0 ? 'none is built yet' : `known: ${KNOWN_CLOUD_PROVIDERS.join(', ')}`;

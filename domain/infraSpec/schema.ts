@@ -1,5 +1,6 @@
 // The infra file's shape (zod). Defaults live here; cross-field rules in crossChecks.ts.
 import { z } from 'zod';
+import { durationMs, durationPattern } from '../blueprint/units';
 
 const name = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "must start with a letter or digit, then letters, digits, '_' or '-'").max(63);
 const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -7,6 +8,14 @@ const labels = z.record(z.string(), text);
 /** `$secret:NAME` or a path on the worker's machine. */
 const keyRef = z.string().regex(/^(\$secret:[A-Za-z0-9_.-]+|\/.+|~\/.+|\..*\/.+)$/, 'must be `$secret:NAME` or a path to a private key file (absolute, `~/…` or `./…`)');
 const cidr = z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'must be an address with a prefix length, e.g. 10.214.1.1/24');
+
+/** Milliseconds from "10m", "1m30s", "500ms" or a number of seconds; one message for every wrong form. */
+const duration = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'number' && value >= 0) return Math.round(value * 1000);
+  if (typeof value === 'string' && durationPattern.test(value)) return durationMs(value);
+  ctx.addIssue({ code: 'custom', message: 'expected a duration like "10m", "30s", "1m30s" or a number of seconds' });
+  return z.NEVER;
+});
 
 const hostDefaults = {
   port: z.number().int().min(1).max(65535).optional(),
@@ -53,6 +62,14 @@ export const infraFileSchema = z.strictObject({
     })
     .optional(),
   drainTimeoutSeconds: z.number().min(0).optional(),
+  /** Keep a share of capacity free with the byon spares; durations as in blueprints ("10m", "30s", or seconds). */
+  headroom: z
+    .strictObject({
+      free: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1 (a share of capacity, e.g. 0.25)'),
+      releaseAfter: duration.optional(),
+      check: duration.optional(),
+    })
+    .optional(),
   /** What blueprints may do to the hosts (domain/infra/hostPolicy.ts); absent settings keep their defaults. */
   policy: z
     .strictObject({
