@@ -1,5 +1,6 @@
 // Pure builder: what Docker is asked to create for one member. Tests pin its output.
 import type Docker from 'dockerode';
+import type { MappedPort } from '../../domain/application/status';
 import type { ServiceSpec, VolumeSpec } from '../../domain/blueprint/model';
 import { APP_DATA_ROOT, isInside, normalHostPath } from '../../domain/infra/hostPolicy';
 import { LABEL_PREFIX, containerName, memberLabels, volumeLabels, volumeName, type MemberRef } from '../../domain/naming';
@@ -77,6 +78,24 @@ export function containerCreateOptions(
   if (spec.hostname !== undefined) options.Hostname = spec.hostname;
   if (spec.stopSignal !== undefined) options.StopSignal = spec.stopSignal;
   return options;
+}
+
+/**
+ * What a started member's inspect would say of its ports and addresses, when the create
+ * options decide it: every published port fixed (no `hostPort: 0`) and every network address
+ * given. Undefined when Docker picks something (a free port, an address from the network's
+ * pool): then one inspect after start learns it. The port picked for each spec entry follows
+ * the inspect reading (containers.ts `mappedPorts`): of the bindings of that container port,
+ * the one on every address, else the first.
+ */
+export function knownAfterStart(spec: ServiceSpec, networks: (NetworkAttachment & { id: string })[]): { ports: MappedPort[]; networks: Record<string, string> } | undefined {
+  if (spec.ports.some((p) => p.hostPort === 0) || networks.some((n) => !n.ipv4Address)) return undefined;
+  const ports = spec.ports.map((p) => {
+    const bindings = spec.ports.filter((b) => b.hostPort !== undefined && portKey(b) === portKey(p));
+    const chosen = bindings.find((b) => b.hostIp === undefined || b.hostIp === '' || b.hostIp === '0.0.0.0') ?? bindings[0];
+    return chosen?.hostPort !== undefined ? { ...p, boundHostPort: chosen.hostPort } : { ...p };
+  });
+  return { ports, networks: Object.fromEntries(networks.flatMap((n) => (n.ipv4Address ? [[n.id, n.ipv4Address]] : []))) };
 }
 
 export function endpointConfig(n: NetworkAttachment): Docker.EndpointSettings {

@@ -9,11 +9,11 @@ import type { DockerEndpoint } from '../../domain/infra/model';
 import { containerName, isMember, type MemberRef } from '../../domain/naming';
 import { NameConflictError, UnsupportedFeatureError } from '../errors';
 import type { SecretStore } from '../secrets/secretStore';
-import { containerCreateOptions, endpointConfig, portKey, type NetworkAttachment } from './containerOptions';
+import { containerCreateOptions, endpointConfig, knownAfterStart, portKey, type NetworkAttachment } from './containerOptions';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { ensureBuiltImage } from './imageBuild';
-import { ensureImage } from './images';
+import { createImageCheck } from './imageCheck';
 import { demuxLogs } from './logFrames';
 import { whileBeating } from '../heartbeatTicker';
 import { checkHostPolicy } from './hostPolicyGuard';
@@ -39,6 +39,7 @@ export interface ContainerInfo {
 }
 
 export function containerActivities(dockerFor: DockerClientFactory, secrets: SecretStore, temporal: Client) {
+  const images = createImageCheck();
   /** Literal env plus templates resolved with secrets read here, at the edge. */
   function resolveEnv(spec: ServiceSpec, templates: Record<string, Template>): Record<string, string> {
     const env = { ...spec.env };
@@ -64,61 +65,78 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     }
   }
 
+  /** An existing member: joined to the networks it lacks, started if it is not running. */
+  async function adopt(docker: Docker, where: string, info: Docker.ContainerInspectInfo, input: EnsureContainerInput): Promise<ContainerInfo> {
+    const name = containerName(input.ref);
+    for (const n of (input.networks ?? []).slice(1)) {
+      if (!info.NetworkSettings.Networks?.[n.name]) await connect(docker, where, info.Id, name, n);
+    }
+    if (info.State.Running) return reported(info, input);
+    heartbeat();
+    await start(docker, where, name);
+    return started(docker, where, info.Id, input);
+  }
+
+  /** After a start that succeeded: what the create options decided, or one inspect for what Docker picked. */
+  async function started(docker: Docker, where: string, id: string, input: EnsureContainerInput): Promise<ContainerInfo> {
+    const known = knownAfterStart(input.spec, input.networks ?? []);
+    if (known) return { containerId: id, running: true, ...known };
+    const info = await inspectMember(docker, input.ref, where);
+    if (!info) throw dockerError(where, `inspect container ${containerName(input.ref)}`, new Error('vanished right after start'));
+    return reported(info, input);
+  }
+
   return {
-    /** Create-if-absent-else-adopt, then make sure it runs. */
-    async ensureContainer({ endpoint, ref, spec, env = {}, networks = [], dns = [] }: EnsureContainerInput): Promise<ContainerInfo> {
+    /**
+     * Create-if-absent-else-adopt, then make sure it runs. A new member costs Docker four calls
+     * (inspect by name, create, start, and an inspect only when Docker picked a port or an
+     * address), plus one image inspect per host and image a minute (imageCheck.ts).
+     */
+    async ensureContainer(input: EnsureContainerInput): Promise<ContainerInfo> {
+      const { endpoint, ref, spec, env = {}, networks = [], dns = [] } = input;
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
       const name = containerName(ref);
       heartbeat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
-      let info = await inspectMember(docker, ref, where);
-      if (!info) {
-        // A pull or a build can take long: if the workflow gives up on this member meanwhile (a destroy),
-        // it stops and nothing is created; the activity ends as cancelled, not as failed.
-        const cancelled = Context.current().cancellationSignal;
-        const image = spec.build
+      // One inspect by name: a retried attempt (the worker died after create) adopts what it made.
+      const found = await inspectMember(docker, ref, where);
+      if (found) return adopt(docker, where, found, input);
+      // A pull or a build can take long: if the workflow gives up on this member meanwhile (a destroy),
+      // it stops and nothing is created; the activity ends as cancelled, not as failed.
+      const cancelled = Context.current().cancellationSignal;
+      const ensureImage = () =>
+        (spec.build
           ? ensureBuiltImage(docker, where, { app: ref.app, service: ref.service, image: spec.image, build: spec.build }, () => heartbeat(), cancelled)
-          : ensureImage(docker, where, spec.image, () => heartbeat(), cancelled);
-        await image.catch((err: unknown) => {
+          : images.ensure(endpoint, docker, where, spec.image, () => heartbeat(), cancelled)
+        ).catch((err: unknown) => {
           cancelled.throwIfAborted();
           throw err;
         });
-        cancelled.throwIfAborted();
-        await checkHostPolicy(temporal, ref, spec);
-        try {
-          await docker.createContainer(containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns));
-        } catch (err) {
-          // 409: a concurrent attempt created it first; adopt it below.
-          if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);
-        }
-        info = await inspectMember(docker, ref, where);
-        if (!info) throw dockerError(where, `inspect container ${name}`, new Error('vanished right after create'));
+      await ensureImage();
+      cancelled.throwIfAborted();
+      await checkHostPolicy(temporal, ref, spec);
+      const options = containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns);
+      const create = () => docker.createContainer(options).then((c) => c.id);
+      let id: string;
+      try {
+        id = await create().catch(async (err: unknown) => {
+          // 404: the image left the host since it was last seen there; look again, then create.
+          if (statusCodeOf(err) !== 404 || spec.build) throw err;
+          images.forget(endpoint, spec.image);
+          await ensureImage();
+          return create();
+        });
+      } catch (err) {
+        if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);
+        // 409: a concurrent attempt created it first; adopt it.
+        const raced = await inspectMember(docker, ref, where);
+        if (!raced) throw dockerError(where, `inspect container ${name}`, new Error('named in a 409 but not found'));
+        return adopt(docker, where, raced, input);
       }
-      // Docker joins one network at create; the rest are connected here (skipped when already joined).
-      for (const n of networks.slice(1)) {
-        if (info.NetworkSettings.Networks?.[n.name]) continue;
-        await docker
-          .getNetwork(n.name)
-          .connect({ Container: info.Id, EndpointConfig: endpointConfig(n) })
-          .catch((err: unknown) => Promise.reject(dockerError(where, `connect ${name} to ${n.name}`, err)));
-      }
-      if (!info.State.Running) {
-        heartbeat();
-        try {
-          await docker.getContainer(name).start();
-        } catch (err) {
-          // 304: already started by a concurrent attempt.
-          if (statusCodeOf(err) !== 304) {
-            // A container that cannot start (port taken, bad command) is not left behind.
-            await docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
-            throw dockerError(where, `start container ${name}`, err);
-          }
-        }
-        info = (await inspectMember(docker, ref, where)) ?? info;
-      }
-      const joined = info.NetworkSettings.Networks ?? {};
-      const addresses = Object.fromEntries(networks.flatMap((n) => (joined[n.name]?.IPAddress ? [[n.id, joined[n.name]!.IPAddress]] : [])));
-      return { containerId: info.Id, running: info.State.Running, ports: mappedPorts(spec, info), networks: addresses };
+      // Create's answer is trusted: the container exists, joined to the first network only.
+      for (const n of networks.slice(1)) await connect(docker, where, id, name, n);
+      await start(docker, where, name);
+      return started(docker, where, id, input);
     },
 
     /** Delete-if-present. Returns whether a container was removed. */
@@ -159,6 +177,32 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       return logTail(dockerFor(endpoint), describeEndpoint(endpoint), containerName(ref), lines);
     },
   };
+}
+
+async function connect(docker: Docker, where: string, id: string, name: string, n: NetworkAttachment): Promise<void> {
+  // Docker joins one network at create; the rest are connected before start.
+  await docker
+    .getNetwork(n.name)
+    .connect({ Container: id, EndpointConfig: endpointConfig(n) })
+    .catch((err: unknown) => Promise.reject(dockerError(where, `connect ${name} to ${n.name}`, err)));
+}
+
+async function start(docker: Docker, where: string, name: string): Promise<void> {
+  try {
+    await docker.getContainer(name).start();
+  } catch (err) {
+    // 304: already started by a concurrent attempt.
+    if (statusCodeOf(err) === 304) return;
+    // A container that cannot start (port taken, bad command) is not left behind.
+    await docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
+    throw dockerError(where, `start container ${name}`, err);
+  }
+}
+
+function reported(info: Docker.ContainerInspectInfo, input: EnsureContainerInput): ContainerInfo {
+  const joined = info.NetworkSettings.Networks ?? {};
+  const addresses = Object.fromEntries((input.networks ?? []).flatMap((n) => (joined[n.name]?.IPAddress ? [[n.id, joined[n.name]!.IPAddress]] : [])));
+  return { containerId: info.Id, running: info.State.Running, ports: mappedPorts(input.spec, info), networks: addresses };
 }
 
 export async function logTail(docker: Docker, where: string, name: string, lines: number): Promise<string> {

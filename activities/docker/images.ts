@@ -8,12 +8,21 @@ const PULL_TICK_MS = 2_000;
 
 /** `abort` (the activity's cancellation) stops a pull under way. */
 export async function ensureImage(docker: Docker, where: string, image: string, onProgress: () => void, abort?: AbortSignal): Promise<void> {
+  if (!(await imagePresent(docker, where, image))) await pullImage(docker, where, image, onProgress, abort);
+}
+
+/** One image inspect: whether the host's store has it. */
+export async function imagePresent(docker: Docker, where: string, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();
-    return;
+    return true;
   } catch (err) {
     if (statusCodeOf(err) !== 404) throw dockerError(where, `inspect image ${image}`, err);
+    return false;
   }
+}
+
+export async function pullImage(docker: Docker, where: string, image: string, onProgress: () => void, abort?: AbortSignal): Promise<void> {
   // The engine may say nothing for a long while (resolving a registry that does not answer):
   // the activity stays alive on a timer too, not only on progress messages.
   const ticker = setInterval(onProgress, PULL_TICK_MS);

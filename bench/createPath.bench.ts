@@ -1,0 +1,168 @@
+// The create and teardown paths, step by step: deploy and destroy of N busybox members through
+// Clocker beside the dockerode floor (alternating rounds, same run), with what the histories
+// say (events per member, time per activity type) and the worker process's RSS.
+//   node --import tsx bench/createPath.bench.ts     (~2 min; local Docker engine, own dev server and worker)
+//   MEMBERS=30 ROUNDS=3
+import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
+import { probeTcp } from '../activities/docker/probes';
+import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
+import { LABEL, workflowIds } from '../domain/naming';
+import { blueprint, serviceSpec } from '../test/support/specs';
+import { startLocalStack, type Stack } from '../test/support/stack';
+
+const MEMBERS = Number(process.env.MEMBERS ?? 30);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
+const FLOOR_APP = `bench-floor-${process.pid}`;
+
+async function floorDeploy(docker: Docker): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: MEMBERS }, async (_, i) => {
+      const c = await docker.createContainer({
+        name: `${FLOOR_APP}-${i}`,
+        Image: BUSYBOX_IMAGE,
+        Cmd: COMMAND,
+        Labels: { [LABEL.app]: FLOOR_APP },
+        ExposedPorts: { '80/tcp': {} },
+        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
+      });
+      await c.start();
+      const port = Number((await c.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
+      while ((await probeTcp('127.0.0.1', port, 1000)) !== '') await new Promise((r) => setTimeout(r, 50));
+    }),
+  );
+  return performance.now() - started;
+}
+
+async function floorDestroy(docker: Docker): Promise<number> {
+  const started = performance.now();
+  const listed = await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${FLOOR_APP}`] } });
+  await Promise.all(listed.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  return performance.now() - started;
+}
+
+function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+}
+
+/** Samples the worker's RSS while `work` runs; returns the work's result and the peak. */
+async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; peakMiB: number }> {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
+  try {
+    return { value: await work(), peakMiB: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function clockerDeploy(stack: Stack, app: string): Promise<number> {
+  const started = performance.now();
+  await stack.clocker.deploy(blueprint(app, [serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] })]));
+  // Polled more often than waitFor's 500 ms, so the measure is not rounded up to it.
+  for (;;) {
+    const view = await stack.clocker.status(app).catch(() => undefined);
+    if (view && view.status !== 'DEPLOYING') {
+      if (view.status !== 'RUNNING') throw new Error(`${app} ${view.status}: ${view.error}`);
+      return performance.now() - started;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+type Event = temporal.api.history.v1.IHistoryEvent;
+const ms = (t: Event['eventTime']) => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
+
+/** Events of every run of a workflow id (continue-as-new followed). */
+async function events(raw: Client, workflowId: string): Promise<Event[]> {
+  const all: Event[] = [];
+  for await (const wf of raw.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+    all.push(...((await raw.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()).events ?? []));
+  }
+  return all;
+}
+
+/** Per activity type: calls, mean schedule→close and start→close in ms. */
+function activityTimes(history: Event[]): Map<string, { n: number; total: number; run: number }> {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const startedAt = new Map<string, number>();
+  const times = new Map<string, { n: number; total: number; run: number }>();
+  for (const e of history) {
+    const id = String(e.eventId);
+    if (e.activityTaskScheduledEventAttributes) scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at: ms(e.eventTime) });
+    if (e.activityTaskStartedEventAttributes) startedAt.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    if (!closed) continue;
+    const s = scheduled.get(String(closed.scheduledEventId));
+    if (!s) continue;
+    const t = times.get(s.type) ?? { n: 0, total: 0, run: 0 };
+    t.n++;
+    t.total += ms(e.eventTime) - s.at;
+    t.run += ms(e.eventTime) - (startedAt.get(String(closed.scheduledEventId)) ?? s.at);
+    times.set(s.type, t);
+  }
+  return times;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const docker = createDockerClientFactory()(localDockerEndpoint());
+  const stack = await startLocalStack(docker);
+  const pid = stack.workers[0]!.pid!;
+  const raw = stack.clocker.temporal;
+  const rows: { floorUp: number; floorDown: number; up: number; down: number }[] = [];
+  const rss: { idle: number; peakDeploy: number; running: number; peakDestroy: number; afterDestroy: number }[] = [];
+  let perMember = '';
+  let times = '';
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const floorUp = await floorDeploy(docker);
+      const floorDown = await floorDestroy(docker);
+      const app = `bcp${process.pid}r${round}`;
+      const idle = rssMiB(pid);
+      const deployed = await sampled(pid, () => clockerDeploy(stack, app));
+      const running = rssMiB(pid);
+      const svcEvents = await events(raw, workflowIds.service(app, 'web'));
+      const appEvents = await events(raw, workflowIds.application(app));
+      const destroyed = await sampled(pid, async () => {
+        const t = performance.now();
+        await stack.clocker.destroy(app, 300_000);
+        return performance.now() - t;
+      });
+      await new Promise((r) => setTimeout(r, 3_000));
+      rss.push({ idle, peakDeploy: deployed.peakMiB, running, peakDestroy: destroyed.peakMiB, afterDestroy: rssMiB(pid) });
+      rows.push({ floorUp, floorDown, up: deployed.value, down: destroyed.value });
+      console.log(`round ${round}: floor ${s(floorUp)} / ${s(floorDown)}; clocker ${s(deployed.value)} / ${s(destroyed.value)}`);
+      if (round === ROUNDS) {
+        perMember = `service workflow ${svcEvents.length} events (${(svcEvents.length / MEMBERS).toFixed(1)} per member), application ${appEvents.length}`;
+        const all = await events(raw, workflowIds.service(app, 'web'));
+        times = [...activityTimes(all)].map(([type, t]) => `  ${type.padEnd(20)} ×${String(t.n).padStart(3)}  queue+run ${(t.total / t.n).toFixed(0).padStart(5)} ms  run ${(t.run / t.n).toFixed(0).padStart(5)} ms`).join('\n');
+      }
+    }
+  } finally {
+    await floorDestroy(docker).catch(() => undefined);
+    await stack.stop();
+  }
+  const up = median(rows.map((r) => r.up / r.floorUp));
+  const down = median(rows.map((r) => r.down / r.floorDown));
+  console.log(`\n${MEMBERS} members, ${ROUNDS} rounds (medians):`);
+  console.log(`  deploy  floor ${s(median(rows.map((r) => r.floorUp)))}  clocker ${s(median(rows.map((r) => r.up)))}  ratio ${up.toFixed(2)}x`);
+  console.log(`  destroy floor ${s(median(rows.map((r) => r.floorDown)))}  clocker ${s(median(rows.map((r) => r.down)))}  ratio ${down.toFixed(2)}x`);
+  console.log(`  history (deploy, last round): ${perMember}`);
+  console.log(`  activities of the last round's service workflow (deploy + destroy):\n${times}`);
+  console.log(`  worker RSS MiB per round (idle / peak deploy / running / peak destroy / 3 s after destroy):`);
+  for (const r of rss) console.log(`    ${r.idle} / ${r.peakDeploy} / ${r.running} / ${r.peakDestroy} / ${r.afterDestroy}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,202 @@
+// The create path's Docker round trips, counted on an in-memory engine: a new member costs
+// inspect + create + start (+ one image inspect per host and image), an inspect after start
+// only when Docker picks a port or an address, and a retried attempt adopts instead of
+// creating a second container.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
+import type Docker from 'dockerode';
+import { containerActivities, type ContainerInfo, type EnsureContainerInput } from '../../activities/docker/containers';
+import { knownAfterStart } from '../../activities/docker/containerOptions';
+import type { DockerEndpoint } from '../../domain/infra/model';
+import type { PortSpec } from '../../domain/blueprint/model';
+import { serviceSpec } from '../support/specs';
+
+interface FakeContainer {
+  Id: string;
+  Config: { Labels: Record<string, string> };
+  State: { Running: boolean };
+  NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[]>; Networks: Record<string, { IPAddress: string }> };
+}
+
+const notFound = () => Object.assign(new Error('not found'), { statusCode: 404 });
+
+/** Just enough of dockerode for ensureContainer; every call is written to `calls`. */
+function fakeEngine() {
+  const calls: string[] = [];
+  const containers = new Map<string, FakeContainer>();
+  const images = new Set(['clocker/busybox:1']);
+  let nextPort = 32_000;
+  const container = (name: string) => ({
+    inspect: async () => {
+      calls.push(`inspect ${name}`);
+      const c = containers.get(name);
+      if (!c) throw notFound();
+      return structuredClone(c);
+    },
+    start: async () => {
+      calls.push(`start ${name}`);
+      const c = containers.get(name);
+      if (!c) throw notFound();
+      c.State.Running = true;
+      for (const bindings of Object.values(c.NetworkSettings.Ports)) for (const b of bindings) if (b.HostPort === '') b.HostPort = String(nextPort++);
+      for (const n of Object.values(c.NetworkSettings.Networks)) n.IPAddress ||= '10.1.0.5';
+    },
+    remove: async () => {
+      calls.push(`remove ${name}`);
+      containers.delete(name);
+    },
+  });
+  const docker = {
+    getContainer: container,
+    getImage: (image: string) => ({
+      inspect: async () => {
+        calls.push(`inspect image ${image}`);
+        if (!images.has(image)) throw notFound();
+        return {};
+      },
+    }),
+    createContainer: async (o: Docker.ContainerCreateOptions) => {
+      calls.push(`create ${o.name}`);
+      const name = o.name!;
+      if (containers.has(name)) throw Object.assign(new Error('conflict'), { statusCode: 409 });
+      if (!images.has(o.Image!)) throw notFound();
+      const ports = Object.fromEntries(Object.entries(o.HostConfig?.PortBindings ?? {}).map(([k, v]) => [k, (v as { HostPort: string; HostIp?: string }[]).map((b) => ({ HostIp: b.HostIp ?? '0.0.0.0', HostPort: b.HostPort }))]));
+      const networks = Object.fromEntries(Object.keys(o.NetworkingConfig?.EndpointsConfig ?? {}).map((n) => [n, { IPAddress: '' }]));
+      containers.set(name, { Id: `id-${name}`, Config: { Labels: o.Labels ?? {} }, State: { Running: false }, NetworkSettings: { Ports: ports, Networks: networks } });
+      return { id: `id-${name}` };
+    },
+    getNetwork: (network: string) => ({
+      connect: async ({ Container }: { Container: string }) => {
+        calls.push(`connect ${Container} ${network}`);
+        const c = [...containers.values()].find((x) => x.Id === Container)!;
+        c.NetworkSettings.Networks[network] = { IPAddress: '' };
+      },
+    }),
+  } as unknown as Docker;
+  return { docker, calls, containers, images };
+}
+
+const endpoint: DockerEndpoint = { kind: 'socket', socketPath: '/fake.sock' };
+const noTemporal = {} as Client;
+
+/** Runs ensureContainer in an activity context (heartbeats, cancellation). */
+function ensure(acts: ReturnType<typeof containerActivities>, env: MockActivityEnvironment, i: EnsureContainerInput): Promise<ContainerInfo> {
+  return env.run((x: EnsureContainerInput) => acts.ensureContainer(x), i);
+}
+
+function input(member: string, ports: PortSpec[], networks: EnsureContainerInput['networks'] = []): EnsureContainerInput {
+  return { endpoint, ref: { app: 'cp', service: 'web', member }, spec: serviceSpec({ id: 'web', image: 'clocker/busybox:1', ports }), networks };
+}
+
+test('a new member with fixed ports: inspect, one image inspect per host and image, create, start; nothing inspected after start', async () => {
+  const { docker, calls } = fakeEngine();
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  const fixed: PortSpec[] = [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }];
+  const first = await ensure(acts, env, input('1', fixed));
+  await ensure(acts, env, input('2', fixed));
+  assert.deepEqual(calls, ['inspect cp.web.1', 'inspect image clocker/busybox:1', 'create cp.web.1', 'start cp.web.1', 'inspect cp.web.2', 'create cp.web.2', 'start cp.web.2']);
+  assert.deepEqual(first, { containerId: 'id-cp.web.1', running: true, ports: [{ containerPort: 80, hostPort: 8080, protocol: 'tcp', boundHostPort: 8080 }], networks: {} });
+});
+
+test('members placed at once on one host share one image inspect', async () => {
+  const { docker, calls } = fakeEngine();
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  await Promise.all(['1', '2', '3'].map((m) => ensure(acts, env, input(m, []))));
+  assert.equal(calls.filter((c) => c.startsWith('inspect image')).length, 1);
+});
+
+test('a port Docker picks (hostPort 0) or an address from the pool is learnt by one inspect after start', async () => {
+  const { docker, calls } = fakeEngine();
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  const info = await ensure(acts, env, input('1', [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], [{ id: 'back', name: 'cp.back', aliases: ['web'] }]));
+  assert.deepEqual(calls.slice(-2), ['start cp.web.1', 'inspect cp.web.1']);
+  assert.equal(info.ports[0]?.boundHostPort, 32_000);
+  assert.deepEqual(info.networks, { back: '10.1.0.5' });
+});
+
+test('an address given by the blueprint needs no inspect; a second network is connected before start', async () => {
+  const { docker, calls } = fakeEngine();
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  const networks = [
+    { id: 'front', name: 'cp.front', aliases: ['web'], ipv4Address: '10.2.0.9' },
+    { id: 'back', name: 'cp.back', aliases: ['web'], ipv4Address: '10.3.0.9' },
+  ];
+  const info = await ensure(acts, env, input('1', [], networks));
+  assert.deepEqual(calls, ['inspect cp.web.1', 'inspect image clocker/busybox:1', 'create cp.web.1', 'connect id-cp.web.1 cp.back', 'start cp.web.1']);
+  assert.deepEqual(info.networks, { front: '10.2.0.9', back: '10.3.0.9' });
+});
+
+test('a retried attempt adopts: a running member costs one inspect, a stopped one is started, never created twice', async () => {
+  const { docker, calls, containers } = fakeEngine();
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  const fixed: PortSpec[] = [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }];
+  await ensure(acts, env, input('1', fixed));
+  calls.length = 0;
+  const again = await ensure(acts, env, input('1', fixed));
+  assert.deepEqual(calls, ['inspect cp.web.1']);
+  assert.equal(again.ports[0]?.boundHostPort, 8080);
+  containers.get('cp.web.1')!.State.Running = false; // the worker died between create and start
+  calls.length = 0;
+  await ensure(acts, env, input('1', fixed));
+  assert.deepEqual(calls, ['inspect cp.web.1', 'start cp.web.1']);
+  assert.equal(containers.size, 1);
+});
+
+test('a create that lost a race (409) adopts the winner', async () => {
+  const { docker, calls } = fakeEngine();
+  const labels = { 'io.clocker.managed': 'true', 'io.clocker.app': 'cp', 'io.clocker.service': 'web', 'io.clocker.member': '1' };
+  // Our inspect says "absent", and a concurrent attempt's create lands right after it.
+  let raced = false;
+  const racing = Object.assign(Object.create(docker) as Docker, {
+    getContainer: (name: string) => {
+      const c = docker.getContainer(name);
+      if (raced) return c;
+      raced = true;
+      return { ...c, inspect: () => docker.createContainer({ name, Image: 'clocker/busybox:1', Labels: labels }).then(() => Promise.reject(notFound())) };
+    },
+  });
+  const info = await ensure(containerActivities(() => racing, () => '', noTemporal), new MockActivityEnvironment(), input('1', []));
+  assert.equal(info.containerId, 'id-cp.web.1');
+  assert.deepEqual(calls, ['create cp.web.1', 'inspect image clocker/busybox:1', 'create cp.web.1', 'inspect cp.web.1', 'start cp.web.1']);
+});
+
+test('an image that left the host since it was seen is looked up again and pulled, not a failed member', async () => {
+  const { docker, calls, images } = fakeEngine();
+  let pulled = 0;
+  Object.assign(docker, {
+    pull: async () => {
+      pulled++;
+      images.add('clocker/busybox:1');
+      return {};
+    },
+    modem: { followProgress: (_s: unknown, done: (err: Error | null) => void) => done(null) },
+  });
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  await ensure(acts, env, input('1', []));
+  images.delete('clocker/busybox:1'); // `docker rmi` meanwhile
+  await ensure(acts, env, input('2', []));
+  assert.equal(pulled, 1);
+  assert.deepEqual(calls.slice(4), ['inspect cp.web.2', 'create cp.web.2', 'inspect image clocker/busybox:1', 'create cp.web.2', 'start cp.web.2']);
+});
+
+test('a container port published twice reads as inspect would: the binding on every address wins', () => {
+  const spec = serviceSpec({
+    id: 'web',
+    image: 'x',
+    ports: [
+      { containerPort: 80, hostPort: 8080, hostIp: '127.0.0.1', protocol: 'tcp' },
+      { containerPort: 80, hostPort: 8081, protocol: 'tcp' },
+      { containerPort: 53, protocol: 'udp' },
+    ],
+  });
+  assert.deepEqual(knownAfterStart(spec, [])?.ports.map((p) => p.boundHostPort), [8081, 8081, undefined]);
+  assert.equal(knownAfterStart({ ...spec, ports: [...spec.ports, { containerPort: 81, hostPort: 0, protocol: 'tcp' }] }, []), undefined);
+});
