@@ -167,11 +167,6 @@ export function decideHeadroom(spec: HeadroomSpec, hosts: HeadroomHost[], spares
   let wakeInMs: number | undefined;
   const kept: string[] = [];
   for (const candidate of [...idle].reverse()) {
-    const waitMs = spec.releaseAfterMs - candidate.forMs;
-    if (waitMs > 0) {
-      wakeInMs = wakeInMs === undefined ? waitMs : Math.min(wakeInMs, waitMs);
-      continue;
-    }
     if (available.length <= 1) {
       kept.push(`${candidate.host} is the last available host`);
       continue;
@@ -179,6 +174,11 @@ export function decideHeadroom(spec: HeadroomSpec, hosts: HeadroomHost[], spares
     const without = measure(hosts.filter((h) => h.id !== candidate.host), [], estimates);
     if (without.free < spec.free) {
       kept.push(`${candidate.host} idle, but without it ${pct(without.free)} would be free`);
+      continue;
+    }
+    const waitMs = spec.releaseAfterMs - candidate.forMs;
+    if (waitMs > 0) {
+      wakeInMs = wakeInMs === undefined ? waitMs : Math.min(wakeInMs, waitMs);
       continue;
     }
     return {
