@@ -47,8 +47,12 @@ interface RigRecord {
 
 export async function createRig(opts: { hosts: number; docker: boolean }): Promise<Rig> {
   await cleanupAbandonedRigs();
-  const id = randomBytes(2).toString('hex');
-  const octet = 100 + (parseInt(id, 16) % 150);
+  // Rigs of test files running side by side must not share a subnet: the octet comes from the id, so ids whose octet a live rig holds are skipped.
+  const octetOf = (rigId: string) => 100 + (parseInt(rigId, 16) % 150);
+  const taken = new Set(existsSync(RIGS_ROOT) ? readdirSync(RIGS_ROOT).map(octetOf) : []);
+  let id = randomBytes(2).toString('hex');
+  while (taken.has(octetOf(id))) id = randomBytes(2).toString('hex');
+  const octet = octetOf(id);
   const subnet = `10.213.${octet}`;
   const dir = join(RIGS_ROOT, id);
   mkdirSync(dir, { recursive: true });
