@@ -11,6 +11,7 @@ import { swarmActivities } from './docker/swarm';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
 import { monitoringActivities } from './monitoring/hostWatcher';
+import { serviceMetricActivities } from './monitoring/serviceMetrics';
 import { preflightActivities } from './preflight';
 import { provisioningActivities } from './provisioning';
 import type { SecretStore } from './secrets/secretStore';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal, deps.docker, { monitorHosts: true }),
     ...monitoringActivities(deps.temporal, deps.docker, deps.secrets),
+    ...serviceMetricActivities(deps.docker),
     ...provisioningActivities(deps),
     ...preflightActivities(deps.docker, deps.secrets),
   };

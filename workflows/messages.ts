@@ -178,16 +178,25 @@ export const upgradeSignal = defineSignal<[ServiceVersion]>('upgrade');
 export const serviceScaleSignal = defineSignal<[{ by: number } | number]>('scale');
 /** `{"size": 5}` (or a bare number): this many members, within the cluster's min/max. */
 export const serviceResizeSignal = defineSignal<[{ size: number } | number]>('resize');
-/** Exactly one of `size` (this many members) or `by` (grow or shrink by n). */
+/**
+ * At most one of `size` (this many members) or `by` (grow or shrink by n). An autoscaled
+ * service refuses a plain size: `min`/`max` move its autoscaler's bounds (within the cluster's),
+ * the size brought within them (or `size`/`by` given with them, inside the new bounds).
+ */
 export interface ResizeServiceRequest {
   size?: number;
   by?: number;
+  min?: number;
+  max?: number;
 }
 export interface ResizeServiceAnswer {
   /** The size the service is now asked to reach. */
   size: number;
   /** What it was asked to be before. */
   from: number;
+  /** The autoscaler's bounds now (a request that moved them). */
+  min?: number;
+  max?: number;
 }
 /**
  * The Update form of `resize`/`scale` (`clocker resize`, `clocker scale`): answers the new size,

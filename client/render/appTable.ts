@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { boundAddress } from '../../domain/application/publishedAddress';
 import type { AppView } from '../../domain/application/status';
+import { autoscalerLines } from './autoscalerLines';
 
 export function renderApp(view: AppView): string {
   const table = new Table({ head: ['service', 'member', 'host', 'state', 'container', 'addresses', 'ports'], style: { head: [], border: [] } });
@@ -29,6 +30,7 @@ export function renderApp(view: AppView): string {
     ...rollbacks.map((r) => `rolled back: ${r}`),
     ...recoveries.map((r) => `recovery: ${r}`),
     ...events.map((e) => `last event: ${e}`),
+    ...autoscalerLines(view.services),
   ].join('\n');
 }
 

@@ -2,6 +2,7 @@
 import type { PortSpec } from '../blueprint/model';
 import { boundAddress } from './publishedAddress';
 import type { DockerEndpoint } from '../infra/model';
+import type { AutoscalerView } from './autoscalerRecord';
 
 /**
  * DEPLOYING, UPDATING, DESTROYING: an operation is under way. Otherwise derived from the
@@ -57,6 +58,8 @@ export interface ServiceView {
   lastEvent?: string;
   /** The failure chain's latest doings, oldest first (a few; `lastEvent` is the newest). */
   recoveries?: string[];
+  /** The autoscaler's bounds in force and its recent decisions with their inputs (autoscaled services only). */
+  autoscaler?: AutoscalerView;
   /** The last update's outcome, when there was one. */
   rollout?: {
     /** Counts every update the service applied or refused, so a waiter can tell one from the next. */

@@ -47,6 +47,10 @@ export function crossChecks(blueprint: Blueprint, reporter: Reporter): void {
     }
     const a = s.policies.autoscaler;
     if (a && a.minSize > a.maxSize) reporter.error('policy.range', at('policies', 'autoscaler'), `autoscaler minSize (${a.minSize}) is above maxSize (${a.maxSize})`);
+    // The worker reads a custom metric over the member's published port.
+    if (a?.source && !s.ports.some((p) => p.containerPort === a.source?.port && p.protocol === 'tcp')) {
+      reporter.error('policy.source', at('policies', 'autoscaler', 'source', 'port'), `autoscaler source port ${a.source.port} is not among the service's ports: publish it (ports: ["0:${a.source.port}"]) so the worker can read the metric`);
+    }
     checkHostPaths(s, at, reporter);
   });
   blueprint.networks.forEach((n, i) => {

@@ -218,14 +218,27 @@ export interface PolicySpec {
 }
 
 export interface AutoscalerPolicy {
-  /** `cpu`, `memory` or a custom metric a service publishes. */
+  /**
+   * `cpu` (cores used over the member's CPU limit, or over one core without one), `memory`
+   * (bytes used over its memory limit, or over the host's memory): fractions, averaged over the
+   * members, from the engine's stats. Any other name is a custom metric read from `source`.
+   */
   metric: string;
   lowThreshold: number;
   highThreshold: number;
   minSize: number;
   maxSize: number;
+  /** What `growAfterMs` and `shrinkAfterMs` default to. */
   stabilizationMs: number;
+  /** Grow only once the metric stayed above `highThreshold` this long (absent in specs from before: `stabilizationMs`). */
+  growAfterMs?: number;
+  /** Shrink only once it stayed below `lowThreshold` this long (absent in specs from before: `stabilizationMs`). */
+  shrinkAfterMs?: number;
+  /** Members added or removed per decision (absent in specs from before: 1). */
+  step?: number;
   periodMs: number;
+  /** A custom metric's HTTP endpoint on each member: a container port (published) and a path. */
+  source?: { port: number; path: string };
 }
 
 export interface RestarterPolicy {

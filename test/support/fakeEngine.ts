@@ -22,6 +22,7 @@ type ContainerActivities = Pick<
   | 'removeOrphanContainers'
   | 'missingSecrets'
   | 'checkHost'
+  | 'measureServiceMetric'
 >;
 
 export interface FakeContainer {
@@ -123,6 +124,12 @@ export class FakeEngine {
   readonly heldPorts = new Map<string, string>();
   /** Hosts asked by the preflight, in order. */
   readonly checkedHosts: string[] = [];
+  /**
+   * What the autoscaler measures, by container name, or by `app.service` for all its members
+   * (a member's own value wins); 0 when neither is set. `measured` counts the measurements.
+   */
+  readonly metrics = new Map<string, number>();
+  measured = 0;
 
   activities(): ContainerActivities {
     return {
@@ -208,6 +215,13 @@ export class FakeEngine {
         }
       },
       containerLogTail: async () => '',
+      measureServiceMetric: async ({ members }) => {
+        this.measured++;
+        return members.map(({ member, containerName: name }) => {
+          const value = this.metrics.get(name) ?? this.metrics.get(name.split('.').slice(0, 2).join('.'));
+          return { member, value: value ?? 0 };
+        });
+      },
       missingSecrets: async ({ names }) => names.filter((n) => this.missingSecrets.has(n)),
       // Images are always "there" for the preflight: `missingImages` stands for an image that fails at create.
       checkHost: async ({ hostId, docker, ports }) => {

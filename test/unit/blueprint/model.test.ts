@@ -108,7 +108,7 @@ test('every native field loads into the model', () => {
       constraints: { labels: { disk: 'ssd' }, regions: ['eu'], zones: ['a', 'b'], maxPerHost: 1, maxPerZone: 2, predicate: 'cpus >= 2' },
     },
     policies: {
-      autoscaler: { metric: 'memory', lowThreshold: 10, highThreshold: 90, minSize: 2, maxSize: 3, stabilizationMs: 30_000, periodMs: 5000 },
+      autoscaler: { metric: 'memory', lowThreshold: 10, highThreshold: 90, minSize: 2, maxSize: 3, stabilizationMs: 30_000, growAfterMs: 30_000, shrinkAfterMs: 30_000, step: 1, periodMs: 5000 },
       restarter: { maxRestarts: 2, windowMs: 3_600_000 },
       replacer: { failureThreshold: 4, avoidFailedHost: false },
     },
@@ -174,7 +174,7 @@ test('env as a list of NAME=value; build only derives an image name; autoscaler 
   assert.equal(web?.image, 'clocker-build/shop-web_1:latest');
   assert.deepEqual(web?.build, { context: './web' });
   assert.deepEqual(web?.env, { A: '1', B: 'x=y' });
-  assert.deepEqual(web?.policies.autoscaler, { metric: 'cpu', lowThreshold: 1, highThreshold: 2, minSize: 1, maxSize: 6, stabilizationMs: 60_000, periodMs: 10_000 });
+  assert.deepEqual(web?.policies.autoscaler, { metric: 'cpu', lowThreshold: 1, highThreshold: 2, minSize: 1, maxSize: 6, stabilizationMs: 60_000, growAfterMs: 60_000, shrinkAfterMs: 60_000, step: 1, periodMs: 10_000 });
 });
 
 test('the model is plain JSON: it survives a round trip unchanged', () => {
