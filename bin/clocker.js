@@ -1,5 +1,20 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so there is no build step between an edit and a run.
+// Runs the compiled CLI (dist/, made by `clocker setup` or `npm run build`) when it is there
+// and no source is newer; otherwise the TypeScript sources through tsx, saying so once per run
+// (slower to start, but an edit needs no build step).
 'use strict';
-require('tsx/cjs/api').register();
-require('../client/cli.ts');
+const path = require('node:path');
+const { distProblem, ROOT } = require('./distFreshness.js');
+
+const problem = process.env.CLOCKER_FROM_SOURCES === '1' ? 'CLOCKER_FROM_SOURCES=1' : distProblem();
+if (problem === undefined) {
+  require(path.join(ROOT, 'dist', 'client', 'cli.js'));
+} else {
+  if (process.env.CLOCKER_QUIET_SOURCES !== '1') {
+    process.stderr.write(`clocker: running from the TypeScript sources (${problem}); \`npm run build\` makes it start faster\n`);
+  }
+  // Both hooks: the CLI loads its commands with import(), which the CommonJS hook alone does not see.
+  require('tsx/cjs/api').register();
+  require('tsx/esm/api').register();
+  require(path.join(ROOT, 'client', 'cli.ts'));
+}

@@ -1,30 +1,8 @@
 // The `clocker` command line: thin wiring from flags to the client library and commands.
-import { writeFileSync } from 'node:fs';
-import Docker from 'dockerode';
+// Only commander loads up front: each action imports what it needs when it runs, so `--help`
+// and quick commands do not pay for the Temporal SDK, dockerode or the blueprint compiler.
 import { Command, InvalidArgumentError } from 'commander';
-import { localDockerEndpoint, createDockerClientFactory } from '../activities/docker/dockerClient';
-import { blueprintJsonSchema, summary } from '../domain/blueprint';
-import { loadBlueprintFile } from './blueprintFile';
-import { ClockerClient } from './clockerClient';
-import { deployAndWait } from './commands/deploy';
-import { infraCreate, readInfraFile } from './commands/infraCreate';
-import { policyLines } from '../domain/infra/hostPolicy';
-import { infraAddHost, infraRemoveHost, infraResize } from './commands/infraHosts';
-import { infraStatus } from './commands/infraStatus';
-import { logs } from './commands/logs';
-import { resizeAndWait } from './commands/resize';
-import { plan } from './commands/plan';
-import { up } from './commands/up';
-import { ensureBusyboxImage } from './images/busyboxImage';
-import { ensureDebianBaseImage } from './images/debianImage';
-import { ensureNginxImage } from './images/nginxImage';
-import { renderApp, renderAppList } from './render/appTable';
-import { CLOCKER_ENV, temporalConfig } from './temporal/config';
-import { connectClient } from './temporal/connect';
-import { ensureTemporalBinary } from './temporal/temporalBinary';
-import { AesGcmCodec } from './temporal/encryption/aesGcmCodec';
-import { startCodecServer } from './temporal/encryption/codecServer';
-import { KEYS_ENV, KEYS_FILE_ENV, loadKeyring, newKeyLine } from './temporal/encryption/keyring';
+import type { ClockerClient } from './clockerClient';
 
 const program = new Command('clocker')
   .description('Clocker on Temporal: a Docker cloud over SSH hosts, and applications deployed onto it from YAML blueprints')
@@ -42,7 +20,8 @@ const program = new Command('clocker')
 // Connection flags go into Clocker's environment, where they rank first: every command reads
 // the settings through temporalConfig(process.env), and a worker process this CLI starts
 // (`clocker up`, `clocker worker`) inherits them.
-program.hook('preAction', () => {
+program.hook('preAction', async () => {
+  const { CLOCKER_ENV } = await import('./temporal/config.js');
   const o = program.opts<Record<string, string | boolean | undefined>>();
   const flagEnv: [string, string][] = [
     ['temporal', CLOCKER_ENV.address],
@@ -73,6 +52,11 @@ const profileFlag = '--profile <name>';
 const profileHelp = 'Compose: activate services of this profile (repeatable; default: COMPOSE_PROFILES, comma-separated)';
 
 async function clocker(): Promise<ClockerClient> {
+  const [{ temporalConfig }, { connectClient }, { ClockerClient }] = await Promise.all([
+    import('./temporal/config.js'),
+    import('./temporal/connect.js'),
+    import('./clockerClient.js'),
+  ]);
   const config = temporalConfig(process.env);
   return new ClockerClient(await connectClient(config), config.taskQueue);
 }
@@ -87,6 +71,19 @@ async function withClocker<T>(run: (c: ClockerClient) => Promise<T>): Promise<T>
   }
 }
 
+const detachFlag = '--detach';
+const detachHelp = 'return at once: the work goes on in Temporal (follow it with `clocker status APP --watch`)';
+
+program
+  .command('setup')
+  .description('make this machine ready: Debian packages (as root; else the apt-get line to run), a Docker engine, the Temporal CLI, the compiled CLI (dist/) and the local images')
+  .option('--lb', 'also what examples/three-tier.yaml needs: debootstrap, clocker/debian:bookworm and the clocker/nginx-lb:1 balancer')
+  .option('--dry-run', 'print the steps it would take, and take none')
+  .action(async (o: { lb?: boolean; dryRun?: boolean }) => {
+    const { setup } = await import('./commands/setup.js');
+    if (!(await setup({ lb: o.lb ?? false, dryRun: o.dryRun ?? false }))) process.exitCode = 1;
+  });
+
 program
   .command('up')
   .description('start the embedded default: Temporal dev server (SQLite, Web UI), a worker, and the `local` infrastructure')
@@ -94,6 +91,7 @@ program
   .option('--ui-port <port>', 'Web UI port', integer, 8233)
   .option('--deploy <file>', 'deploy this blueprint once everything is up')
   .action(async (o: { port: number; uiPort: number; deploy?: string }) => {
+    const { up } = await import('./commands/up.js');
     const g = program.opts<{ temporal?: string; namespace?: string }>();
     await up({ ...o, temporal: g.temporal, namespace: g.namespace });
   });
@@ -101,20 +99,22 @@ program
 program
   .command('worker')
   .description('run a worker process against an existing Temporal server')
-  .action(() => {
-    require('../workers/main');
+  .action(async () => {
+    await import('../workers/main.js');
   });
 
 program
   .command('deploy <file>')
   .description('deploy a blueprint (or apply a new version of a running one, as a rolling update) and follow it')
   .option('--no-wait', 'return once the deployment has started')
+  .option(detachFlag, detachHelp)
   .option('--timeout <seconds>', 'how long to follow the deployment', integer, 300)
   .option('--location <infrastructure>', "deploy onto this infrastructure instead of the blueprint's")
   .option(profileFlag, profileHelp, collect, [])
-  .action(async (file: string, o: { wait: boolean; timeout: number; location?: string; profile: string[] }) => {
+  .action(async (file: string, o: { wait: boolean; detach?: boolean; timeout: number; location?: string; profile: string[] }) => {
+    const { deployAndWait } = await import('./commands/deploy.js');
     await withClocker(async (c) => {
-      await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, location: o.location, profiles: o.profile });
+      await deployAndWait(c, file, { timeoutSec: o.timeout, wait: o.wait, detach: o.detach ?? false, location: o.location, profiles: o.profile });
     });
   });
 
@@ -123,6 +123,7 @@ program
   .description('what `clocker deploy FILE` would change, and every problem the running infrastructure shows (secrets, location, placement, host ports, images) at its place in the file')
   .option(profileFlag, profileHelp, collect, [])
   .action(async (files: string[], o: { profile: string[] }) => {
+    const { plan } = await import('./commands/plan.js');
     await withClocker(async (c) => {
       if (!(await plan(c, files, { profiles: o.profile }))) process.exitCode = 1;
     });
@@ -133,16 +134,16 @@ program
   .description('an application with its services and members, or the list of applications')
   .option('--json', 'print the raw status as JSON')
   .option('--all', 'with no app: include ended applications')
-  .action(async (app: string | undefined, o: { json?: boolean; all?: boolean }) => {
-    await withClocker(async (c) => {
-      if (app) {
-        const view = await c.status(app);
-        console.log(o.json ? JSON.stringify(view, null, 2) : renderApp(view));
-      } else {
-        const rows = await c.listApplications(o.all ?? false);
-        console.log(o.json ? JSON.stringify(rows, null, 2) : renderAppList(rows));
-      }
-    });
+  .option('--watch', "with an app: keep showing its services' and members' progress (Ctrl-C to stop watching)")
+  .action(async (app: string | undefined, o: { json?: boolean; all?: boolean; watch?: boolean }) => {
+    if (o.watch) {
+      if (!app) throw new InvalidArgumentError('--watch follows one application: clocker status APP --watch');
+      const { watchApp } = await import('./commands/statusWatch.js');
+      await withClocker((c) => watchApp(c, app));
+      return;
+    }
+    const { status } = await import('./commands/status.js');
+    await status(app, { json: o.json ?? false, all: o.all ?? false }, withClocker);
   });
 
 program
@@ -151,6 +152,7 @@ program
   .option('-f, --follow', 'keep printing new output')
   .option('--tail <lines>', 'lines from the end of each member', integer, 100)
   .action(async (app: string, service: string, o: { follow?: boolean; tail: number }) => {
+    const { logs } = await import('./commands/logs.js');
     await withClocker(async (c) => {
       await logs(c, app, service, { follow: o.follow ?? false, tail: o.tail });
     });
@@ -165,26 +167,27 @@ for (const [effector, what] of [
     .command(`${effector} <app> [service]`)
     .description(`${what}: the whole application, or one service`)
     .option('--timeout <seconds>', 'how long to wait', integer, 300)
-    .action(async (app: string, service: string | undefined, o: { timeout: number }) => {
-      const view = await withClocker((c) => c.effector(app, effector, service, o.timeout * 1000));
-      console.log(renderApp(view));
+    .option(detachFlag, detachHelp)
+    .action(async (app: string, service: string | undefined, o: { timeout: number; detach?: boolean }) => {
+      const { effectorAndWait } = await import('./commands/effector.js');
       // The exit code says whether the state asked for was reached, service by service.
-      const wanted = effector === 'stop' ? 'STOPPED' : 'RUNNING';
-      const missed = view.services.filter((s) => (service ? s.id === service : s.status !== 'PENDING') && s.status !== wanted);
-      if (missed.length > 0) {
-        console.error(`${effector}: ${missed.map((s) => `${s.id} is ${s.status}${s.error ? ` (${s.error})` : ''}`).join('; ')}`);
-        process.exitCode = 1;
-      }
+      const reached = await withClocker((c) => effectorAndWait(c, app, effector, service, { timeoutSec: o.timeout, detach: o.detach ?? false }));
+      if (!reached) process.exitCode = 1;
     });
 }
 
 program
-  .command('resize <app> <service> <size>')
-  .description("run exactly this many members of a service (within the cluster's min..max); follows them until they run")
+  .command('resize <app> <service> [size]')
+  .description("run exactly this many members of a service (within the cluster's min..max); an autoscaled service refuses a size and takes --min/--max, its autoscaler's new bounds; follows the members until they run")
+  .option('--min <n>', "an autoscaled service: the autoscaler's new minimum (within the cluster's)", integer)
+  .option('--max <n>', "an autoscaled service: the autoscaler's new maximum (within the cluster's)", integer)
   .option('--no-wait', 'return once the size is accepted')
+  .option(detachFlag, detachHelp)
   .option('--timeout <seconds>', 'how long to follow the members', integer, 300)
-  .action(async (app: string, service: string, size: string, o: { wait: boolean; timeout: number }) => {
-    const ok = await withClocker((c) => resizeAndWait(c, app, service, { size: integer(size) }, { wait: o.wait, timeoutSec: o.timeout }));
+  .action(async (app: string, service: string, size: string | undefined, o: { wait: boolean; detach?: boolean; timeout: number; min?: number; max?: number }) => {
+    const { resizeAndWait } = await import('./commands/resize.js');
+    const request = { ...(size !== undefined ? { size: integer(size) } : {}), ...(o.min !== undefined ? { min: o.min } : {}), ...(o.max !== undefined ? { max: o.max } : {}) };
+    const ok = await withClocker((c) => resizeAndWait(c, app, service, request, { wait: o.wait && !o.detach, timeoutSec: o.timeout }));
     if (!ok) process.exitCode = 1;
   });
 
@@ -192,11 +195,13 @@ program
   .command('scale <app> <service> <by>')
   .description('grow (+N) or shrink (-N) a service by N members, within its min..max; follows them until they run')
   .option('--no-wait', 'return once the size is accepted')
+  .option(detachFlag, detachHelp)
   .option('--timeout <seconds>', 'how long to follow the members', integer, 300)
-  .action(async (app: string, service: string, by: string, o: { wait: boolean; timeout: number }) => {
+  .action(async (app: string, service: string, by: string, o: { wait: boolean; detach?: boolean; timeout: number }) => {
     const n = Number(by);
     if (!Number.isInteger(n) || n === 0) throw new InvalidArgumentError(`expected +N or -N, not "${by}"`);
-    const ok = await withClocker((c) => resizeAndWait(c, app, service, { by: n }, { wait: o.wait, timeoutSec: o.timeout }));
+    const { resizeAndWait } = await import('./commands/resize.js');
+    const ok = await withClocker((c) => resizeAndWait(c, app, service, { by: n }, { wait: o.wait && !o.detach, timeoutSec: o.timeout }));
     if (!ok) process.exitCode = 1;
   });
 
@@ -204,10 +209,10 @@ program
   .command('destroy <app>')
   .description('remove every container the application created, release its placements, and end it')
   .option('--timeout <seconds>', 'how long to wait for the teardown', integer, 300)
-  .action(async (app: string, o: { timeout: number }) => {
-    const view = await withClocker((c) => c.destroy(app, o.timeout * 1000));
-    if (view.status !== 'DESTROYED') throw new Error(`application ${view.name} is ${view.status}: ${view.error ?? ''}`);
-    console.log(`application ${view.name}: ${view.status}`);
+  .option(detachFlag, detachHelp)
+  .action(async (app: string, o: { timeout: number; detach?: boolean }) => {
+    const { destroyAndWait } = await import('./commands/destroy.js');
+    await withClocker((c) => destroyAndWait(c, app, { timeoutSec: o.timeout, detach: o.detach ?? false }));
   });
 
 const infra = program.command('infra').description('infrastructures: pools of Docker hosts');
@@ -215,7 +220,14 @@ infra
   .command('status [name]')
   .description('hosts with capacity, usage and reservations; subnets with their addresses')
   .option('--json', 'print the raw status as JSON')
-  .action(async (name: string | undefined, o: { json?: boolean }) => {
+  .option('--watch', "keep showing the hosts' progress (Ctrl-C to stop watching)")
+  .action(async (name: string | undefined, o: { json?: boolean; watch?: boolean }) => {
+    if (o.watch) {
+      const { watchInfra } = await import('./commands/statusWatch.js');
+      await withClocker((c) => watchInfra(c, name ?? 'local'));
+      return;
+    }
+    const { infraStatus } = await import('./commands/infraStatus.js');
     await withClocker(async (c) => {
       console.log(await infraStatus(c, name ?? 'local', o.json ?? false));
     });
@@ -225,10 +237,12 @@ infra
   .command('create <file>')
   .description('start an infrastructure from a YAML file (hosts over SSH are provisioned as Docker hosts)')
   .option('--no-wait', 'return once the infrastructure has started')
+  .option(detachFlag, detachHelp)
   .option('--timeout <seconds>', 'how long to follow provisioning', integer, 600)
-  .action(async (file: string, o: { wait: boolean; timeout: number }) => {
+  .action(async (file: string, o: { wait: boolean; detach?: boolean; timeout: number }) => {
+    const { infraCreate } = await import('./commands/infraCreate.js');
     await withClocker(async (c) => {
-      console.log(await infraCreate(c, file, { wait: o.wait, timeoutSec: o.timeout }));
+      console.log(await infraCreate(c, file, { wait: o.wait && !o.detach, timeoutSec: o.timeout }));
     });
   });
 
@@ -236,6 +250,7 @@ infra
   .command('policy <file>')
   .description("set a running infrastructure's host policy from its infra file's `policy:` (what blueprints may bind and ask of the hosts)")
   .action(async (file: string) => {
+    const [{ readInfraFile }, { policyLines }] = await Promise.all([import('./commands/infraCreate.js'), import('../domain/infra/hostPolicy.js')]);
     await withClocker(async (c) => {
       const definition = readInfraFile(file);
       const policy = await c.setHostPolicy(definition.name, definition.policy);
@@ -247,6 +262,7 @@ infra
   .command('resize <name> <hosts>')
   .description('grow (provisioning spares) or shrink (draining hosts) to this many hosts')
   .action(async (name: string, hosts: string) => {
+    const { infraResize } = await import('./commands/infraHosts.js');
     await withClocker(async (c) => {
       console.log(await infraResize(c, name, integer(hosts)));
     });
@@ -260,6 +276,7 @@ infra
   .option('--port <port>', 'SSH port', integer, 22)
   .option('--spare', 'keep it as a spare for `resize` instead of provisioning it now')
   .action(async (name: string, id: string, address: string, o: { key: string; user: string; port: number; spare?: boolean }) => {
+    const { infraAddHost } = await import('./commands/infraHosts.js');
     await withClocker(async (c) => {
       console.log(await infraAddHost(c, name, { id, address, keyRef: o.key, user: o.user, port: o.port }, o.spare ?? false));
     });
@@ -269,6 +286,7 @@ infra
   .command('remove-host <name> <id>')
   .description('drain a host (its members move elsewhere), then decommission and forget it')
   .action(async (name: string, id: string) => {
+    const { infraRemoveHost } = await import('./commands/infraHosts.js');
     await withClocker(async (c) => {
       console.log(await infraRemoveHost(c, name, id));
     });
@@ -279,19 +297,16 @@ program
   .description('build the local images the examples use (no registry needed): clocker/busybox:1, and with --lb the nginx balancer')
   .option('--lb', 'also clocker/debian:bookworm (debootstrap, root) and clocker/nginx-lb:1, for examples/three-tier.yaml')
   .action(async (o: { lb?: boolean }) => {
-    const docker: Docker = createDockerClientFactory()(localDockerEndpoint());
-    const builders = [ensureBusyboxImage, ...(o.lb ? [ensureDebianBaseImage, ensureNginxImage] : [])];
-    for (const build of builders) {
-      const { image, built } = await build(docker);
-      console.log(`${image}: ${built ? 'built' : 'up to date'}`);
-    }
+    const { buildImages } = await import('./images/buildImages.js');
+    await buildImages(o.lb ?? false);
   });
 
 program
   .command('validate <file>')
   .description('check a blueprint or Compose file: every error with file:line:column, or "ok" with a summary')
   .option(profileFlag, profileHelp, collect, [])
-  .action((file: string, o: { profile: string[] }) => {
+  .action(async (file: string, o: { profile: string[] }) => {
+    const [{ loadBlueprintFile }, { summary }] = await Promise.all([import('./blueprintFile.js'), import('../domain/blueprint/index.js')]);
     const { result, report } = loadBlueprintFile(file, { profiles: o.profile });
     if (report) console.error(report);
     if (!result.ok) {
@@ -305,7 +320,8 @@ program
   .command('schema')
   .description("print the blueprint JSON Schema (editors' YAML language server uses it), or write it to a file")
   .option('--out <file>', 'write it here instead of printing it')
-  .action((o: { out?: string }) => {
+  .action(async (o: { out?: string }) => {
+    const [{ blueprintJsonSchema }, { writeFileSync }] = await Promise.all([import('../domain/blueprint/index.js'), import('node:fs')]);
     const text = `${JSON.stringify(blueprintJsonSchema(), null, 2)}\n`;
     if (o.out) writeFileSync(o.out, text);
     else process.stdout.write(text);
@@ -318,6 +334,11 @@ program
   .option('--host <address>', 'address to listen on (loopback by default: whoever reaches it reads every payload)', '127.0.0.1')
   .option('--cors-origin <url>', "a Web UI origin allowed to call it (repeatable; default http://127.0.0.1:8233 and http://localhost:8233)", collect, [])
   .action(async (o: { port: number; host: string; corsOrigin: string[] }) => {
+    const [{ AesGcmCodec }, { startCodecServer }, { KEYS_ENV, KEYS_FILE_ENV, loadKeyring }] = await Promise.all([
+      import('./temporal/encryption/aesGcmCodec.js'),
+      import('./temporal/encryption/codecServer.js'),
+      import('./temporal/encryption/keyring.js'),
+    ]);
     const keyring = loadKeyring();
     if (!keyring) throw new Error(`no payload keyring: set ${KEYS_FILE_ENV} (or ${KEYS_ENV}) as the workers have it`);
     const corsOrigins = o.corsOrigin.length ? o.corsOrigin : ['http://127.0.0.1:8233', 'http://localhost:8233'];
@@ -330,12 +351,18 @@ program
   .command('keygen')
   .description('print a new payload key line ("<id> <base64>") to put at the top of the keyring file')
   .argument('[id]', 'key id (default: k<date>-<random>)')
-  .action((id?: string) => console.log(newKeyLine(id)));
+  .action(async (id?: string) => {
+    const { newKeyLine } = await import('./temporal/encryption/keyring.js');
+    console.log(newKeyLine(id));
+  });
 
 program
   .command('temporal-bin')
   .description('print the path of the Temporal CLI, building it from the Go module proxy if needed')
-  .action(() => console.log(ensureTemporalBinary()));
+  .action(async () => {
+    const { ensureTemporalBinary } = await import('./temporal/temporalBinary.js');
+    console.log(ensureTemporalBinary());
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`clocker: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,13 +4,15 @@ import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErr
 import { randomUUID } from 'node:crypto';
 import { planChanges, planText } from '../domain/application/plan';
 import type { PreflightProblem } from '../domain/application/preflightProblems';
-import type { AppView } from '../domain/application/status';
+import { appHealth } from '../domain/application/appHealth';
+import { SETTLED_APP_STATUSES, type AppView } from '../domain/application/status';
 import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { blueprintSizeProblem } from './payloadSize';
+import { applicationStaticDetails, applicationSummary, infrastructureStaticDetails, infrastructureSummary, preflightSummary } from '../domain/console/staticSummary';
 import type { HostPolicy } from '../domain/infra/hostPolicy';
-import { setHostPolicyUpdate } from '../workflows/messages';
+import { hostStatusQuery, setHostPolicyUpdate } from '../workflows/messages';
 import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, restartSignal, startSignal, stopSignal, type Effector, infraStatusQuery, type InfraView } from '../workflows/messages';
 import {
   allocateSubnetUpdate,
@@ -57,6 +59,9 @@ export class ClockerClient {
       workflowId,
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [spec],
+      // What the Web UI lists and shows for it (the details stay current: workflows/consoleDetails.ts).
+      staticSummary: infrastructureSummary(spec),
+      staticDetails: infrastructureStaticDetails(spec),
     });
     return 'started';
   }
@@ -93,6 +98,8 @@ export class ClockerClient {
         workflowId: workflowIds.application(blueprint.name),
         workflowIdConflictPolicy: 'FAIL',
         args: [{ blueprint }],
+        staticSummary: applicationSummary(blueprint),
+        staticDetails: applicationStaticDetails(blueprint),
       });
       return { kind: 'started' };
     } catch (err) {
@@ -141,6 +148,7 @@ export class ClockerClient {
       workflowId: `clocker/preflight/${blueprint.name}/${randomUUID()}`,
       args: [{ blueprint, ...(services ? { services } : {}) }],
       workflowExecutionTimeout: '5m',
+      staticSummary: preflightSummary(blueprint),
     });
   }
 
@@ -174,7 +182,7 @@ export class ClockerClient {
    * worker answers in time (one just died and its cached workflows move to another) is only a
    * poll without news: the next one asks again, until the deadline.
    */
-  async waitFor(app: string, done: (v: AppView) => boolean, timeoutMs: number, onChange?: (v: AppView) => void): Promise<AppView> {
+  async waitFor(app: string, done: (v: AppView) => boolean, timeoutMs: number, onChange?: (v: AppView) => void, intervalMs = 500): Promise<AppView> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
@@ -183,7 +191,7 @@ export class ClockerClient {
         return undefined;
       });
       if (!view) {
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, intervalMs));
         continue;
       }
       const text = JSON.stringify(view);
@@ -191,7 +199,7 @@ export class ClockerClient {
       last = text;
       if (done(view)) return view;
       if (Date.now() > deadline) throw new Error(`application "${app}" is still ${view.status} after ${timeoutMs / 1000}s`);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
 
@@ -211,9 +219,10 @@ export class ClockerClient {
 
   /**
    * stop / start / restart an application (every service, in dependency order) or one of its
-   * services, and waits until each service involved has carried it out.
+   * services: sends the signal and answers what to wait for (each service's count of carried
+   * out effectors before it).
    */
-  async effector(app: string, effector: Effector, service: string | undefined, timeoutMs: number): Promise<AppView> {
+  async sendEffector(app: string, effector: Effector, service: string | undefined): Promise<EffectorSent> {
     const view = await this.status(app);
     const targets = view.services.filter((s) => (service ? s.id === service : s.status !== 'PENDING'));
     if (service && targets.length === 0) throw new Error(`application "${app}" has no service "${service}"`);
@@ -221,26 +230,70 @@ export class ClockerClient {
     const signal = effector === 'stop' ? stopSignal : effector === 'start' ? startSignal : restartSignal;
     const id = service ? workflowIds.service(app, service) : workflowIds.application(app);
     await this.temporal.workflow.getHandle(id).signal(signal);
-    return this.waitFor(app, (v) => v.services.every((s) => !before.has(s.id) || (s.effectorsDone ?? 0) > (before.get(s.id) ?? 0)), timeoutMs);
+    return { app, before };
   }
 
-  /** Asks the application to tear itself down and waits for the workflow's last word. */
-  async destroy(app: string, timeoutMs: number): Promise<AppView> {
-    const handle = this.temporal.workflow.getHandle(workflowIds.application(app));
+  /**
+   * Waits until each service involved has carried the effector out, and then until the
+   * application's own status has followed (it is derived from the services' reports, which
+   * arrive a moment later): a `stop hello web` must not end on the application still RUNNING.
+   * A workflow that never derives its status (one started before that rule) is given a few
+   * seconds, then answered as it is.
+   */
+  async waitForEffector(sent: EffectorSent, timeoutMs: number, onChange?: (v: AppView) => void, intervalMs = 500): Promise<AppView> {
+    const { app, before } = sent;
+    let carriedOutAt: number | undefined;
+    return this.waitFor(
+      app,
+      (v) => {
+        if (!v.services.every((s) => !before.has(s.id) || (s.effectorsDone ?? 0) > (before.get(s.id) ?? 0))) return false;
+        carriedOutAt ??= Date.now();
+        const consistent = SETTLED_APP_STATUSES.includes(v.status) && v.status === appHealth(v.services).status;
+        return consistent || Date.now() - carriedOutAt > STATUS_FOLLOW_GRACE_MS;
+      },
+      timeoutMs,
+      onChange,
+      intervalMs,
+    );
+  }
+
+  async effector(app: string, effector: Effector, service: string | undefined, timeoutMs: number, onChange?: (v: AppView) => void): Promise<AppView> {
+    return this.waitForEffector(await this.sendEffector(app, effector, service), timeoutMs, onChange);
+  }
+
+  /** Asks the application to tear itself down (it goes on without the caller). */
+  async sendDestroy(app: string): Promise<void> {
     try {
-      await handle.signal(destroySignal);
+      await this.temporal.workflow.getHandle(workflowIds.application(app)).signal(destroySignal);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new Error(`no running application "${app}"`);
       throw err;
     }
+  }
+
+  /** Asks the application to tear itself down and waits for the workflow's last word, showing its status meanwhile. */
+  async destroy(app: string, timeoutMs: number, onChange?: (v: AppView) => void, intervalMs = 500): Promise<AppView> {
+    await this.sendDestroy(app);
+    const result = this.temporal.workflow.getHandle(workflowIds.application(app)).result() as Promise<AppView>;
+    let ended = false;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`application "${app}" was not destroyed within ${timeoutMs / 1000}s`)), timeoutMs);
     });
+    const watching = (async () => {
+      while (onChange && !ended) {
+        // A poll that finds nothing (the workflow just closed, a query unanswered) is only no news.
+        const view = await this.status(app).catch(() => undefined);
+        if (view && !ended) onChange(view);
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+    })();
     try {
-      return (await Promise.race([handle.result(), timeout])) as AppView;
+      return await Promise.race([result, timeout]);
     } finally {
+      ended = true;
       clearTimeout(timer);
+      await watching;
     }
   }
 
@@ -259,17 +312,26 @@ export class ClockerClient {
   }
 
   /** Polls the infrastructure's status until `done`, or fails naming what it last saw. */
-  async waitForInfrastructure(name: string, done: (v: InfraView) => boolean, timeoutMs: number): Promise<InfraView> {
+  async waitForInfrastructure(name: string, done: (v: InfraView) => boolean, timeoutMs: number, onPoll?: (v: InfraView) => Promise<void> | void, intervalMs = 500): Promise<InfraView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = await this.infrastructureStatus(name);
+      await onPoll?.(view);
       if (done(view)) return view;
       if (Date.now() > deadline) {
         const hosts = view.hosts.map((h) => `${h.id}=${h.status}${h.problem ? ` (${h.problem})` : ''}`).join(', ');
         throw new Error(`infrastructure "${name}" not there after ${timeoutMs / 1000}s: ${hosts}`);
       }
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
+  }
+
+  /** The provisioning step a host's own workflow is on (connect, os, docker, …), or undefined when it does not say. */
+  async hostStep(infrastructure: string, hostId: string): Promise<string | undefined> {
+    // The id rule of workflows/host.ts (hostWorkflowId), not imported: that file is workflow code.
+    const id = `${workflowIds.infrastructure(infrastructure)}/host/${hostId}`;
+    const view = await this.temporal.workflow.getHandle(id).query(hostStatusQuery).catch(() => undefined);
+    return view?.step;
   }
 
   async resizeInfrastructure(name: string, hosts: number): Promise<void> {
@@ -284,6 +346,16 @@ export class ClockerClient {
     await this.temporal.workflow.getHandle(workflowIds.infrastructure(name)).signal(removeHostSignal, { hostId });
   }
 }
+
+/** What `sendEffector` signalled, for `waitForEffector`. */
+export interface EffectorSent {
+  app: string;
+  /** Each service involved, with how many effectors it had carried out before the signal. */
+  before: Map<string, number>;
+}
+
+/** How long the application's status may lag its services' after an effector (see waitForEffector). */
+const STATUS_FOLLOW_GRACE_MS = 5_000;
 
 /** gRPC's status code DEADLINE_EXCEEDED. */
 const DEADLINE_EXCEEDED = 4;

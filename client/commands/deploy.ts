@@ -4,6 +4,10 @@ import { readBlueprintFile } from '../blueprintFile';
 import type { ClockerClient } from '../clockerClient';
 import { renderApp } from '../render/appTable';
 import { refuseOnProblems } from '../preflightReport';
+import { appLines } from '../progress/progressLines';
+import { FOLLOW_INTERVAL_MS } from '../progress/followInterval';
+import { ProgressPrinter } from '../progress/progressPrinter';
+import { detachedText, followUntilInterrupted, watchHint } from '../progress/reattach';
 
 export interface DeployOptions {
   timeoutSec: number;
@@ -12,29 +16,32 @@ export interface DeployOptions {
   location?: string;
   /** Compose profiles to activate (`--profile`). */
   profiles?: string[];
+  /** Return once started, saying how to follow it (`--detach`). */
+  detach?: boolean;
+  /**
+   * Ctrl-C stops following and says how to reattach (default). `clocker up` turns it off: its
+   * Ctrl-C stops the server and worker it started.
+   */
+  interruptible?: boolean;
 }
 
 export async function deployAndWait(clocker: ClockerClient, file: string, opts: DeployOptions): Promise<AppView | undefined> {
   const loaded = readBlueprintFile(file, { profiles: opts.profiles });
   const blueprint = opts.location ? { ...loaded, location: opts.location } : loaded;
+  console.log(`checking "${blueprint.name}" against the infrastructure (secrets, location, room, ports, images)…`);
   await refuseOnProblems(clocker, file, blueprint); // the preflight: nothing is started when it finds anything
   const started = Date.now();
   const outcome = await clocker.deploy(blueprint);
   if (outcome.kind === 'started') console.log(`deploying "${blueprint.name}" (workflow clocker/app/${blueprint.name})`);
   else console.log(`updating "${blueprint.name}" to version ${outcome.version}:\n${outcome.plan}`);
-  if (opts.wait === false) return undefined;
+  if (opts.detach) console.log(detachedText(`"${blueprint.name}"`, watchHint(blueprint.name)));
+  if (opts.wait === false || opts.detach) return undefined;
   const version = outcome.kind === 'updated' ? outcome.version : 1;
-  let lastLine = '';
-  const view = await clocker.waitFor(
-    blueprint.name,
-    (v) => v.version >= version && SETTLED_APP_STATUSES.includes(v.status),
-    opts.timeoutSec * 1000,
-    (v) => {
-      const line = v.services.map((s) => `${s.id}: ${s.status}`).join(', ');
-      if (line !== lastLine) console.log(`  ${line}`);
-      lastLine = line;
-    },
-  );
+  const printer = new ProgressPrinter();
+  const follow = () =>
+    clocker.waitFor(blueprint.name, (v) => v.version >= version && SETTLED_APP_STATUSES.includes(v.status), opts.timeoutSec * 1000, (v) => printer.update(appLines(v)), FOLLOW_INTERVAL_MS);
+  const view = opts.interruptible === false ? await follow() : await followUntilInterrupted(printer, watchHint(blueprint.name), follow);
+  printer.end();
   console.log(renderApp(view));
   if (view.status !== 'RUNNING') throw new Error(`deployment of "${view.name}" is ${view.status}: ${view.error ?? ''}`);
   const rolledBack = view.rolledBack?.version === version ? view.services.filter((s) => view.rolledBack?.services.includes(s.id)) : [];

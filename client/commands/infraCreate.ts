@@ -8,6 +8,11 @@ import type { InfrastructureInput } from '../../workflows/infrastructure';
 import type { ClockerClient } from '../clockerClient';
 import { renderInfra } from '../render/infraTable';
 import { localInfrastructure } from './up';
+import type { InfraView } from '../../workflows/messages';
+import { FOLLOW_INTERVAL_MS } from '../progress/followInterval';
+import { infraLines } from '../progress/progressLines';
+import { ProgressPrinter } from '../progress/progressPrinter';
+import { detachedText, followUntilInterrupted, infraWatchHint } from '../progress/reattach';
 
 export function readInfraFile(file: string): InfraDefinition {
   const text = readFileSync(file, 'utf8');
@@ -26,7 +31,19 @@ export async function infrastructureInput(definition: InfraDefinition): Promise<
 export async function infraCreate(clocker: ClockerClient, file: string, opts: { wait: boolean; timeoutSec: number }): Promise<string> {
   const input = await infrastructureInput(readInfraFile(file));
   const outcome = await clocker.createInfrastructure(input);
-  if (!opts.wait) return `infrastructure "${input.name}" ${outcome}`;
-  const view = await clocker.waitForInfrastructure(input.name, (v) => v.hosts.every((h) => h.status !== 'PROVISIONING'), opts.timeoutSec * 1000);
+  if (!opts.wait) return `infrastructure "${input.name}" ${outcome}; ${detachedText('provisioning', infraWatchHint(input.name))}`;
+  console.log(`infrastructure "${input.name}" ${outcome}`);
+  const printer = new ProgressPrinter();
+  const view = await followUntilInterrupted(printer, infraWatchHint(input.name), () =>
+    clocker.waitForInfrastructure(input.name, (v) => v.hosts.every((h) => h.status !== 'PROVISIONING'), opts.timeoutSec * 1000, (v) => showInfra(clocker, printer, v), FOLLOW_INTERVAL_MS),
+  );
+  printer.end();
   return renderInfra(view);
+}
+
+/** The infrastructure's hosts, with the step each provisioning host's own workflow is on. */
+export async function showInfra(clocker: ClockerClient, printer: ProgressPrinter, view: InfraView): Promise<void> {
+  const provisioning = view.hosts.filter((h) => h.status === 'PROVISIONING');
+  const steps = Object.fromEntries(await Promise.all(provisioning.map(async (h) => [h.id, await clocker.hostStep(view.name, h.id)] as const)));
+  printer.update(infraLines(view, steps));
 }

@@ -100,9 +100,18 @@ export async function up(options: UpOptions): Promise<void> {
   console.log('clocker is up; Ctrl-C stops it (state is kept for the next `clocker up`).');
 }
 
+/**
+ * The worker runs as this CLI does: compiled (this file is dist/…/up.js) with plain node, or
+ * from the sources through tsx.
+ */
+export function workerCommand(compiled = __filename.endsWith('.js')): string[] {
+  const main = join(__dirname, '..', '..', 'workers', compiled ? 'main.js' : 'main.ts');
+  return compiled ? [main] : ['--import', 'tsx', main];
+}
+
 function startWorkerProcess(address: string, namespace: string, logFile: string): ChildProcess {
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'workers', 'main.ts')], {
+  const child = spawn(process.execPath, workerCommand(), {
     stdio: ['ignore', log, log],
     env: { ...process.env, CLOCKER_TEMPORAL_ADDRESS: address, CLOCKER_NAMESPACE: namespace },
   });
