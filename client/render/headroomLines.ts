@@ -6,9 +6,10 @@ import type { HeadroomView } from '../../domain/infra/statusView';
 
 const pct = (n: number) => `${Math.round(n * 1000) / 10}%`;
 
+/** A setting as people write it ("10m", "1h"); anything under a minute, or not whole, in seconds. */
 function duration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${Math.round(ms / 100) / 10}s`;
 }
 
