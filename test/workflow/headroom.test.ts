@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { placementActivities } from '../../activities/infrastructure/placement';
 import { completeByonHost } from '../../domain/infraSpec/build';
 import { DEFAULT_DOCKER_SETTINGS } from '../../domain/infra/machines';
@@ -15,6 +16,7 @@ import { renderInfra } from '../../client/render/infraTable';
 import { placeContainersUpdate, releaseContainersUpdate } from '../../workflows/messages';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
+import { workflowBundle } from '../support/temporalEnv';
 import { startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'headroom-tier';
@@ -60,6 +62,8 @@ describe('host headroom', { skip: skipUnlessPresent('temporal') }, () => {
           headroom: { free: 0.34, releaseAfterMs: 2_000, checkMs: 1_000 },
         },
       },
+      // After the third update (the release below) the run hands over: idle times and decisions go with it.
+      continueAsNewAfterUpdates: 3,
     });
   });
 
@@ -127,5 +131,12 @@ describe('host headroom', { skip: skipUnlessPresent('temporal') }, () => {
     assert.equal(placed.ok, true, JSON.stringify(placed));
     const view = await tier.clocker.waitForInfrastructure(NAME, (v) => statusOf(v, 'h2') === 'AVAILABLE', 60_000);
     assert.deepEqual(view.headroom?.decisions.filter((d) => d.action.kind !== 'hold' && d.action.kind !== 'short').map((d) => d.action.kind), ['bring-in', 'release', 'bring-in']);
+  });
+
+  test('the decisions survived continueAsNew, and the new run\'s history replays', async () => {
+    const history = await infra().fetchHistory();
+    const first = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    assert.ok(first?.continuedExecutionRunId, 'the run was continued as new');
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
   });
 });
