@@ -6,6 +6,7 @@ import { createSecretStore } from '../activities/secrets/secretStore';
 import type { TemporalConfig } from '../client/temporal/config';
 import { connectClient, connectionOptions } from '../client/temporal/connect';
 import { clockerDataConverter } from '../client/temporal/encryption/dataConverter';
+import { activityMetrics } from './activityMetrics';
 
 export interface ClockerWorker {
   worker: Worker;
@@ -30,6 +31,9 @@ export async function createClockerWorker(
     taskQueue: config.taskQueue,
     ...workflowSource,
     activities: createActivities({ docker: createDockerClientFactory(), temporal, secrets: createSecretStore() }),
+    // Activity summaries for the Web UI and Clocker's metrics (a given bundle must have been
+    // built with workflowInterceptorModules() to carry them).
+    interceptors: { workflowModules: workflowInterceptorModules(), activity: [activityMetrics] },
     ...(extra.identity ? { identity: extra.identity } : {}),
     shutdownGraceTime: extra.shutdownGraceTime ?? '10s',
   });
@@ -45,4 +49,9 @@ export async function createClockerWorker(
 /** The workflows' entry, as source (under tsx) or compiled JavaScript. */
 export function workflowsPath(): string {
   return require.resolve('../workflows');
+}
+
+/** The workflow interceptor modules every Clocker worker's bundle includes (summaries, metrics). */
+export function workflowInterceptorModules(): string[] {
+  return [require.resolve('../workflows/consoleInterceptors')];
 }

@@ -6,6 +6,12 @@ import { ensureSearchAttributes } from '../client/temporal/searchAttributes';
 import { clockerDataConverter } from '../client/temporal/encryption/dataConverter';
 import { createClockerWorker } from './createWorker';
 import { ensureMonitorsForBookedHosts } from '../activities/monitoring/ensureMonitor';
+import { installTelemetry } from './telemetry';
+import { telemetryConfig } from './telemetryConfig';
+
+// Before anything else touches the SDK: the runtime is installed once per process.
+const telemetry = telemetryConfig(process.env);
+const log = installTelemetry(telemetry);
 
 /**
  * Workflows set Clocker's search attributes, which a server must know first. The dev server
@@ -16,7 +22,7 @@ async function registerSearchAttributes(config: ReturnType<typeof temporalConfig
   try {
     await ensureSearchAttributes(client, config.namespace);
   } catch (err) {
-    console.warn(
+    log.warn(
       `clocker worker: could not register search attributes (${err instanceof Error ? err.message : String(err)}); ` +
         'workflows will fail to start until an operator adds ClockerKind, ClockerApp, ClockerService, ClockerInfra, ClockerStatus (Keyword)',
     );
@@ -31,12 +37,12 @@ async function ensureMonitors(config: ReturnType<typeof temporalConfig>): Promis
     const client = await connectClient(config, { dataConverter: clockerDataConverter() ?? null });
     try {
       const ensured = await ensureMonitorsForBookedHosts(client);
-      if (ensured > 0) console.log(`clocker worker: ${ensured} host monitor${ensured === 1 ? '' : 's'} ensured`);
+      if (ensured > 0) log.info(`clocker worker: ${ensured} host monitor${ensured === 1 ? '' : 's'} ensured`);
     } finally {
       await client.connection.close();
     }
   } catch (err) {
-    console.warn(`clocker worker: could not ensure host monitors (${err instanceof Error ? err.message : String(err)}); their members are watched once placed again`);
+    log.warn(`clocker worker: could not ensure host monitors (${err instanceof Error ? err.message : String(err)}); their members are watched once placed again`);
   }
 }
 
@@ -44,7 +50,8 @@ async function main(): Promise<void> {
   const config = temporalConfig();
   await registerSearchAttributes(config);
   const { worker, close } = await createClockerWorker(config);
-  console.log(`clocker worker: task queue "${config.taskQueue}" on ${describeConnection(config)}${clockerDataConverter() ? ', payloads encrypted' : ''}`);
+  log.info(`clocker worker: task queue "${config.taskQueue}" on ${describeConnection(config)}${clockerDataConverter() ? ', payloads encrypted' : ''}`);
+  if (telemetry.metricsAddress) log.info(`clocker worker: Prometheus metrics at http://${telemetry.metricsAddress}/metrics`);
   void ensureMonitors(config);
   try {
     await worker.run();

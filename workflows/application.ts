@@ -17,6 +17,7 @@ import { ApplicationState, type ApplicationSnapshot } from './applicationState';
 import { DependencyFollower, type BoundVersion, type FollowerSnapshot } from './dependencyFollower';
 import { failureText } from './failureText';
 import {
+  HELP,
   appStatusQuery,
   blueprintQuery,
   deployUpdate,
@@ -33,6 +34,8 @@ import { admitApplication } from './preflight';
 import { ensureNetworksUpFront, subnetTakenIn } from './applicationNetworks';
 import { searchAttributes } from './searchAttributes';
 import { ServiceChildren } from './serviceChildren';
+import { keepCurrentDetails } from './consoleDetails';
+import { applicationDetails } from '../domain/console/currentDetails';
 
 export interface ApplicationInput {
   blueprint: Blueprint;
@@ -69,16 +72,18 @@ export async function application(input: ApplicationInput) {
   const effectors: Effector[] = carried?.effectors ?? [];
   /** Reports received, and those the follower has looked at (a carried run looks once at start). */
   let reports = carried ? 1 : 0;
-  setHandler(appStatusQuery, () => state.view);
-  setHandler(blueprintQuery, () => state.blueprint);
+  setHandler(appStatusQuery, () => state.view, { description: HELP.appStatusQuery });
+  // The Web UI's current details follow the status (no command: old histories replay the same).
+  keepCurrentDetails(() => applicationDetails(state.view));
+  setHandler(blueprintQuery, () => state.blueprint, { description: HELP.blueprintQuery });
   setHandler(serviceReportSignal, (view) => {
     state.report(view);
     reports += 1;
-  });
-  setHandler(destroySignal, () => void (destroyRequested = true));
-  setHandler(stopSignal, () => void effectors.push('stop'));
-  setHandler(startSignal, () => void effectors.push('start'));
-  setHandler(restartSignal, () => void effectors.push('restart'));
+  }, { description: HELP.serviceReportSignal });
+  setHandler(destroySignal, () => void (destroyRequested = true), { description: HELP.destroySignal });
+  setHandler(stopSignal, () => void effectors.push('stop'), { description: HELP.stopSignal });
+  setHandler(startSignal, () => void effectors.push('start'), { description: HELP.startSignal });
+  setHandler(restartSignal, () => void effectors.push('restart'), { description: HELP.restartSignal });
   setHandler(
     deployUpdate,
     (next) => {
@@ -87,6 +92,7 @@ export async function application(input: ApplicationInput) {
       return { plan: state.derivesStatus ? `${plan}${repairText(state)}` : plan, version: state.view.version + versions.length };
     },
     {
+      description: HELP.deployUpdate,
       validator: (next) => {
         if (destroyRequested) throw new Error(`"${app}" is being destroyed`);
         if (state.blocked && !state.derivesStatus) throw new Error(`"${app}" could not start (${state.view.error ?? ''}); destroy it and deploy again`);

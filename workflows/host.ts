@@ -8,8 +8,10 @@ import type { ByonHost, ProvisioningSpec } from '../domain/infra/machines';
 import type { DockerEndpoint, HostUsage } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { failureText } from './failureText';
+import { keepCurrentDetails } from './consoleDetails';
+import { hostDetails } from '../domain/console/currentDetails';
 import { checking, LIVENESS_TIMEOUT_MS, measuring, probing, provisioning, USAGE_EVERY, verifying } from './hostActivities';
-import { decommissionSignal, hostFailedSignal, hostKeyPinnedSignal, hostReadySignal, hostStatusQuery, hostUsageSignal, type HostWorkflowView } from './messages';
+import { HELP, decommissionSignal, hostFailedSignal, hostKeyPinnedSignal, hostReadySignal, hostStatusQuery, hostUsageSignal, type HostWorkflowView } from './messages';
 
 export interface HostInput {
   infrastructure: string;
@@ -28,8 +30,9 @@ export async function host(input: HostInput): Promise<void> {
   const { host: machine, infrastructure } = input;
   const view: HostWorkflowView = { infrastructure, hostId: machine.id, phase: 'PROVISIONING', consecutiveFailures: 0 };
   let decommission = false;
-  setHandler(hostStatusQuery, () => view);
-  setHandler(decommissionSignal, () => void (decommission = true));
+  setHandler(hostStatusQuery, () => view, { description: HELP.hostStatusQuery });
+  keepCurrentDetails(() => hostDetails(view));
+  setHandler(decommissionSignal, () => void (decommission = true), { description: HELP.decommissionSignal });
   const parent = getExternalWorkflowHandle(workflowIds.infrastructure(infrastructure));
   let pinned = input.pinnedHostKey;
   const target = () => ({ infrastructure, host: machine, ...(pinned ? { pinnedHostKey: pinned } : {}) });

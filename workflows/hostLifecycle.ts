@@ -18,6 +18,7 @@ import { workflowIds } from '../domain/naming';
 import { quick } from './activityOptions';
 import { failureText } from './failureText';
 import { host, hostWorkflowId } from './host';
+import { hostStaticDetails, hostSummary } from '../domain/console/staticSummary';
 import type { HostBooks, ServiceMembers } from './hostBooks';
 import { decommissionSignal, serviceHostDrainingSignal, serviceHostFailedSignal, type ServiceHostEvent } from './messages';
 
@@ -63,6 +64,8 @@ export class HostLifecycle {
           workflowId: hostWorkflowId(this.infrastructure, hostId),
           // Hosts outlive each run of the infrastructure (continueAsNew) and report by workflow id.
           parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: hostSummary(this.infrastructure, machine.host),
+          staticDetails: hostStaticDetails(this.infrastructure, machine.host),
           args: [{ infrastructure: this.infrastructure, host: machine.host, provisioning: this.books.data.provisioning ?? DEFAULT_PROVISIONING, certRef, ...(machine.pinnedHostKey ? { pinnedHostKey: machine.pinnedHostKey } : {}) }],
         });
         return;

@@ -8,8 +8,10 @@
 import { continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERRORS } from './activityOptions';
-import { hostMonitorStatusQuery, watchHostSignal, type HostMonitorView } from './messages';
+import { HELP, hostMonitorStatusQuery, watchHostSignal, type HostMonitorView } from './messages';
 import { searchAttributes } from './searchAttributes';
+import { keepCurrentDetails } from './consoleDetails';
+import { monitorDetails } from '../domain/console/currentDetails';
 
 export interface HostMonitorInput {
   infrastructure: string;
@@ -35,8 +37,9 @@ export async function hostMonitor(input: HostMonitorInput): Promise<HostMonitorV
   const { infrastructure, hostId } = input;
   const view: HostMonitorView = { infrastructure, hostId, reported: input.carried?.reported ?? 0, watches: input.carried?.watches ?? 0 };
   let nudged = Date.now();
-  setHandler(hostMonitorStatusQuery, () => view);
-  setHandler(watchHostSignal, () => void (nudged = Date.now()));
+  setHandler(hostMonitorStatusQuery, () => view, { description: HELP.hostMonitorStatusQuery });
+  keepCurrentDetails(() => monitorDetails(view));
+  setHandler(watchHostSignal, () => void (nudged = Date.now()), { description: HELP.watchHostSignal });
   if (!input.carried) {
     upsertSearchAttributes([
       { key: searchAttributes.kind, value: 'monitor' },

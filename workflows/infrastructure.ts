@@ -29,7 +29,10 @@ import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
 import { keepHeadroom } from './infraHeadroom';
 import { InfrastructureState, type Refusable } from './infrastructureState';
+import { keepCurrentDetails } from './consoleDetails';
+import { infrastructureDetails } from '../domain/console/currentDetails';
 import {
+  HELP,
   addHostSignal,
   hostFailedSignal,
   hostKeyPinnedSignal,
@@ -99,10 +102,12 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   // The random ranker's seed: the update id is stable on replay and differs per request.
   const seed = () => `${workflowInfo().workflowId}/${currentUpdateInfo()?.id ?? `${workflowInfo().runId}/${updatesThisRun}`}`;
 
-  setHandler(infraStatusQuery, () => state.view());
-  setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests));
-  setHandler(placeContainersUpdate, counted((req) => state.place(req, seed())), { validator: validatePlaceRequest });
-  setHandler(releaseContainersUpdate, counted((req) => state.release(req)), { validator: validateReleaseRequest });
+  setHandler(infraStatusQuery, () => state.view(), { description: HELP.infraStatusQuery });
+  // The Web UI's current details follow the hosts (no command).
+  keepCurrentDetails(() => infrastructureDetails(state.view()));
+  setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests), { description: HELP.admissionQuery });
+  setHandler(placeContainersUpdate, counted((req) => state.place(req, seed())), { description: HELP.placeContainersUpdate, validator: validatePlaceRequest });
+  setHandler(releaseContainersUpdate, counted((req) => state.release(req)), { description: HELP.releaseContainersUpdate, validator: validateReleaseRequest });
   // A new handler (no command): an infrastructure started before host policies gets one this way; kept across continueAsNew in the state.
   setHandler(
     setHostPolicyUpdate,
@@ -111,6 +116,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
       return policy;
     }),
     {
+      description: HELP.setHostPolicyUpdate,
       validator: (policy) => {
         const problem = hostPolicyProblem(policy);
         if (problem !== undefined) throw new Error(`host policy: ${problem}`);
@@ -118,14 +124,17 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
     },
   );
   setHandler(allocateSubnetUpdate, counted((req) => unwrap('subnet', state.allocateSubnet(req))), {
+    description: HELP.allocateSubnetUpdate,
     validator: (req) => validateAllocateSubnet(state.data.ipam, req),
   });
-  setHandler(releaseSubnetUpdate, counted((req) => state.releaseSubnet(req)), { validator: validateReleaseSubnet });
+  setHandler(releaseSubnetUpdate, counted((req) => state.releaseSubnet(req)), { description: HELP.releaseSubnetUpdate, validator: validateReleaseSubnet });
   setHandler(allocateAddressUpdate, counted((req) => unwrap('address', state.allocateAddress(req))), {
+    description: HELP.allocateAddressUpdate,
     validator: (req) => validateAllocateAddress(state.data.ipam, req),
   });
-  setHandler(releaseAddressUpdate, counted((req) => state.releaseAddress(req)), { validator: validateReleaseAddress });
+  setHandler(releaseAddressUpdate, counted((req) => state.releaseAddress(req)), { description: HELP.releaseAddressUpdate, validator: validateReleaseAddress });
   setHandler(hostAddressUpdate, counted((req) => setHostAddress(state.data, req)), {
+    description: HELP.hostAddressUpdate,
     validator: (req) => {
       const problem = hostAddressProblem(state.data, req);
       if (problem) throw new Error(problem);
@@ -174,7 +183,7 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
     }
     handle(req);
   };
-  setHandler(hostKeyPinnedSignal, guarded<HostKeyReport>('hostKeyPinned', validateHostReport, (r) => books.pinHostKey(r.hostId, r.hostKeyFingerprint)));
+  setHandler(hostKeyPinnedSignal, guarded<HostKeyReport>('hostKeyPinned', validateHostReport, (r) => books.pinHostKey(r.hostId, r.hostKeyFingerprint)), { description: HELP.hostKeyPinnedSignal });
   setHandler(
     hostReadySignal,
     guarded<HostReadyReport>('hostReady', validateHostReport, (r) => {
@@ -187,6 +196,7 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
       sweepsUnderWay.add(r.hostId);
       lifecycle.spawn(`sweeping host ${r.hostId}`, () => sweepThenReady(r.hostId));
     }),
+    { description: HELP.hostReadySignal },
   );
   /** Sweeps a host back from a failure, then marks it ready: unless it failed again meanwhile. */
   async function sweepThenReady(hostId: string): Promise<void> {
@@ -211,13 +221,14 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
       sweepsUnderWay.delete(hostId);
     }
   }
-  setHandler(hostUsageSignal, guarded<HostUsageReport>('hostUsage', validateHostReport, (r) => books.recordUsage(r)));
+  setHandler(hostUsageSignal, guarded<HostUsageReport>('hostUsage', validateHostReport, (r) => books.recordUsage(r)), { description: HELP.hostUsageSignal });
   setHandler(
     hostFailedSignal,
     guarded<HostFailedReport>('hostFailed', validateHostReport, (r) => {
       const released = books.markFailed(r.hostId, r.reason);
       lifecycle.spawn(`telling services host ${r.hostId} failed`, () => lifecycle.notify(serviceHostFailedSignal, r.hostId, r.reason, released));
     }),
+    { description: HELP.hostFailedSignal },
   );
   const drain = (hostId: string, then: 'forget' | 'spare') => {
     const groups = books.startDrain(hostId, then);
@@ -233,6 +244,7 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
       }
       for (const id of plan.drain) drain(id, 'spare');
     }),
+    { description: HELP.resizeSignal },
   );
   setHandler(
     addHostSignal,
@@ -242,8 +254,9 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
       if (!added.ok) return log.warn(`addHost ignored: ${added.reason}`);
       if (!r.spare) lifecycle.spawn(`provisioning host ${host.id}`, () => lifecycle.provision(host.id, true));
     }),
+    { description: HELP.addHostSignal },
   );
-  setHandler(removeHostSignal, guarded('removeHost', validateRemoveHost, (r) => drain(r.hostId, 'forget')));
+  setHandler(removeHostSignal, guarded('removeHost', validateRemoveHost, (r) => drain(r.hostId, 'forget')), { description: HELP.removeHostSignal });
 
   for (const m of books.machines) {
     if (m.role === 'active' && !m.afterDrain) lifecycle.spawn(`provisioning host ${m.host.id}`, () => lifecycle.provision(m.host.id, false));

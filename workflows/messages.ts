@@ -261,3 +261,58 @@ export interface MemberProbes {
   members: { member: string; hostId: string; hostAddress: string; containerName: string; containerId?: string; ports: MappedPort[] }[];
 }
 export const memberProbesQuery = defineQuery<MemberProbes>('memberProbes');
+
+// --- descriptions -------------------------------------------------------------------------
+/**
+ * What the Web UI (and `temporal workflow metadata`) says of each message, given where its
+ * handler is set (`setHandler(def, fn, { description: HELP.def })`): the ones a person sends
+ * say their JSON input; the ones Clocker sends itself start with `internal:`, so the Send
+ * Signal list tells them apart. test/unit/messageHelp.test.ts keeps one entry per definition.
+ */
+export const HELP = {
+  // infrastructure
+  placeContainersUpdate: 'internal: the placement activity books room for members (one decision over the batch).',
+  releaseContainersUpdate: 'internal: gives back the room of a service\'s members; answers how many were released.',
+  setHostPolicyUpdate: 'Replaces what blueprints may take from the hosts; input: the infra file\'s `policy:` as JSON (`clocker infra policy FILE` sends it). Answers the policy in force.',
+  allocateSubnetUpdate: 'internal: carves a subnet for an application network.',
+  releaseSubnetUpdate: 'internal: gives an application network\'s subnet back.',
+  allocateAddressUpdate: 'internal: hands out an address in a subnet.',
+  releaseAddressUpdate: 'internal: gives an address back.',
+  infraStatusQuery: 'Hosts (capacity, usage, what is placed where), subnets and policy: what `clocker infra status` shows.',
+  admissionQuery: 'internal: the preflight\'s dry run of the scheduler for a whole application; books nothing.',
+  resizeSignal: 'Active SSH hosts wanted: `{"hosts": 4}`. Spares are provisioned up to it, extra hosts drained back to spares.',
+  addHostSignal: 'Adds a host: `{"host": {"id": "h5", "address": "192.0.2.15", "keyRef": "$secret:lab-ssh-key"}, "spare": false}`.',
+  removeHostSignal: 'Drains a host (its members move), stops its dockerd and forgets it: `{"hostId": "h2"}`.',
+  hostFailedSignal: 'A host is lost: `{"hostId": "h3", "reason": "rack power"}`; its members are replaced elsewhere (its monitor sends this too).',
+  hostReadySignal: 'internal: a host\'s workflow reports its engine answers over TLS.',
+  hostAddressUpdate: 'internal: `clocker up` corrects the local host\'s address: `{"hostId": "local", "address": "…"}`.',
+  hostUsageSignal: 'internal: a host\'s workflow reports measured usage.',
+  hostKeyPinnedSignal: 'internal: a host\'s workflow reports the SSH host key it pinned.',
+  serviceHostFailedSignal: 'internal: the infrastructure says these members\' host failed; the service replaces them.',
+  serviceHostDrainingSignal: 'internal: the infrastructure says these members\' host is draining; the service moves them.',
+  // host
+  hostStatusQuery: 'The host\'s phase (PROVISIONING, AVAILABLE, FAILED, DECOMMISSIONED), provisioning step and last problem.',
+  decommissionSignal: 'internal: the infrastructure ends the host after a drain (use `removeHost` on the infrastructure).',
+  // application
+  appStatusQuery: 'The application\'s status, services, members, hosts and ports: what `clocker status APP` shows.',
+  blueprintQuery: 'The blueprint the application runs now (what `clocker plan` compares a file with).',
+  deployUpdate: 'Applies a new version of the blueprint (a whole blueprint as JSON: use `clocker deploy FILE`); answers the plan and the version number.',
+  destroySignal: 'Tears the application (or service) down: containers removed, placements released, then the workflow ends. No input.',
+  stopSignal: 'Stops every member (an application: dependents first). No input.',
+  startSignal: 'Starts what is stopped, replaces failed members, places missing ones (an application: dependencies first). No input.',
+  restartSignal: 'Restarts members one at a time, each healthy before the next. No input.',
+  serviceReportSignal: 'internal: a service tells its application what it looks like now.',
+  // service
+  serviceStatusQuery: 'The service\'s status, members (host, state, ports), last events and last rollout.',
+  upgradeSignal: 'internal: the application hands the service its next version (use `clocker deploy FILE`).',
+  serviceScaleSignal: 'Grows or shrinks by n members within the blueprint\'s cluster bounds: `{"by": 2}` or `{"by": -1}`.',
+  serviceResizeSignal: 'This many members, held to the blueprint\'s cluster bounds: `{"size": 5}` (the Update `resizeService` refuses out-of-bounds sizes instead).',
+  resizeServiceUpdate: 'Resizes and answers: `{"size": 5}` or `{"by": -1}`; a size outside the cluster bounds is refused with the bounds. Answers `{"size": n, "from": m}`.',
+  reconfiguredSignal: 'internal: the application re-bound the service\'s references and reloaded its members.',
+  dependentsSyncedSignal: 'internal: the application confirms dependents were told about draining members.',
+  memberEventSignal: 'internal: a host\'s monitor reports a member\'s container died, ran out of memory, turned unhealthy or went missing.',
+  // monitor
+  hostMonitorStatusQuery: 'Events passed on to services, watches run, and why the last watch ended.',
+  watchHostSignal: 'internal: the placement activity keeps the monitor alive when members land on its host.',
+  memberProbesQuery: 'internal: the host watchers ask which running members to probe, and how.',
+} as const satisfies Record<string, string>;

@@ -18,6 +18,7 @@ import { specFingerprint } from '../domain/application/specFingerprint';
 import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { failureText } from './failureText';
 import {
+  HELP,
   dependentsSyncedSignal,
   destroySignal,
   reconfiguredSignal,
@@ -44,6 +45,9 @@ import { ServiceMembers, type ServiceVersion } from './serviceMembers';
 import { ServiceState, type ServiceSnapshot } from './serviceState';
 import { applyUpdate, converge, replaceMembersOf, runEffector } from './serviceOperations';
 import { recoverMember, worthChecking } from './serviceRecovery';
+import { keepCurrentDetails } from './consoleDetails';
+import { serviceMetrics } from './consoleMetrics';
+import { serviceDetails } from '../domain/console/currentDetails';
 
 export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
   app: string;
@@ -101,22 +105,24 @@ async function runService(input: ServiceInput, state: ServiceState) {
   /** The version being applied right now, if any: a resize asked meanwhile builds on it. */
   let applying: ServiceVersion | undefined;
   const latestVersion = () => pending.at(-1) ?? applying ?? current;
-  setHandler(stopSignal, () => void effectors.push('stop'));
-  setHandler(startSignal, () => void effectors.push('start'));
-  setHandler(restartSignal, () => void effectors.push('restart'));
-  setHandler(serviceStatusQuery, () => state.view);
+  setHandler(stopSignal, () => void effectors.push('stop'), { description: HELP.stopSignal });
+  setHandler(startSignal, () => void effectors.push('start'), { description: HELP.startSignal });
+  setHandler(restartSignal, () => void effectors.push('restart'), { description: HELP.restartSignal });
+  setHandler(serviceStatusQuery, () => state.view, { description: HELP.serviceStatusQuery });
+  // The Web UI's current details and the members gauge follow the view (no command).
+  keepCurrentDetails(() => serviceDetails(app, state.view), serviceMetrics(app, () => state.view));
   // The hosts' watchers keep probing running members with the current version's health check.
   setHandler(memberProbesQuery, () => ({
     ...(current.spec.health ? { health: current.spec.health } : {}),
     secretNames: referencedSecrets(Object.values(current.env)),
     members: state.liveMembers().filter((m) => m.state === 'RUNNING').map(({ member, hostId, hostAddress, containerName, containerId, ports }) => ({ member, hostId, hostAddress, containerName, ports, ...(containerId ? { containerId } : {}) })),
-  }));
+  }), { description: HELP.memberProbesQuery });
   /** The operation under way (first start, update, replacement, effector): a destroy interrupts it. */
   let operation: CancellationScope | undefined;
   setHandler(destroySignal, () => {
     destroyRequested = true;
     operation?.cancel();
-  });
+  }, { description: HELP.destroySignal });
   /** Runs work that a destroy may cut short; what it started is then removed by the teardown. */
   const interruptible = async (work: () => Promise<void>): Promise<void> => {
     if (destroyRequested) return; // asked while a report was on its way: nothing new starts
@@ -129,21 +135,21 @@ async function runService(input: ServiceInput, state: ServiceState) {
       operation = undefined;
     }
   };
-  setHandler(upgradeSignal, (next) => void pending.push(next));
-  setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }));
-  setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }));
+  setHandler(upgradeSignal, (next) => void pending.push(next), { description: HELP.upgradeSignal });
+  setHandler(serviceHostFailedSignal, (event) => void hostEvents.push({ kind: 'failed', event }), { description: HELP.serviceHostFailedSignal });
+  setHandler(serviceHostDrainingSignal, (event) => void hostEvents.push({ kind: 'draining', event }), { description: HELP.serviceHostDrainingSignal });
   // From the hosts' monitors (workflows/hostMonitor.ts): handled in the loop, one at a time, by the failure chain.
   setHandler(memberEventSignal, (event) => {
     if (memberEvents.length < MEMBER_EVENTS_KEPT) memberEvents.push(event);
-  });
+  }, { description: HELP.memberEventSignal });
   // Running members were reloaded with these values; members started from now on get them too.
   setHandler(reconfiguredSignal, ({ env: rebound, dns: reboundDns, spec: boundFor }) => {
     for (const version of [current, applying, ...pending]) {
       if (version && specFingerprint(version.spec) === boundFor) Object.assign(version, { env: rebound, dns: reboundDns });
     }
-  });
+  }, { description: HELP.reconfiguredSignal });
   let synced = carried?.synced ?? 0;
-  setHandler(dependentsSyncedSignal, ({ seq }) => void (synced = Math.max(synced, seq)));
+  setHandler(dependentsSyncedSignal, ({ seq }) => void (synced = Math.max(synced, seq)), { description: HELP.dependentsSyncedSignal });
   // Operators (and later the autoscaler) change the size; it applies as a version with a new count.
   const resizeTo = (wanted: number, asked: string) => {
     if (!Number.isFinite(wanted)) {
@@ -160,7 +166,7 @@ async function runService(input: ServiceInput, state: ServiceState) {
   setHandler(serviceScaleSignal, (arg) => {
     const by = typeof arg === 'number' ? arg : Number(arg?.by);
     resizeTo(latestVersion().spec.count + by, `scale by ${by}`);
-  });
+  }, { description: HELP.serviceScaleSignal });
   const wantedSize = (req: ResizeServiceRequest): number => (req.size !== undefined ? req.size : latestVersion().spec.count + (req.by ?? 0));
   setHandler(
     resizeServiceUpdate,
@@ -171,6 +177,7 @@ async function runService(input: ServiceInput, state: ServiceState) {
       return { size, from };
     },
     {
+      description: HELP.resizeServiceUpdate,
       validator: (req) => {
         if ((req?.size === undefined) === (req?.by === undefined)) throw new Error('give exactly one of "size" or "by"');
         const size = wantedSize(req);
@@ -186,7 +193,7 @@ async function runService(input: ServiceInput, state: ServiceState) {
   setHandler(serviceResizeSignal, (arg) => {
     const size = typeof arg === 'number' ? arg : Number(arg?.size);
     resizeTo(size, `resize to ${size}`);
-  });
+  }, { description: HELP.serviceResizeSignal });
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'service' },
     { key: searchAttributes.app, value: app },

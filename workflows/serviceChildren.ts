@@ -17,6 +17,7 @@ import type { ApplicationState } from './applicationState';
 import { failureText } from './failureText';
 import { dependentsSyncedSignal } from './messages';
 import { service, type ServiceInput } from './service';
+import { serviceStaticDetails, serviceSummary } from '../domain/console/staticSummary';
 
 /** How long a wait goes without news before it checks that the child still runs. */
 const LIVENESS_PROBE = '1 minute';
@@ -56,6 +57,9 @@ export class ServiceChildren {
           workflowId: workflowIds.service(this.app, id),
           args: [input],
           parentClosePolicy: ParentClosePolicy.ABANDON,
+          // The Web UI's summary and details (user metadata: replay does not compare it).
+          staticSummary: serviceSummary(input),
+          staticDetails: serviceStaticDetails(input),
         });
         const start = ++this.starts;
         this.running.set(id, start);

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { hostMonitorWorkflowId } from '../../domain/naming';
 import { infraStatusQuery, watchHostSignal } from '../../workflows/messages';
 import { searchAttributes } from '../../workflows/searchAttributes';
+import { monitorStaticDetails, monitorSummary } from '../../domain/console/staticSummary';
 
 export async function ensureHostMonitor(temporal: Client, taskQueue: string, infrastructure: string, hostId: string): Promise<void> {
   await temporal.workflow.signalWithStart('hostMonitor', {
@@ -15,6 +16,8 @@ export async function ensureHostMonitor(temporal: Client, taskQueue: string, inf
     args: [{ infrastructure, hostId }],
     signal: watchHostSignal,
     signalArgs: [],
+    staticSummary: monitorSummary(infrastructure, hostId),
+    staticDetails: monitorStaticDetails(infrastructure, hostId),
   });
 }
 
