@@ -28,6 +28,7 @@ import { failureText } from './failureText';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
 import { keepHeadroom } from './infraHeadroom';
+import { byonSparePool } from './sparePool';
 import { InfrastructureState, type Refusable } from './infrastructureState';
 import { keepCurrentDetails } from './consoleDetails';
 import { infrastructureDetails } from '../domain/console/currentDetails';
@@ -146,7 +147,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   wireHostSignals(input, books, lifecycle);
   // Only an infra file with `headroom:` starts the loop (its timers are new commands).
   if (state.data.provisioning?.headroom && patched('infra-headroom')) {
-    void keepHeadroom(books, lifecycle).catch((err: unknown) => log.error(`headroom: ${failureText(err)}`));
+    void keepHeadroom(books, byonSparePool(books, lifecycle)).catch((err: unknown) => log.error(`headroom: ${failureText(err)}`));
   }
 
   upsertSearchAttributes([
