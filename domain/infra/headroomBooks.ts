@@ -42,11 +42,11 @@ export function headroomSpares(state: InfraState): HeadroomSpare[] {
 }
 
 /** One evaluation: idle times brought up to date, the decision made and recorded. Changes `state.headroom`. */
-export function evaluateHeadroom(state: InfraState, spec: HeadroomSpec, now: number): HeadroomDecision {
+export function evaluateHeadroom(state: InfraState, spec: HeadroomSpec, spares: HeadroomSpare[], now: number): HeadroomDecision {
   const books = (state.headroom ??= { idleSince: {}, decisions: [] });
   const hosts = headroomHosts(state);
   books.idleSince = trackIdle(books.idleSince, hosts, now);
-  const decision = decideHeadroom(spec, hosts, headroomSpares(state), books.idleSince, now);
+  const decision = decideHeadroom(spec, hosts, spares, books.idleSince, now);
   const record: HeadroomRecord = { at: now, action: decision.action, reason: decision.reason, inputs: decision.inputs };
   books.last = record;
   const previous = books.decisions[books.decisions.length - 1];

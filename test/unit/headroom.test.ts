@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decideHeadroom, trackIdle, type HeadroomHost, type HeadroomSpare, type HeadroomSpec } from '../../domain/infra/headroom';
-import { evaluateHeadroom, KEPT_DECISIONS } from '../../domain/infra/headroomBooks';
+import { evaluateHeadroom, headroomSpares, KEPT_DECISIONS } from '../../domain/infra/headroomBooks';
 import type { InfraState } from '../../domain/infra/model';
 
 const spec: HeadroomSpec = { free: 0.34, releaseAfterMs: 60_000, checkMs: 30_000 };
@@ -144,11 +144,11 @@ describe('evaluateHeadroom over the infrastructure state', () => {
 
   test('reads hosts and spares from the books, records what acted and each change of kind, keeps the latest', () => {
     const s = state(3);
-    assert.deepEqual(evaluateHeadroom(s, spec, 10).action, { kind: 'bring-in', hosts: ['h2'] });
+    assert.deepEqual(evaluateHeadroom(s, spec, headroomSpares(s), 10).action, { kind: 'bring-in', hosts: ['h2'] });
     s.hosts[0]!.reservations = [];
     s.machines = [s.machines![0]!];
-    evaluateHeadroom(s, spec, 20);
-    evaluateHeadroom(s, spec, 30);
+    evaluateHeadroom(s, spec, headroomSpares(s), 20);
+    evaluateHeadroom(s, spec, headroomSpares(s), 30);
     assert.deepEqual(s.headroom?.decisions.map((r) => [r.at, r.action.kind]), [[10, 'bring-in'], [20, 'hold']]);
     assert.equal(s.headroom?.last?.at, 30);
     assert.deepEqual(s.headroom?.idleSince, { h1: 20 });
@@ -156,7 +156,7 @@ describe('evaluateHeadroom over the infrastructure state', () => {
 
   test('keeps at most KEPT_DECISIONS', () => {
     const s = state(3);
-    for (let i = 0; i < KEPT_DECISIONS + 5; i++) evaluateHeadroom(s, spec, i);
+    for (let i = 0; i < KEPT_DECISIONS + 5; i++) evaluateHeadroom(s, spec, headroomSpares(s), i);
     assert.equal(s.headroom?.decisions.length, KEPT_DECISIONS);
     assert.equal(s.headroom?.decisions[0]?.at, 5);
   });
