@@ -69,9 +69,14 @@ async function main(): Promise<void> {
       'workflow', 'start', '--address', server.address, '--type', 'application', '--task-queue', 'cli-bench-none', '--workflow-id', 'clocker/app/bench',
       '--search-attribute', 'ClockerKind="application"', '--search-attribute', 'ClockerApp="bench"', '--search-attribute', 'ClockerStatus="RUNNING"',
     ], { stdio: 'ignore' });
-    const env = { ...process.env, CLOCKER_TEMPORAL_ADDRESS: server.address, TEMPORAL_ADDRESS: server.address, NO_COLOR: '1' };
+    const env = { ...process.env, CLOCKER_TEMPORAL_ADDRESS: server.address, NO_COLOR: '1' };
     const clocker = [process.execPath, join(ROOT, 'bin', 'clocker.js')];
-    const listed = execFileSync(clocker[0] as string, [...clocker.slice(1), 'status'], { env, encoding: 'utf8' });
+    // Visibility trails the start by a moment.
+    let listed = '';
+    for (let i = 0; i < 40 && !listed.includes('bench'); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 250));
+      listed = execFileSync(clocker[0] as string, [...clocker.slice(1), 'status'], { env, encoding: 'utf8' });
+    }
     if (!listed.includes('bench')) throw new Error(`clocker status does not list the application:\n${listed}`);
     const pairs: Pair[] = [
       { name: '--help', ours: [...clocker, '--help'], floor: [process.execPath, '-e', '0'], goal: 2 },

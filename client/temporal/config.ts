@@ -10,7 +10,9 @@
 //   4. the embedded default (127.0.0.1:7233, namespace "default", plaintext).
 // TLS is on as soon as any TLS setting or an API key is given (as Temporal's own loader does),
 // unless a profile says `tls.disabled = true` and nothing above it turns it on again.
-import { loadClientConfigProfile, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClientConfigProfile, ConfigDataSource } from '@temporalio/envconfig';
 
 export interface TemporalTls {
   /** The client certificate and key for mTLS: both or neither. */
@@ -100,8 +102,23 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env, overrides: 
   };
 }
 
+/**
+ * Whether Temporal's loader could find anything: a TEMPORAL_* variable, or a config file where
+ * it looks (TEMPORAL_CONFIG_FILE, else $XDG_CONFIG_HOME or ~/.config, macOS's Application
+ * Support, Windows' APPDATA). Nothing: the loader is not even loaded (it costs a CLI command
+ * a good part of its start-up).
+ */
+export function standardConfigPresent(env: NodeJS.ProcessEnv): boolean {
+  if (Object.keys(env).some((k) => k.startsWith('TEMPORAL_'))) return true;
+  const dirs = [env.XDG_CONFIG_HOME, env.HOME && join(env.HOME, '.config'), env.HOME && join(env.HOME, 'Library', 'Application Support'), env.APPDATA];
+  return dirs.some((d) => d && existsSync(join(d, 'temporalio', 'temporal.toml')));
+}
+
 function standardProfile(env: NodeJS.ProcessEnv, profile: string | undefined): ClientConfigProfile {
+  if (!profile && !standardConfigPresent(env)) return {};
   try {
+    // Loaded only when there is something to read (see standardConfigPresent).
+    const { loadClientConfigProfile } = require('@temporalio/envconfig') as typeof import('@temporalio/envconfig');
     return loadClientConfigProfile({ overrideEnvVars: definedOnly(env), ...(profile ? { profile } : {}) });
   } catch (err) {
     throw new Error(`Temporal client config profile: ${err instanceof Error ? err.message : String(err)}`);
