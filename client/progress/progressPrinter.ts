@@ -3,8 +3,15 @@
 // with the seconds since the command started, so a log reads as a timeline.
 import { changedLines, type ProgressLine, type Tone } from './progressLines';
 
+/** What the printer writes to: stdout, or anything shaped like it. */
+export interface PrinterOut {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 export interface PrinterOptions {
-  out?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  out?: PrinterOut;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
 }
@@ -18,7 +25,7 @@ export function colourWanted(env: NodeJS.ProcessEnv, tty: boolean): boolean {
 }
 
 export class ProgressPrinter {
-  private readonly out: NonNullable<PrinterOptions['out']>;
+  private readonly out: PrinterOut;
   private readonly tty: boolean;
   private readonly colour: boolean;
   private readonly now: () => number;

@@ -33,7 +33,8 @@ describe('status fast path', () => {
   });
 
   test('it reads the SDK codec’s answers: listed executions with their search attributes, a query result', () => {
-    const response = ws.ListWorkflowExecutionsResponse.encode({
+    // fromObject: it takes plain numbers where the generated types want Long.
+    const response = ws.ListWorkflowExecutionsResponse.encode(ws.ListWorkflowExecutionsResponse.fromObject({
       executions: [
         {
           execution: { workflowId: 'clocker/app/shop', runId: 'r1' },
@@ -46,7 +47,7 @@ describe('status fast path', () => {
         { execution: { workflowId: 'clocker/app/old' }, status: temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED },
       ],
       nextPageToken: Buffer.from('next'),
-    }).finish();
+    })).finish();
     const page = listResponse(response);
     assert.deepEqual(page.executions, [
       { workflowId: 'clocker/app/shop', status: 'RUNNING', searchAttributes: { ClockerApp: 'shop', ClockerStatus: 'DEGRADED', ClockerKind: 'application' } },
