@@ -100,6 +100,11 @@ export async function host(input: HostInput): Promise<void> {
       view.problem = `the liveness check did not run: ${failureText(err)}`;
       return;
     }
+    if (alive.alive === 'unknown') {
+      // The worker, not the engine, was slow: neither a miss nor a success.
+      view.problem = `no evidence either way: ${alive.reason}`;
+      return;
+    }
     if (!alive.alive) return fail(alive.reason);
     current.failures = 0;
     view.problem = undefined;

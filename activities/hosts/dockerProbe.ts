@@ -6,6 +6,7 @@ import { TLS_DOCKER_PORT } from '../../domain/infra/machines';
 import type { DockerClientFactory } from '../docker/dockerClient';
 import { describeEndpoint } from '../docker/dockerClient';
 import { dockerError } from '../docker/dockerErrors';
+import { engineConnection } from '../monitoring/engineConnection';
 
 export interface DockerFacts {
   docker: DockerEndpoint;
@@ -21,18 +22,46 @@ export interface ProbeResult {
 
 /**
  * Whether the host's engine answered, as evidence about the host: an engine that refuses,
- * resets or does not answer within `timeoutMs` is `alive: false` with the reason; the activity
- * itself throws only when something is wrong on the worker's side, which is no evidence.
+ * resets or does not answer within `timeoutMs` is `alive: false` with the reason. A wait that
+ * ran long because this worker was busy (its clock fired late) is `alive: 'unknown'`: no
+ * evidence either way. The activity throws only when something else is wrong on the worker.
  */
-export type Liveness = { alive: true; containers: number } | { alive: false; reason: string };
+export type Liveness = { alive: true; containers: number } | { alive: false; reason: string } | { alive: 'unknown'; reason: string };
+
+/** How long the new connection may take; silence is left to the request's own timeout. */
+const CONNECT_CHECK_MS = 1_000;
 
 /** Usage is measured on at most this many containers at once, so a busy host is not hammered. */
 const STATS_AT_ONCE = 4;
 
-/** Resolves with `work`, or rejects once `ms` passed without an answer. */
+/** A timer this much late means the worker's event loop was held up: the wait measured the worker, not the engine. */
+const WORKER_LAG_MS = 1_000;
+
+/** No answer in time; `lateMs`: how long after its time the timer fired. */
+class NoAnswerWithin extends Error {
+  constructor(
+    what: string,
+    ms: number,
+    readonly lateMs: number,
+  ) {
+    super(`${what}: no answer within ${ms} ms`);
+  }
+}
+
+/**
+ * Resolves with `work`, or rejects once `ms` passed without an answer. The rejection waits for
+ * setImmediate, which runs after the loop's I/O phase: an answer that came in while the loop
+ * was held up is read first, instead of losing to a timer that fired late in the same turn.
+ */
 function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)));
+  const due = Date.now() + ms;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const lateMs = Date.now() - due;
+      setImmediate(() => reject(new NoAnswerWithin(what, ms, lateMs)));
+    }, ms);
+  });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -53,7 +82,8 @@ function cpuPercent(cpu: CpuStats, pre: CpuStats): number {
   return used > 0 && system > 0 ? (used / system) * (cpu.online_cpus ?? 1) * 100 : 0;
 }
 
-export function dockerProbeActivities(docker: DockerClientFactory) {
+/** `connection`: how a new connection to an engine is tried (tests give a fake). */
+export function dockerProbeActivities(docker: DockerClientFactory, connection: typeof engineConnection = engineConnection) {
   return {
     async verifyDocker(input: { address: string; certRef: string }): Promise<DockerFacts> {
       const endpoint = tlsEndpoint(input.address, input.certRef);
@@ -63,12 +93,22 @@ export function dockerProbeActivities(docker: DockerClientFactory) {
       return { docker: endpoint, cpus: info.NCPU, memoryBytes: info.MemTotal, dockerVersion: info.ServerVersion };
     },
 
-    /** One request, whatever the host runs: its cost never grows with the containers. */
+    /**
+     * One request, whatever the host runs: its cost never grows with the containers. A new
+     * connection is tried first: an engine that is stopping closes its listener at once but
+     * still answers on pooled keep-alive connections for as long as its containers take to stop.
+     */
     async checkHostAlive(input: { docker: DockerEndpoint; timeoutMs: number }): Promise<Liveness> {
+      if ((await connection(input.docker, Math.min(CONNECT_CHECK_MS, input.timeoutMs))) === 'refused') {
+        return { alive: false, reason: `${describeEndpoint(input.docker)} refuses new connections` };
+      }
       try {
         const info = (await within(input.timeoutMs, 'docker info', docker(input.docker).info())) as { ContainersRunning?: number };
         return { alive: true, containers: info.ContainersRunning ?? 0 };
       } catch (err) {
+        if (err instanceof NoAnswerWithin && err.lateMs >= WORKER_LAG_MS) {
+          return { alive: 'unknown', reason: `${err.message}, but this worker was busy (its timer fired ${err.lateMs} ms late)` };
+        }
         return { alive: false, reason: dockerError(describeEndpoint(input.docker), 'info', err).message };
       }
     },

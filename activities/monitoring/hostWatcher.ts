@@ -19,6 +19,7 @@ import type { SecretStore } from '../secrets/secretStore';
 import type { DockerClientFactory } from '../docker/dockerClient';
 import { describeEndpoint } from '../docker/dockerClient';
 import { dockerError, statusCodeOf } from '../docker/dockerErrors';
+import { engineConnection } from './engineConnection';
 import { inventoryFindings, JsonLines, memberEventOf, type DockerEngineEvent, type ForService, type ListedContainer } from './memberSignals';
 
 export interface WatchHostInput {
@@ -51,6 +52,8 @@ const SAME_CONTAINER_MS = 30_000;
 const REMOVAL_LOOKS = 20;
 /** A probe of a running member must end well inside the watcher's heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
+/** How long a new connection to the engine may take before a death is left to the host's monitoring. */
+const ENGINE_CHECK_MS = 2_000;
 
 /** What a service passes to have its health check run once more before it acts on an `unhealthy`. */
 export interface ProbeAgain {
@@ -147,6 +150,19 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err; // a service that is gone has nothing to heal
         }
+      };
+
+      /**
+       * A death from the stream is told unless the engine refuses new connections: then it is
+       * stopping (its containers die after its listeners close), which is the host's failure,
+       * for the host's monitoring; if the engine is soon back, the next attempt's inventory finds the members down.
+       */
+      const tellUnlessEngineGoing = async (found: ForService): Promise<void> => {
+        if (found.event.event !== 'unhealthy' && ['refused', 'silent'].includes(await engineConnection(host.docker, ENGINE_CHECK_MS))) {
+          ctx.log.info(`member ${found.ref.member} of ${found.ref.app}/${found.ref.service} on ${hostId}: ${found.event.event} while the engine refuses connections; left to the host's monitoring`);
+          return;
+        }
+        await tell(found);
       };
 
       // --- the inventory: booked members against what the engine holds ---------------------
@@ -263,7 +279,7 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
             if ((e.Action === 'die' || e.Action === 'start') && e.Actor?.ID) pauseProbes(e.Actor.ID);
             const found = memberEventOf(e);
             // Handled at once: a rejection must never go unhandled in the worker; it ends the attempt below.
-            if (found) pending.push(tell(found).catch((err: unknown) => void (streamError ??= err instanceof Error ? err : new Error(String(err)))));
+            if (found) pending.push(tellUnlessEngineGoing(found).catch((err: unknown) => void (streamError ??= err instanceof Error ? err : new Error(String(err)))));
           }
         });
         s.on('error', (err: Error) => (streamError = dockerError(where, 'follow events', err)));
