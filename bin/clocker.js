@@ -13,8 +13,6 @@ if (problem === undefined) {
   if (process.env.CLOCKER_QUIET_SOURCES !== '1') {
     process.stderr.write(`clocker: running from the TypeScript sources (${problem}); \`npm run build\` makes it start faster\n`);
   }
-  // Both hooks: the CLI loads its commands with import(), which the CommonJS hook alone does not see.
   require('tsx/cjs/api').register();
-  require('tsx/esm/api').register();
   require(path.join(ROOT, 'client', 'cli.ts'));
 }

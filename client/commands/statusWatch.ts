@@ -9,8 +9,17 @@ import { showInfra } from './infraCreate';
 
 const pause = () => new Promise((r) => setTimeout(r, FOLLOW_INTERVAL_MS));
 
+/** Ctrl-C is how a watch is meant to end: quietly, and successfully. */
+function endOnInterrupt(printer: ProgressPrinter): void {
+  process.once('SIGINT', () => {
+    printer.end();
+    process.exit(0);
+  });
+}
+
 export async function watchApp(c: ClockerClient, app: string): Promise<void> {
   const printer = new ProgressPrinter();
+  endOnInterrupt(printer);
   for (;;) {
     const view = await c.waitFor(app, () => true, 60_000, undefined, FOLLOW_INTERVAL_MS);
     printer.update(appLines(view));
@@ -22,6 +31,7 @@ export async function watchApp(c: ClockerClient, app: string): Promise<void> {
 
 export async function watchInfra(c: ClockerClient, name: string): Promise<void> {
   const printer = new ProgressPrinter();
+  endOnInterrupt(printer);
   for (;;) {
     await showInfra(c, printer, await c.infrastructureStatus(name));
     await pause();
