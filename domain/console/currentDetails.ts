@@ -40,7 +40,7 @@ function eventLines(services: ServiceView[], appEvent?: string): string[] {
 }
 
 export function applicationDetails(view: AppView): string {
-  const services = view.services.map((s) => [s.id, s.status, `${running(s)}/${s.desired}`, publishedEndpoints(s).join(' '), s.error]);
+  const services = view.services.map((s) => [s.id, s.status, `${running(s)} of ${s.desired}`, publishedEndpoints(s).join(' '), s.error]);
   const all = view.services.flatMap((s) => s.members.map((m) => ({ s, m })));
   const members =
     all.length <= MEMBER_ROWS
@@ -82,7 +82,7 @@ export function infrastructureDetails(view: InfraView): string {
     h.id,
     h.address,
     h.status,
-    `${h.reserved.containers}/${h.capacity.maxContainers}`,
+    `${h.reserved.containers} of ${h.capacity.maxContainers}`,
     [...new Set(h.reservations.map((r) => `${r.app}/${r.service}`))].join(', '),
     h.problem,
   ]);

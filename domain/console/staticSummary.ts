@@ -21,7 +21,7 @@ export function applicationStaticDetails(blueprint: Blueprint): string {
       table(['service', 'image', 'members', 'depends on'], services),
       '',
       blueprint.networks.length > 0 ? `Networks: ${blueprint.networks.map((n) => `${n.id} (${n.driver})`).join(', ')}.` : '',
-      'Signals: `destroy`, `stop`, `start`, `restart`; query `status`. The current details below follow every service.',
+      'Signals: `destroy`, `stop`, `start`, `restart`; query `status`. The current details follow every service and member.',
     ]
       .filter((l, i, all) => l !== '' || all[i - 1] !== '')
       .join('\n'),

@@ -78,7 +78,7 @@ describe('current details', () => {
     const text = applicationDetails(view);
     assert.equal(text.split('\n')[0], '**DEGRADED** · application shop on infrastructure lab · version 2');
     assert.match(text, /Problem: web: 2 of 3 members running/);
-    assert.match(text, /\| web \| RUNNING \| 2\/3 \| 10\.0\.0\.2:32768 10\.0\.0\.2:32768 10\.0\.0\.2:32768 \|  \|/);
+    assert.match(text, /\| web \| RUNNING \| 2 of 3 \| 10\.0\.0\.2:32768 10\.0\.0\.2:32768 10\.0\.0\.2:32768 \|  \|/);
     // A member's error stays in its cell: pipes escaped, one line.
     assert.match(text, /\| web \| 3 \| h2 \| FAILED \| 32768→80 \| exited 1 \\\| oops bad \|/);
     assert.match(text, /\*\*Last events\*\*\n\n- web: member 3 on h2 died/);
@@ -110,7 +110,7 @@ describe('current details', () => {
     } as unknown as InfraView;
     const text = infrastructureDetails(infra);
     assert.equal(text.split('\n')[0], '**1 host available** of 2 · infrastructure lab · 2 members placed · 0 subnets');
-    assert.match(text, /\| h1 \| 10\.0\.0\.1 \| AVAILABLE \| 2\/10 \| shop\/web, shop\/db \|  \|/);
+    assert.match(text, /\| h1 \| 10\.0\.0\.1 \| AVAILABLE \| 2 of 10 \| shop\/web, shop\/db \|  \|/);
     assert.match(text, /Spares: h3 \(10\.0\.0\.3\)/);
     assert.match(hostDetails({ infrastructure: 'lab', hostId: 'h1', phase: 'PROVISIONING', step: 'docker', consecutiveFailures: 0 }), /^\*\*PROVISIONING\*\* · host h1 of infrastructure lab\n\n- provisioning step: docker/);
     assert.match(monitorDetails({ infrastructure: 'lab', hostId: 'h1', reported: 3, watches: 2, lastOutcome: 'rotated' }), /- member events passed on to services: 3\n- watches: 2 \(the last ended: rotated\)/);
