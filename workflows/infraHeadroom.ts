@@ -15,7 +15,8 @@ const MIN_WAIT_MS = 1_000;
 
 /** What the decision reads, so a change to any of it wakes the loop before its timer. */
 function booksFingerprint(data: InfraState, pool: SparePool): string {
-  const hosts = data.hosts.map((h) => `${h.record.id}:${h.record.status}:${h.reservations.length}`).join(',');
+  // Reservations by count: a member's cpus/memory never change after it is booked. Capacities can (a host re-verified).
+  const hosts = data.hosts.map(({ record: r, reservations }) => `${r.id}:${r.status}:${reservations.length}:${r.maxContainers}:${r.cpus ?? '-'}:${r.memoryBytes ?? '-'}`).join(',');
   return `${hosts}|${pool.available().map((s) => s.id).join(',')}`;
 }
 
