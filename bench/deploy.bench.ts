@@ -1,46 +1,24 @@
 // Deployment time through Clocker beside the floor: the same containers created directly
 // with dockerode, in parallel, in the same run. Also the web-cluster example (three tiers).
 //   node --import tsx bench/deploy.bench.ts     (~1 min; needs the local Docker engine)
-import Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
-import { probeTcp } from '../activities/docker/probes';
 import { readBlueprintFile } from '../client/blueprintFile';
 import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
-import { LABEL } from '../domain/naming';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startLocalStack } from '../test/support/stack';
+import { printResult } from './support/benchResult';
+import { floorDown, floorUp, HTTPD_COMMAND } from './support/floor';
 
 const MEMBERS = 30;
-const COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
-
-async function floor(docker: Docker): Promise<number> {
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: MEMBERS }, async (_, i) => {
-      const c = await docker.createContainer({
-        name: `floor-${i}`,
-        Image: BUSYBOX_IMAGE,
-        Cmd: COMMAND,
-        Labels: { [LABEL.app]: 'bench-floor' },
-        ExposedPorts: { '80/tcp': {} },
-        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
-      });
-      await c.start();
-      const port = Number((await c.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
-      while ((await probeTcp('127.0.0.1', port, 1000)) !== '') await new Promise((r) => setTimeout(r, 50));
-    }),
-  );
-  const ms = performance.now() - started;
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=bench-floor`] } })) await docker.getContainer(c.Id).remove({ force: true });
-  return ms;
-}
+const COMMAND = HTTPD_COMMAND;
 
 async function main(): Promise<void> {
   const docker = createDockerClientFactory()(localDockerEndpoint());
   process.env.CLOCKER_SECRET_DB_PASSWORD ??= 'bench'; // the worker inherits it
   const stack = await startLocalStack(docker);
   try {
-    const floorMs = await floor(docker);
+    const floorMs = await floorUp(docker, `floor-${process.pid}`, 1, MEMBERS);
+    await floorDown(docker, `floor-${process.pid}`);
 
     let started = performance.now();
     await stack.clocker.deploy(blueprint('bench30', [serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] })]));
@@ -59,6 +37,13 @@ async function main(): Promise<void> {
     console.log(`  dockerode directly, all in parallel (floor): ${(floorMs / 1000).toFixed(2)} s`);
     console.log(`  clocker deploy (placement, create, health):  ${(clockerMs / 1000).toFixed(2)} s   (${(clockerMs / floorMs).toFixed(2)}x the floor)`);
     console.log(`three-tier web-cluster example (db, 3 web, lb; network, volume, http probes): ${(threeTierMs / 1000).toFixed(2)} s, ${threeTier.status}`);
+    printResult({
+      bench: 'deploy',
+      rows: [
+        { measure: `deploy ${MEMBERS}, no health check, answering on a published port`, kind: 'time', floor: floorMs, clocker: clockerMs },
+        { measure: 'deploy examples/web-cluster.yaml (db, 3 web, lb)', kind: 'time', clocker: threeTierMs },
+      ],
+    });
   } finally {
     await stack.stop();
   }

@@ -6,6 +6,7 @@
 // Run: node --import tsx bench/ipam.bench.ts
 import { allocateAddress, allocateSubnet, createIpamState, releaseAddress } from '../domain/ipam';
 import type { IpamState } from '../domain/ipam';
+import { printResult } from './support/benchResult';
 
 const MEMBER_ADDRESSES = 65_536 - 3;
 const NAIVE = Number(process.env.NAIVE ?? 8192);
@@ -73,3 +74,10 @@ console.log(`  cursor + free list, all ${MEMBER_ADDRESSES}      ${String(rate(ME
 console.log(`  cursor + free list, first ${NAIVE}    ${String(rate(NAIVE, prefix.ms)).padStart(9)} allocations/s  (${prefix.ms.toFixed(0)} ms)`);
 console.log(`  naive Set scan, first ${NAIVE}        ${String(rate(NAIVE, slow.ms)).padStart(9)} allocations/s  (${slow.ms.toFixed(0)} ms)  ${(rate(NAIVE, prefix.ms) / rate(NAIVE, slow.ms)).toFixed(1)}x slower`);
 console.log(`  release + reuse in a full /16         ${String(rate(10_000, churnMs)).padStart(9)} pairs/s        (${churnMs.toFixed(0)} ms for 10000)`);
+printResult({
+  bench: 'ipam',
+  rows: [
+    { measure: `IPAM: first ${NAIVE.toLocaleString('en-US')} member addresses of a /16`, kind: 'rate', unit: 'allocations/s', clocker: rate(NAIVE, prefix.ms), floor: rate(NAIVE, slow.ms), note: 'naive: linear scan over a Set' },
+    { measure: `IPAM: all ${MEMBER_ADDRESSES.toLocaleString('en-US')} member addresses of a /16`, kind: 'rate', unit: 'allocations/s', clocker: rate(MEMBER_ADDRESSES, full.ms) },
+  ],
+});

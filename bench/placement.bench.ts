@@ -12,6 +12,7 @@ import type { HostSlot } from '../domain/placement/hostSlot';
 import { bookOnSlot, buildSlots } from '../domain/placement/hostSlot';
 import { ranksBefore } from '../domain/placement/candidateHeap';
 import { stack } from '../domain/placement/stack';
+import { printResult } from './support/benchResult';
 
 const HOSTS = 1000;
 const MEMBERS = 10_000;
@@ -104,3 +105,7 @@ console.log(`placement: ${MEMBERS} members on ${HOSTS} hosts (breadth-first, lea
 console.log(`  ${'batch (filters once, heap)'.padEnd(34)}${String(batchRate).padStart(9)} placements/s  ${'1.0'.padStart(7)}x         (${best.ms.toFixed(0)} ms for ${MEMBERS}; best of 3)`);
 row('naive scan (all hosts per member)', MEMBERS, scanned.ms, same(scanned.hostIds));
 row('naive per-call (one call/member)', PER_CALL_MEMBERS, called.ms, same(called.hostIds));
+printResult({
+  bench: 'placement',
+  rows: [{ measure: `scheduler: ${MEMBERS.toLocaleString('en-US')} members on ${HOSTS.toLocaleString('en-US')} hosts, one batch`, kind: 'rate', unit: 'placements/s', clocker: batchRate, floor: rate(MEMBERS, scanned.ms), note: 'naive: re-scan all hosts per member' }],
+});

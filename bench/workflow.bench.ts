@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import type { HostRecord } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { startTestEnv, workflowBundle } from '../test/support/temporalEnv';
+import { printResult, type ResultRow } from './support/benchResult';
 import type { infrastructure } from '../workflows/infrastructure';
 import { infraStatusQuery, placeContainersUpdate, type PlaceRequest } from '../workflows/messages';
 
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     }
     console.log(`placement through the infrastructure workflow: ${HOSTS} hosts, predicate + maxPerHost, breadth-first then least-memory`);
     const rate = (n: number, ms: number) => (n / ms) * 1000;
+    const resultRows: ResultRow[] = [];
     for (let i = 0; i < rows.length; i += 2) {
       const [batched, naive] = [rows[i]!, rows[i + 1]!];
       for (const r of [batched, naive]) {
@@ -95,7 +97,9 @@ async function main(): Promise<void> {
         );
       }
       console.log(`  => batching places ${(rate(batched.members, batched.ms) / rate(naive.members, naive.ms)).toFixed(1)}x more members per second`);
+      resultRows.push({ measure: `scheduler through the infrastructure workflow: ${batched.name}`, kind: 'rate', unit: 'placements/s', clocker: rate(batched.members, batched.ms), floor: rate(naive.members, naive.ms), note: 'naive: 1 member per Update' });
     }
+    printResult({ bench: 'workflow', rows: resultRows });
   } finally {
     worker.shutdown();
     await running;

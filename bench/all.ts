@@ -1,0 +1,107 @@
+// `npm run bench`: runs every bench of the local machine one after another (each in its own
+// process, its output shown as it comes), collects the result line each prints
+// (bench/support/benchResult.ts), and prints one table: Clocker beside the floor (dockerode in
+// parallel, or the naive algorithm for the scheduler and IPAM) and Docker Swarm mode, measured
+// in the same run. The table, with the date and the machine, goes to docs/benchmarks.md.
+//   node --import tsx bench/all.ts             (~8 min)
+//   BENCH_TRIALS=3 node --import tsx bench/all.ts   (fewer kills and resizes: a quick look)
+//   BENCH_ONLY=placement,ipam …                 (some benches only; the doc is then not written)
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseResults, type BenchResult, type Figure, type ResultRow } from './support/benchResult';
+
+const ROOT = join(__dirname, '..');
+/** In the order they run: the pure ones first, the Docker ones (which share the engine) last. */
+const BENCHES = ['placement', 'ipam', 'workflow', 'deploy', 'recovery'];
+
+function run(bench: string): Promise<{ output: string; code: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', `${bench}.bench.ts`)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      process.stdout.write(chunk);
+    });
+    child.on('close', (code) => resolve({ output, code: code ?? 1 }));
+  });
+}
+
+const value = (f: Figure | undefined): number | undefined => (f === undefined ? undefined : typeof f === 'number' ? f : f.median);
+
+function cell(row: ResultRow, f: Figure | undefined): string {
+  if (f === undefined) return '—';
+  if (row.kind === 'rate') return `${Math.round(value(f)!).toLocaleString('en-US')} ${row.unit ?? '/s'}`;
+  if (typeof f === 'number') return `${(f / 1000).toFixed(2)} s`;
+  return f.n > 1 ? `${(f.median / 1000).toFixed(2)} s / ${(f.p95 / 1000).toFixed(2)} s` : `${(f.median / 1000).toFixed(2)} s`;
+}
+
+function ratio(row: ResultRow, other: Figure | undefined): string {
+  const [ours, theirs] = [value(row.clocker), value(other)];
+  if (ours === undefined || theirs === undefined) return '—';
+  return row.kind === 'rate' ? `${(ours / theirs).toFixed(0)}× faster` : `${(ours / theirs).toFixed(2)}×`;
+}
+
+function table(results: BenchResult[]): string {
+  const lines = [
+    '| measure | bench | n | floor / naive | Clocker | Swarm | Clocker/floor | Clocker/Swarm | target |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { bench, rows } of results) {
+    for (const r of rows) {
+      const n = typeof r.clocker === 'number' ? 1 : r.clocker.n;
+      const measure = r.note ? `${r.measure} (${r.note})` : r.measure;
+      lines.push(`| ${measure} | ${bench} | ${n} | ${cell(r, r.floor)} | ${cell(r, r.clocker)} | ${cell(r, r.swarm)} | ${ratio(r, r.floor)} | ${ratio(r, r.swarm)} | ${r.target ?? '—'} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  const started = Date.now();
+  const results: BenchResult[] = [];
+  const failed: string[] = [];
+  for (const bench of BENCHES.filter((b) => !only || only.includes(b))) {
+    console.log(`\n=== ${bench} ===`);
+    const { output, code } = await run(bench);
+    if (code !== 0) failed.push(`${bench} (exit ${code})`);
+    results.push(...parseResults(output));
+  }
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  const text = table(results);
+  console.log(`\nAll benches, one run (${minutes} min); times are median / p95 over n trials:\n${text}`);
+  if (failed.length > 0) console.log(`\nFailed: ${failed.join(', ')}`);
+  if (!only) {
+    const date = new Date().toISOString().slice(0, 10);
+    const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other work; Node ${process.version}`;
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    writeFileSync(
+      join(ROOT, 'docs', 'benchmarks.md'),
+      [
+        '# Benchmarks',
+        '',
+        `Written by \`npm run bench\` (bench/all.ts) on ${date}, in ${minutes} min, on ${machine}.`,
+        'Everything in one table was measured in the same run on the same Docker engine, so the ratios',
+        'mean something; absolute times depend on the machine and its load. Times are median / p95 over',
+        'n trials. The floor is Docker driven directly with dockerode, everything in parallel (for the',
+        'scheduler and IPAM: the naive algorithm). Swarm is Docker Swarm mode on the same engine, with the',
+        'same health check (every second) and a stop grace period of 0 (Clocker removes members with force);',
+        'its restart delay is its default (5 s) except in the row that says otherwise. What each bench does:',
+        'bench/README.md.',
+        '',
+        text,
+        ...(failed.length > 0 ? ['', `Failed in this run: ${failed.join(', ')}`] : []),
+        '',
+      ].join('\n'),
+    );
+    console.log('written: docs/benchmarks.md');
+  }
+  if (failed.length > 0) process.exit(1);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

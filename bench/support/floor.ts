@@ -1,0 +1,54 @@
+// The floor: what Docker itself takes, driven directly with dockerode and everything in
+// parallel, no orchestration. Containers are busybox httpd on a published port, "up" once
+// the port answers.
+import type Docker from 'dockerode';
+import { probeTcp } from '../../activities/docker/probes';
+import { BUSYBOX_IMAGE } from '../../client/images/busyboxImage';
+import { LABEL } from '../../domain/naming';
+
+/** busybox httpd on port 80 in the foreground: the container the benches make on every side. */
+export const HTTPD_COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
+
+async function answering(docker: Docker, name: string): Promise<void> {
+  const port = Number((await docker.getContainer(name).inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
+  while ((await probeTcp('127.0.0.1', port, 1000)) !== '') await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Creates and starts containers `<group>-<from>`…, all at once, until each answers; answers the ms. */
+export async function floorUp(docker: Docker, group: string, from: number, count: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const c = await docker.createContainer({
+        name: `${group}-${from + i}`,
+        Image: BUSYBOX_IMAGE,
+        Cmd: HTTPD_COMMAND,
+        Labels: { [LABEL.app]: group },
+        ExposedPorts: { '80/tcp': {} },
+        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
+      });
+      await c.start();
+      await answering(docker, c.id);
+    }),
+  );
+  return performance.now() - started;
+}
+
+/** `docker kill`, then `docker start` at once, until it answers again: a restart with nothing to notice or decide. */
+export async function floorRestart(docker: Docker, name: string): Promise<number> {
+  const c = docker.getContainer(name);
+  const started = performance.now();
+  await c.kill();
+  await c.wait(); // until it has stopped: starting a container still running is refused
+  await c.start();
+  await answering(docker, name);
+  return performance.now() - started;
+}
+
+/** Removes the group's containers, all at once; answers the ms. */
+export async function floorDown(docker: Docker, group: string): Promise<number> {
+  const started = performance.now();
+  const listed = await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${group}`] } });
+  await Promise.all(listed.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  return performance.now() - started;
+}
