@@ -12,7 +12,7 @@ import { workflowIds } from '../domain/naming';
 import { blueprintSizeProblem } from './payloadSize';
 import { applicationStaticDetails, applicationSummary, infrastructureStaticDetails, infrastructureSummary, preflightSummary } from '../domain/console/staticSummary';
 import type { HostPolicy } from '../domain/infra/hostPolicy';
-import { hostStatusQuery, setHostPolicyUpdate } from '../workflows/messages';
+import { hostStatusQuery, serviceStatusQuery, setHostPolicyUpdate } from '../workflows/messages';
 import { appStatusQuery, blueprintQuery, deployUpdate, destroySignal, restartSignal, startSignal, stopSignal, type Effector, infraStatusQuery, type InfraView } from '../workflows/messages';
 import {
   allocateSubnetUpdate,
@@ -194,13 +194,39 @@ export class ClockerClient {
         await new Promise((r) => setTimeout(r, intervalMs));
         continue;
       }
-      const text = JSON.stringify(view);
-      if (text !== last) onChange?.(view);
-      last = text;
-      if (done(view)) return view;
+      if (done(view)) {
+        onChange?.(view);
+        return view;
+      }
+      if (onChange) {
+        const shown = await this.withLiveServices(view);
+        const text = JSON.stringify(shown);
+        if (text !== last) onChange(shown);
+        last = text;
+      }
       if (Date.now() > deadline) throw new Error(`application "${app}" is still ${view.status} after ${timeoutMs / 1000}s`);
       await new Promise((r) => setTimeout(r, intervalMs));
     }
+  }
+
+  /**
+   * The application's view with each service's own, live view in place of the last one it
+   * reported: a service reports to its application at milestones, but its members' steps
+   * (placed, created, healthy) are in its own state as they happen. For showing progress; a
+   * service that does not answer keeps its reported view.
+   */
+  async withLiveServices(view: AppView): Promise<AppView> {
+    const services = await Promise.all(
+      view.services.map((s) =>
+        s.status === 'PENDING' || s.final
+          ? s
+          : this.temporal.workflow
+              .getHandle(workflowIds.service(view.name, s.id))
+              .query(serviceStatusQuery)
+              .catch(() => s),
+      ),
+    );
+    return { ...view, services };
   }
 
   /** Applications, newest first, from the visibility store. */
@@ -283,7 +309,9 @@ export class ClockerClient {
     const watching = (async () => {
       while (onChange && !ended) {
         // A poll that finds nothing (the workflow just closed, a query unanswered) is only no news.
-        const view = await this.status(app).catch(() => undefined);
+        const view = await this.status(app)
+          .then((v) => this.withLiveServices(v))
+          .catch(() => undefined);
         if (view && !ended) onChange(view);
         await new Promise((r) => setTimeout(r, intervalMs));
       }

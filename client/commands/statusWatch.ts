@@ -22,7 +22,7 @@ export async function watchApp(c: ClockerClient, app: string): Promise<void> {
   endOnInterrupt(printer);
   for (;;) {
     const view = await c.waitFor(app, () => true, 60_000, undefined, FOLLOW_INTERVAL_MS);
-    printer.update(appLines(view));
+    printer.update(appLines(view.status === 'DESTROYED' ? view : await c.withLiveServices(view)));
     if (view.status === 'DESTROYED') break;
     await pause();
   }
