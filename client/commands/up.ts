@@ -92,7 +92,8 @@ export async function up(options: UpOptions): Promise<void> {
 
   if (options.deploy) {
     try {
-      await deployAndWait(clocker, options.deploy, { timeoutSec: 300 });
+      // Ctrl-C here is up's own: it stops the worker and the server (deployAndWait must not exit first).
+      await deployAndWait(clocker, options.deploy, { timeoutSec: 300, interruptible: false });
     } catch (err) {
       console.error(err instanceof Error ? err.message : err);
     }
