@@ -10,7 +10,8 @@ const problem = process.env.CLOCKER_FROM_SOURCES === '1' ? 'CLOCKER_FROM_SOURCES
 if (problem === undefined) {
   require(path.join(ROOT, 'dist', 'client', 'cli.js'));
 } else {
-  if (process.env.CLOCKER_QUIET_SOURCES !== '1') {
+  // Said to a person (a terminal), not into the output of scripts and tests.
+  if (process.stderr.isTTY) {
     process.stderr.write(`clocker: running from the TypeScript sources (${problem}); \`npm run build\` makes it start faster\n`);
   }
   require('tsx/cjs/api').register();
