@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (dist/, made by `clocker setup` or `npm run build`) when it is there
-// and no source is newer; otherwise the TypeScript sources through tsx, saying so once per run
-// (slower to start, but an edit needs no build step).
+// and no source is newer; otherwise the TypeScript sources through tsx, saying so in a
+// terminal (slower to start, but an edit needs no build step).
 'use strict';
 const path = require('node:path');
 const { distProblem, ROOT } = require('./distFreshness.js');
