@@ -75,6 +75,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-parallel-remove': {
+    change: 'a service removes several members at once (removeContainer calls up to 16 at a time per host, every host at once) where it removed them one after the other; the later calls (changed, releaseMembers) are the same',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;
