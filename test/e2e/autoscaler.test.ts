@@ -115,7 +115,7 @@ describe('autoscaling on the local engine', { skip: skipUnlessPresent('temporal'
       return shrunk !== undefined;
     });
     t.diagnostic(`load off → 1 member: ${Date.now() - loadOff} ms (shrinkAfter 5 s, two steps)`);
-    t.diagnostic(shrunk!.autoscaler!.decisions.map((d) => `${d.at.slice(11, 19)} ${d.action} ${d.from}→${d.to} ${d.reason}${d.times ? ` ×${d.times}` : ''}`).join('\n'));
+    t.diagnostic(shrunk!.autoscaler!.decisions.map((d) => `${d.at.slice(11, 19)} ${d.action} ${d.from}→${d.to} ${d.reason}${d.times ? ` ×${d.times}` : ''}`).join(' | '));
     assert.deepEqual(changes(shrunk!), ['grow 1→2', 'grow 2→3', 'shrink 3→2', 'shrink 2→1']);
     for (const d of shrunk!.autoscaler!.decisions.filter((x) => x.action === 'shrink')) {
       assert.match(d.reason, /^cpu [\d.]+ below 0\.15 for \d+s: \d → \d$/);
