@@ -4,7 +4,7 @@
 // e2e-group: beside (its own `clocker up` on free ports; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -48,6 +48,27 @@ function clocker(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
     });
   });
+}
+
+/** A CLI command left running (`status --watch`, a follow to interrupt): its output so far. */
+class Running {
+  output = '';
+  readonly child: ChildProcess;
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+  }
+  waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+    return waitUntil(`\`clocker\` to print ${pattern} (so far:\n${this.output})`, timeoutMs, async () => pattern.test(this.output));
+  }
+  interrupt(): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) return resolve(this.child.exitCode);
+      this.child.once('exit', (code) => resolve(code));
+      this.child.kill('SIGINT');
+    });
+  }
 }
 
 describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docker') }, () => {
@@ -125,6 +146,59 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
     assert.match(up.output, /infrastructure "local" resumed/);
     const list = await clocker(['status', '--all'], env);
     assert.match(list.out, /hello\s*│ DESTROYED\s*│ COMPLETED/);
+    assert.equal(await up.interrupt(), 0);
+  });
+  test('long commands show progress as it happens; --detach and Ctrl-C leave the work going, `status --watch` picks it up', async () => {
+    // Its own application (two members, no published port), beside anything else on the engine.
+    const app = `cli-progress-${process.pid}`;
+    const file = join(home, 'progress.yaml');
+    writeFileSync(
+      file,
+      [`name: ${app}`, 'location: local', 'services:', '  - id: web', '    image: clocker/busybox:1', '    count: 2', "    command: [sh, -c, 'trap \"exit 0\" TERM; while true; do sleep 1; done']", ''].join('\n'),
+    );
+    up = new UpProcess(['--port', String(port), '--ui-port', String(uiPort)], env);
+    await up.waitFor('clocker is up');
+    try {
+      // Not a terminal: plain lines, each stamped, as each member moves.
+      const deploy = await clocker(['deploy', file], env);
+      assert.equal(deploy.code, 0, deploy.out);
+      assert.match(deploy.out, new RegExp(`^\\[\\s*\\d+\\.\\ds\\] application ${app}: (DEPLOYING|RUNNING)$`, 'm'), deploy.out);
+      assert.match(deploy.out, /^\[\s*\d+\.\ds\]   web\.1 on local: healthy$/m, deploy.out);
+      assert.match(deploy.out, /^\[\s*\d+\.\ds\]   web\.2 on local: healthy$/m, deploy.out);
+      assert.doesNotMatch(deploy.out, /\x1b\[/, 'no escape codes where stdout is not a terminal');
+
+      // stop of the only service: the application follows it to STOPPED before the command ends.
+      const stop = await clocker(['stop', app, 'web'], env);
+      assert.equal(stop.code, 0, stop.out);
+      assert.match(stop.out, /^\[\s*\d+\.\ds\]   web\.1 on local: stopped$/m, stop.out);
+      assert.match(stop.out, new RegExp(`application ${app} on local: STOPPED`), stop.out);
+
+      // --detach: back at once with the hint; the start goes on, and `status --watch` shows it arrive.
+      const detached = await clocker(['start', app, '--detach'], env);
+      assert.equal(detached.code, 0, detached.out);
+      assert.match(detached.out, new RegExp(`start of ${app} goes on in Temporal; follow it with \`clocker status ${app} --watch\``));
+      const watch = new Running(['status', app, '--watch'], env);
+      await watch.waitFor(/web: RUNNING, 2 of 2 healthy/);
+      assert.equal(await watch.interrupt(), 0, 'Ctrl-C ends a watch as asked');
+
+      // Ctrl-C while following a restart: the follow ends (130) with the hint, the restart does not.
+      const restart = new Running(['restart', app], env);
+      await restart.waitFor(/^\[\s*\d+\.\ds\] application /m);
+      assert.equal(await restart.interrupt(), 130, restart.output);
+      assert.match(restart.output, new RegExp(`nothing was cancelled: the work goes on in Temporal\\); reattach with \`clocker status ${app} --watch\``));
+      await waitUntil('the restart to finish without its follower', 120_000, async () => {
+        const view = JSON.parse((await clocker(['status', app, '--json'], env)).out) as { services: { effectorsDone?: number; status: string }[] };
+        return view.services[0]?.status === 'RUNNING' && (view.services[0]?.effectorsDone ?? 0) >= 3;
+      });
+
+      const destroy = await clocker(['destroy', app], env);
+      assert.equal(destroy.code, 0, destroy.out);
+      assert.match(destroy.out, new RegExp(`^\\[\\s*\\d+\\.\\ds\\] application ${app}: DESTROYING$`, 'm'), destroy.out);
+      assert.match(destroy.out, new RegExp(`^application ${app}: DESTROYED$`, 'm'));
+      assert.equal((await appContainers(docker, app)).length, 0);
+    } finally {
+      await removeAppContainers(docker, app);
+    }
     assert.equal(await up.interrupt(), 0);
   });
 });
