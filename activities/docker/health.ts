@@ -15,7 +15,7 @@ import { execInContainer } from './containerExec';
 import { logTail } from './containers';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError } from './dockerErrors';
-import { probeHttp, probeTcp } from './probes';
+import { directListener, probeHttp, probeTcp, type BehindPort } from './probes';
 
 export interface WaitHealthyInput {
   endpoint: DockerEndpoint;
@@ -34,6 +34,34 @@ const START_INTERVAL_MS = 250;
 const DEFAULT_TIMING: Omit<HealthCheck, 'probe'> = { intervalMs: 250, timeoutMs: 2_000, retries: Number.POSITIVE_INFINITY, startPeriodMs: 0 };
 /** One probe must end well inside the activity's 10 s heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
+/**
+ * With no probe in the blueprint, the first retries come sooner (50, 100, 200 ms, then the
+ * interval): a member that starts listening a moment after its first probe is seen then.
+ */
+const FIRST_RETRY_MS = 50;
+/** A connection straight to a container on this machine answers in well under this, or not at all. */
+const DIRECT_CONNECT_MS = 1_000;
+
+/** Who can say what listens behind a published port: `behind(containerPort)`, or undefined. */
+export type BehindPorts = (containerPort: number) => BehindPort | undefined;
+
+/**
+ * An engine on this machine (a unix socket) runs its containers here: the worker asks the
+ * container's own addresses. A remote engine's container is asked to look at its listening
+ * sockets (an exec); an image without grep cannot say, and the probe falls back to the wait.
+ */
+export function behindPorts(docker: Docker, where: string, endpoint: DockerEndpoint, containerName: string, info: Docker.ContainerInspectInfo): BehindPorts {
+  if (endpoint.kind === 'socket') {
+    const addresses = Object.values(info.NetworkSettings.Networks ?? {}).flatMap((n) => (n.IPAddress ? [n.IPAddress] : []));
+    return (port) => (addresses.length > 0 ? directListener(addresses, port, DIRECT_CONNECT_MS) : undefined);
+  }
+  return (port) => async () => {
+    const r = await execInContainer(docker, where, containerName, listeningCheckArgv(port), DIRECT_CONNECT_MS);
+    if (r.exitCode === 0) return '';
+    if (r.exitCode === 1) return `nothing listens on port ${port} inside the container (its published port accepted for it)`;
+    return undefined;
+  };
+}
 
 export function healthActivities(dockerFor: DockerClientFactory, secrets: SecretStore) {
   return {
@@ -44,6 +72,7 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
       const hidden = secretValues(input.secretNames ?? [], secrets);
       const started = Date.now();
       let failures = 0;
+      let pause = FIRST_RETRY_MS;
       let problem = 'not probed yet';
       while (Date.now() - started < input.timeoutMs) {
         heartbeat();
@@ -57,16 +86,19 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
           throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
         }
         const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
+        const behind = behindPorts(docker, where, input.endpoint, input.containerName, info);
         problem = input.health
-          ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden)
-          : await firstClosedPort(input.hostAddress, input.ports, probeMs);
+          ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden, behind)
+          : await firstClosedPort(input.hostAddress, input.ports, probeMs, behind);
         if (problem === '') return;
         if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
         }
         // The activity's own sleep: it ends at once when the workflow cancels the wait (a destroy).
         const starting = Date.now() - started < timing.startPeriodMs;
-        await Context.current().sleep(Math.min(starting ? (timing.startIntervalMs ?? START_INTERVAL_MS) : timing.intervalMs, 5_000));
+        const interval = input.health ? (starting ? (timing.startIntervalMs ?? START_INTERVAL_MS) : timing.intervalMs) : Math.min(pause, timing.intervalMs);
+        pause *= 2;
+        await Context.current().sleep(Math.min(interval, 5_000));
       }
       throw new HealthTimeoutError(input.containerName, input.timeoutMs, problem);
     },
@@ -74,7 +106,15 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
 }
 
 /** '' when healthy, else what was wrong. Also the monitor's probe of running members (activities/monitoring). */
-export async function runProbe(docker: Docker, where: string, input: Pick<WaitHealthyInput, 'containerName' | 'hostAddress' | 'ports'>, probe: HealthProbe, timeoutMs: number, hidden: string[]): Promise<string> {
+export async function runProbe(
+  docker: Docker,
+  where: string,
+  input: Pick<WaitHealthyInput, 'containerName' | 'hostAddress' | 'ports'>,
+  probe: HealthProbe,
+  timeoutMs: number,
+  hidden: string[],
+  behind: BehindPorts = () => undefined,
+): Promise<string> {
   if (probe.kind === 'exec') {
     const r = await execInContainer(docker, where, input.containerName, probe.command, timeoutMs);
     return r.exitCode === 0 ? '' : `\`${probe.command.join(' ')}\` exited ${r.exitCode}${r.output ? `: ${redact(r.output, hidden).slice(-300)}` : ''}`;
@@ -87,19 +127,19 @@ export async function runProbe(docker: Docker, where: string, input: Pick<WaitHe
     if (published === undefined || address === undefined) return `port ${probe.port} is not published${port?.hostIp !== undefined ? ` beyond ${port.hostIp}` : ''}, so the worker cannot reach it for an http probe`;
     return probeHttp(`http://${address}:${published}${probe.path}`, probe.expectStatus, timeoutMs);
   }
-  if (published !== undefined && address !== undefined) return prefixed(`${address}:${published}`, await probeTcp(address, published, timeoutMs));
+  if (published !== undefined && address !== undefined) return prefixed(`${address}:${published}`, await probeTcp(address, published, timeoutMs, behind(probe.port)));
   // Not published: ask the container's own kernel whether something listens there.
   const r = await execInContainer(docker, where, input.containerName, listeningCheckArgv(probe.port), timeoutMs);
   return r.exitCode === 0 ? '' : `nothing listens on port ${probe.port} inside the container`;
 }
 
-async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number): Promise<string> {
+async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number, behind: BehindPorts): Promise<string> {
   for (const p of ports) {
     // A port bound to loopback only cannot be reached from the worker: not probed.
     const at = publishedAddress(address, p.hostIp);
     if (p.protocol !== 'tcp' || p.boundHostPort === undefined || at === undefined) continue;
     heartbeat();
-    const result = await probeTcp(at, p.boundHostPort, timeoutMs);
+    const result = await probeTcp(at, p.boundHostPort, timeoutMs, behind(p.containerPort));
     if (result !== '') return prefixed(`${at}:${p.boundHostPort}`, result);
   }
   return '';
