@@ -22,6 +22,7 @@ import { startLocalStack, type Stack } from '../test/support/stack';
 import { printResult, type ResultRow } from './support/benchResult';
 import { floorDown, floorRestart, floorUp, HTTPD_COMMAND } from './support/floor';
 import { formatSummary, summarize, type Summary } from './support/stats';
+import { describeSteps, recoverySteps, type Kill } from './support/recoveryBreakdown';
 import { createSwarmService, joinLocalSwarm, leaveLocalSwarm, removeSwarmService, scaleSwarmService, swarmContainers, swarmHealthy } from './support/swarmPeer';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 30);
@@ -111,16 +112,21 @@ async function clockerSide(docker: Docker, stack: Stack): Promise<Side> {
     }),
   );
 
+  const kills: Kill[] = [];
   for (let t = 0; t < TRIALS; t++) {
     const id = String((t % MEMBERS) + 1);
     const before = (await view()).members.find((m) => m.member === id)!;
+    const at = Date.now();
     side.recovery.push(
       await timed(`clocker member ${id} back`, () => docker.getContainer(before.containerName).kill(), async () => {
         const m = (await view()).members.find((x) => x.member === id);
         return m !== undefined && m.state === 'RUNNING' && (m.restarts ?? 0) > (before.restarts ?? 0) && (await answers(m));
       }),
     );
+    kills.push({ at, seen: Date.now() });
   }
+  const steps = recoverySteps((await service.fetchHistory()).events ?? [], kills);
+  console.log(`clocker recovery, medians over ${steps.length} of ${kills.length} kills: ${describeSteps(steps)}`);
 
   for (let t = 0; t < TRIALS; t++) {
     side.resize.push(await timed('clocker resize +10', () => stack.clocker.resizeService(APP, 'web', { by: GROW }), () => allHealthy(MEMBERS + GROW)));

@@ -50,6 +50,14 @@ const SAME_CONTAINER_MS = 30_000;
 
 /** How often (every 250 ms) a member check looks again at a container being removed. */
 const REMOVAL_LOOKS = 20;
+/**
+ * A killed container (137) is looked at once more this soon. `docker rm -f` marks the container
+ * for removal before it kills it (the engine's removal flag, shown as status `removing`), so by
+ * the `die` event a removal already shows; the second look only covers an engine that orders it
+ * otherwise. At 250 ms it was the largest step of a kill's recovery after Docker's own start
+ * (bench/recovery.bench.ts: detect 59 ms, check 369 ms, start 344 ms, health 48 ms).
+ */
+const KILLED_LOOK_AGAIN_MS = 50;
 /** A probe of a running member must end well inside the watcher's heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
 /** How long a new connection to the engine may take before a death is left to the host's monitoring. */
@@ -98,9 +106,10 @@ export function monitoringActivities(temporal: Client, dockerFor: DockerClientFa
           throw dockerError(where, `inspect container ${name}`, err);
         }
         // Killed (137) is how a removal starts too: one more look a moment later tells the two apart.
-        const mayBeRemoved = ['removing', 'dead'].includes(info.State.Status) || (look === 0 && !info.State.Running && info.State.ExitCode === 137);
+        const beingRemoved = ['removing', 'dead'].includes(info.State.Status);
+        const mayBeRemoved = beingRemoved || (look === 0 && !info.State.Running && info.State.ExitCode === 137);
         if (!mayBeRemoved || look >= REMOVAL_LOOKS) break;
-        await new Promise((r) => setTimeout(r, 250));
+        await new Promise((r) => setTimeout(r, beingRemoved ? 250 : KILLED_LOOK_AGAIN_MS));
       }
       if (!isMember(info.Config.Labels, ref)) return { exists: false };
       const running = info.State.Running && !info.State.Restarting;
