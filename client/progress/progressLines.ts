@@ -56,7 +56,13 @@ export function serviceLine(s: ServiceView): ProgressLine {
   const counts = new Map<string, number>();
   for (const m of s.members) if (m.state !== 'RUNNING') counts.set(m.state.toLowerCase(), (counts.get(m.state.toLowerCase()) ?? 0) + 1);
   const others = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
-  const size = s.status === 'DESTROYED' || s.status === 'PENDING' ? '' : `, ${healthy} of ${s.desired} healthy${others ? ` (${others})` : ''}`;
+  let size = `, ${healthy} of ${s.desired} healthy${others ? ` (${others})` : ''}`;
+  if (s.status === 'DESTROYED' || s.status === 'PENDING') size = '';
+  // While a service goes, its size means nothing any more: only what is left is counted.
+  if (s.status === 'DESTROYING') {
+    const left = [healthy ? `${healthy} healthy` : '', others].filter(Boolean).join(', ');
+    size = left ? ` (${left})` : '';
+  }
   const error = s.error && BAD_SERVICE.includes(s.status) ? `: ${s.error}` : '';
   return { key: `svc:${s.id}`, text: `${s.id}: ${s.status}${size}${error}`, tone: serviceTone(s) };
 }

@@ -56,6 +56,13 @@ describe('progress lines', () => {
     );
   });
 
+  test('a service going away counts only what is left', () => {
+    const going = (members: MemberView[]) => appLines(app('DESTROYING', [service('db', 'DESTROYING', members, 2)]))[1]?.text;
+    assert.equal(going([member(1, 'RUNNING'), member(2, 'DRAINING')]), 'db: DESTROYING (1 healthy, 1 draining)');
+    assert.equal(going([member(1, 'REMOVED')]), 'db: DESTROYING (1 removed)');
+    assert.equal(going([]), 'db: DESTROYING');
+  });
+
   test('past a few members a service is counted, not listed', () => {
     const many = Array.from({ length: MEMBER_LINES_UP_TO + 1 }, (_, i) => member(i + 1, 'RUNNING'));
     assert.deepEqual(appLines(app('RUNNING', [service('web', 'RUNNING', many)])).map((l) => l.text), ['application shop: RUNNING', `web: RUNNING, ${many.length} of ${many.length} healthy`]);
