@@ -4,6 +4,7 @@
 // cluster reached without TLS); anything else, or an answer it cannot read (encrypted
 // payloads), makes the caller take the SDK's path (FastPathDeclined).
 import type { AppView } from '../../domain/application/status';
+import { workflowIds } from '../../domain/naming';
 import type { TemporalConfig } from '../temporal/config';
 import { GRPC_DEADLINE_EXCEEDED, GRPC_NOT_FOUND, GrpcCallError, openSession, unaryCall } from './grpcUnary';
 import { listRequest, listResponse, queryRequest, queryResponse, UnreadablePayloadError } from './workflowMessages';
@@ -68,7 +69,7 @@ export async function fastListApplications(config: TemporalConfig, includeEnded:
 export async function fastAppStatus(config: TemporalConfig, app: string): Promise<AppView> {
   return withSession(config, async (call) => {
     try {
-      const answer = queryResponse(await call('QueryWorkflow', queryRequest(config.namespace, `clocker/app/${app}`, 'status')));
+      const answer = queryResponse(await call('QueryWorkflow', queryRequest(config.namespace, workflowIds.application(app), 'status')));
       if ('rejected' in answer) throw new FastPathDeclined(`query rejected (${answer.rejected})`);
       return answer.value as AppView;
     } catch (err) {
