@@ -33,7 +33,10 @@ function usable(config: TemporalConfig): void {
 
 async function withSession<T>(config: TemporalConfig, run: (call: (method: string, message: Uint8Array) => Promise<Uint8Array>) => Promise<T>): Promise<T> {
   usable(config);
-  const session = await openSession(config.address, TIMEOUT_MS);
+  // Not reaching the server is said in the SDK path's words (with how to start one).
+  const session = await openSession(config.address, TIMEOUT_MS).catch((err: unknown) => {
+    throw new FastPathDeclined(err instanceof Error ? err.message : String(err));
+  });
   try {
     return await run((method, message) => unaryCall(session, SERVICE, method, message, TIMEOUT_MS, { 'temporal-namespace': config.namespace }));
   } catch (err) {
