@@ -5,6 +5,7 @@ import { appResourceActivities } from './application/appResources';
 import { containerActivities } from './docker/containers';
 import type { DockerClientFactory } from './docker/dockerClient';
 import { healthActivities } from './docker/health';
+import { startMemberActivities } from './docker/startMember';
 import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
 import { swarmActivities } from './docker/swarm';
@@ -23,9 +24,12 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const containers = containerActivities(deps.docker, deps.secrets, deps.temporal);
+  const health = healthActivities(deps.docker, deps.secrets);
   return {
-    ...containerActivities(deps.docker, deps.secrets, deps.temporal),
-    ...healthActivities(deps.docker, deps.secrets),
+    ...containers,
+    ...health,
+    ...startMemberActivities(containers.ensureContainer, health.waitHealthy),
     ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),
     ...swarmActivities(deps.docker),

@@ -80,6 +80,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-start-member-one-call': {
+    change: 'a new member is created, started and waited for in one activity (startMember) where it took two (ensureContainer, then waitHealthy); the member shows CREATED and RUNNING together',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -167,7 +167,16 @@ export class ServiceMembers {
         aliases: [spec.id, ...n.aliases],
         ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
       }));
-      const info = await slow.ensureContainer({ endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns });
+      const create = { endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns };
+      if (patched('svc-start-member-one-call')) {
+        // One activity creates, starts and waits for health: half the history per member, the same retries.
+        const secretNames = referencedSecrets(Object.values(version.env));
+        const info = await slow.startMember({ ...create, hostAddress: a.host.address, ...(spec.health ? { health: spec.health } : {}), healthTimeoutMs: HEALTH_TIMEOUT_MS, secretNames });
+        this.state.created(a.member, info);
+        this.state.memberRunning(a.member);
+        return;
+      }
+      const info = await slow.ensureContainer(create);
       this.state.created(a.member, info);
       await slow.waitHealthy({
         endpoint: a.host.docker,

@@ -15,6 +15,7 @@ type ContainerActivities = Pick<
   | 'removeContainer'
   | 'stopContainer'
   | 'waitHealthy'
+  | 'startMember'
   | 'containerLogTail'
   | 'ensureNetwork'
   | 'removeAppResources'
@@ -213,6 +214,13 @@ export class FakeEngine {
           heartbeat();
           await Context.current().sleep(200);
         }
+      },
+      // The real one is these two in one call (activities/docker/startMember.ts): so is the fake.
+      startMember: async (input) => {
+        const own = this.activities();
+        const info = await own.ensureContainer(input);
+        await own.waitHealthy({ endpoint: input.endpoint, containerName: containerName(input.ref), hostAddress: input.hostAddress, ports: info.ports, timeoutMs: input.healthTimeoutMs });
+        return info;
       },
       containerLogTail: async () => '',
       measureServiceMetric: async ({ members }) => {

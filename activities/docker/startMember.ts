@@ -1,0 +1,41 @@
+// A new member in one activity: create-or-adopt, start, then wait until it is healthy. One
+// call instead of ensureContainer + waitHealthy halves the history a member costs (three
+// events and one workflow task fewer) with the same durability: both halves are idempotent,
+// so an attempt retried after a worker crash adopts the container by name and waits again.
+// The failure is the half's own (HealthTimeoutError, ContainerExitedError…), unchanged.
+import type { HealthCheck } from '../../domain/blueprint/model';
+import { containerName } from '../../domain/naming';
+import type { ContainerInfo, EnsureContainerInput } from './containers';
+import type { WaitHealthyInput } from './health';
+
+export interface StartMemberInput extends EnsureContainerInput {
+  /** Where the worker reaches the member's published ports. */
+  hostAddress: string;
+  health?: HealthCheck;
+  /** Upper bound on the health wait. */
+  healthTimeoutMs: number;
+  /** The secrets the member was given: output that goes into an error is redacted of their values. */
+  secretNames?: string[];
+}
+
+export function startMemberActivities(
+  ensureContainer: (input: EnsureContainerInput) => Promise<ContainerInfo>,
+  waitHealthy: (input: WaitHealthyInput) => Promise<void>,
+) {
+  return {
+    async startMember(input: StartMemberInput): Promise<ContainerInfo> {
+      const { hostAddress, health, healthTimeoutMs, secretNames, ...create } = input;
+      const info = await ensureContainer(create);
+      await waitHealthy({
+        endpoint: input.endpoint,
+        containerName: containerName(input.ref),
+        hostAddress,
+        ports: info.ports,
+        ...(health ? { health } : {}),
+        timeoutMs: healthTimeoutMs,
+        ...(secretNames ? { secretNames } : {}),
+      });
+      return info;
+    },
+  };
+}
