@@ -8,6 +8,7 @@ import { healthActivities } from './docker/health';
 import { startMemberActivities } from './docker/startMember';
 import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
+import { isolationActivities } from './network/isolation';
 import { swarmActivities } from './docker/swarm';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...startMemberActivities(containers.ensureContainer, health.waitHealthy),
     ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),
+    ...isolationActivities(deps.temporal, deps.docker, deps.secrets),
     ...swarmActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),

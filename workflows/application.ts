@@ -147,9 +147,12 @@ export async function application(input: ApplicationInput) {
   const prepare = async (target: Blueprint) => {
     // Old validators refused overlay networks: a history from before them replays as refused.
     // The release before accepted addIptablesRules and ignored it: its histories replay so.
+    // Runs between app-iptables-refused and app-iptables-rules refused it; new runs make the rules.
+    const isolated = target.networks.some((n) => n.addIptablesRules);
+    const rules = isolated && patched('app-iptables-rules');
     const unsupported = unsupportedFeatures(target, {
       overlay: target.networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm'),
-      iptables: target.networks.some((n) => n.addIptablesRules) && patched('app-iptables-refused'),
+      iptables: isolated && !rules && patched('app-iptables-refused'),
     });
     if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
     try {
@@ -430,6 +433,10 @@ export async function application(input: ApplicationInput) {
     } catch (err) {
       state.leftBehind(`${s.id}: its bookings were not released: ${failureText(err)}`);
     }
+  }
+  // The isolation rules (addIptablesRules) go from every host, found by their comments.
+  if (networks.some((n) => n.addIptablesRules) && patched('app-iptables-rules')) {
+    await sweep.removeIsolation({ infrastructure: blueprint.location, app }).catch((err: unknown) => state.leftBehind(`isolation rules were not removed: ${failureText(err)}`));
   }
   try {
     for (const n of networks) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id) });

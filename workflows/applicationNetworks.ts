@@ -17,9 +17,20 @@ import { quick } from './activityOptions';
 
 const act = proxyActivities<Activities>(quick);
 
-/** Throws the first failure, once every host and network has been tried. */
+/** Throws the first failure, once every host and network has been tried; then isolates the networks that ask for it. */
 export async function ensureNetworksUpFront(app: string, infrastructure: string, networks: readonly NetworkSpec[]): Promise<void> {
   if (networks.length === 0) return;
+  await makeNetworks(app, infrastructure, networks);
+  // addIptablesRules (app-iptables-rules): the rules on every live host, once the networks are
+  // there (a bridge network's rules name its Linux bridge on each host). Runs before these
+  // refused the field, so no old history comes here with it.
+  const isolated = networks.filter((n) => n.addIptablesRules);
+  if (isolated.length > 0 && patched('app-iptables-rules')) {
+    await act.isolateNetworks({ infrastructure, app, networks: isolated.map(({ id, driver }) => ({ id, driver })) });
+  }
+}
+
+async function makeNetworks(app: string, infrastructure: string, networks: readonly NetworkSpec[]): Promise<void> {
   const hosts = await act.liveHostEndpoints({ infrastructure });
   // Old validators refused overlay networks, so no old history reaches this branch.
   if (networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm')) {

@@ -15,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { hostAccess } from '../domain/infra/hostAccess';
 import { hostAddressProblem, setHostAddress } from '../domain/infra/hostAddress';
 import { hostPolicyProblem } from '../domain/infra/hostPolicy';
 import { initialInfraState } from '../domain/infra/initialState';
@@ -25,6 +26,7 @@ import { formatIpamIssues } from '../domain/ipam';
 import { quick } from './activityOptions';
 import { admissionAnswer } from './admissionAnswer';
 import { failureText } from './failureText';
+import { hostAccessQuery } from './hostAccessQuery';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
 import { keepHeadroom } from './infraHeadroom';
@@ -104,6 +106,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   const seed = () => `${workflowInfo().workflowId}/${currentUpdateInfo()?.id ?? `${workflowInfo().runId}/${updatesThisRun}`}`;
 
   setHandler(infraStatusQuery, () => state.view(), { description: HELP.infraStatusQuery });
+  setHandler(hostAccessQuery, () => hostAccess(state.data));
   // The Web UI's current details follow the hosts (no command).
   keepCurrentDetails(() => infrastructureDetails(state.view()));
   setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests), { description: HELP.admissionQuery });

@@ -85,6 +85,16 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-iptables-rules': {
+    change: 'a new application with `addIptablesRules: true` gets isolation rules (isolateNetworks on every live host once its networks are made, removeIsolation when it is destroyed) instead of the refusal of app-iptables-refused',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'svc-iptables-rules': {
+    change: "a service that makes an `addIptablesRules: true` network on a host for the first time puts the network's isolation rules there too (isolateNetworks for that host); the release before ignored the field",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

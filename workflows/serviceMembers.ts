@@ -210,7 +210,12 @@ export class ServiceMembers {
         // after the application formed it joins now (ensureSwarm tops the swarm up; a no-op when
         // the host is in). Old validators refused overlay networks: no old history comes here.
         const inSwarm = network.driver === 'overlay' && patched('svc-overlay-swarm-join') ? this.joinSwarm(a) : Promise.resolve();
-        ready = inSwarm.then(() => act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network })).then(
+        // addIptablesRules: this host gets the network's rules once it has the network (svc-iptables-rules).
+        const isolate = network.addIptablesRules && patched('svc-iptables-rules');
+        ready = inSwarm
+          .then(() => act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network }))
+          .then(() => (isolate ? act.isolateNetworks({ infrastructure: this.infrastructure, app: this.app, networks: [{ id: network.id, driver: network.driver }], hostIds: [a.host.id] }) : undefined))
+          .then(
           () => undefined,
           (err: unknown) => {
             this.networksReady.delete(key);

@@ -1,6 +1,6 @@
 // Stage 4: the schema's output (defaults applied) → the model: values parsed into
 // templates, config substituted, sizes and images settled, link variables added.
-import { IPTABLES_REASON } from '../../application/preflight';
+import { IPTABLES_RULES_NOTICE } from '../../application/preflight';
 import type { Blueprint, NetworkSpec, Template } from '../model';
 import type { Reporter } from '../reporter';
 import type { RawBlueprint } from '../schema/blueprint';
@@ -15,7 +15,7 @@ export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['f
   const declaredNetworks: NetworkSpec[] = raw.networks.map((n, i) => {
     const dnsServers = n.dnsServers.flatMap((text, j) => values.template(text, undefined, ['networks', i, 'dnsServers', j]) ?? []);
     const { description: _description, ...rest } = n;
-    if (n.addIptablesRules) reporter.warn('unsupported-field', ['networks', i, 'addIptablesRules'], `a deployment with addIptablesRules: true is refused: ${IPTABLES_REASON}`);
+    if (n.addIptablesRules) reporter.warn('network-isolation', ['networks', i, 'addIptablesRules'], IPTABLES_RULES_NOTICE);
     // The seed's Weave network (one L2 segment across hosts) runs as Docker's swarm overlay:
     // the Weave router is archived and cannot be installed here.
     if (n.driver === 'weave') {
