@@ -22,6 +22,7 @@ import { setLink, startDockerd, stopDockerd } from '../rig/hostOutage';
 import { provisionRoot } from '../rig/provisionedDaemons';
 import { createRig, type Rig, type RigHost } from '../rig/rig';
 import { skipUnlessPresent } from '../support/components';
+import { runCli } from '../support/cli';
 import { appContainers, httpGet } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startStack, type Stack } from '../support/stack';
@@ -158,18 +159,26 @@ describe('a failed host: its members move, and the service is whole again once i
   };
   const allAnswer = async (ms: MemberView[]) => (await Promise.all(ms.map(answers))).every(Boolean);
 
-  /** What the hosts' engines hold for the application, against the service's members: one running container per member, nothing else. */
+  /**
+   * What the hosts' engines hold for the application, against the service's members (its query)
+   * and against what `clocker status` prints: one running container per member, nothing else.
+   */
   const assertNoDuplicates = async (view: AppView) => {
     const members = running(view);
     const live = web(view).members.filter((m) => m.state !== 'REMOVED');
     assert.deepEqual(live.map((m) => m.member).sort(), members.map((m) => m.member).sort(), `every member the service keeps runs: ${JSON.stringify(live)}`);
-    const onHosts: { hostId: string; name: string; state: string }[] = [];
-    for (const h of rig.hosts) for (const c of await appContainers(tlsDocker(h), APP)) onHosts.push({ hostId: h.name, name: (c.Names[0] ?? '').replace(/^\//, ''), state: c.State });
+    const onHosts: { hostId: string; name: string; id: string; state: string }[] = [];
+    for (const h of rig.hosts) for (const c of await appContainers(tlsDocker(h), APP)) onHosts.push({ hostId: h.name, name: (c.Names[0] ?? '').replace(/^\//, ''), id: c.Id.slice(0, 12), state: c.State });
     const want = members.map((m) => `${m.containerName}@${m.hostId}`).sort();
     const have = onHosts.map((c) => `${c.name}@${c.hostId}`).sort();
     assert.deepEqual(have, want, `the hosts hold exactly the service's members (per host: engines ${JSON.stringify(perHost(onHosts))}, service ${JSON.stringify(perHost(members))})`);
     assert.deepEqual(onHosts.filter((c) => c.state !== 'running'), [], 'every container runs');
     assert.equal(new Set(members.map((m) => m.member)).size, members.length, 'member ids are distinct');
+    // The CLI's table: one row per member (service, member, host, state, container id).
+    const cli = await runCli(stack, 'status', APP);
+    assert.equal(cli.code, 0, cli.out);
+    const rows = [...cli.out.matchAll(/web \(\w+\)\s*│\s*(\d+) \(v\d+\)\s*│\s*(h\d)\s*│\s*([A-Z_]+)[^│]*│\s*([0-9a-f]{12})/g)].map((m) => `${m[4]}@${m[2]} ${m[3]}`);
+    assert.deepEqual(rows.sort(), onHosts.map((c) => `${c.id}@${c.hostId} RUNNING`).sort(), `clocker status lists exactly the containers on the hosts:\n${cli.out}`);
   };
 
   before(async () => {
