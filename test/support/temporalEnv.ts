@@ -4,7 +4,7 @@
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
-import { workflowsPath } from '../../workers/createWorker';
+import { workflowInterceptorModules, workflowsPath } from '../../workers/createWorker';
 import { searchAttributes } from '../../workflows/searchAttributes';
 
 export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
@@ -23,7 +23,8 @@ export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  // The worker's own interceptors (activity summaries) are in the bundle, so the tiers run what ships.
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules(), logger: quietLogger });
   return bundle;
 }
 
