@@ -18,8 +18,11 @@ const TRIALS = Math.max(10, Number(process.argv[2] ?? 15));
 /** The query `clocker status` makes (ClockerClient.listApplications). */
 const LIST_QUERY = 'ClockerKind = "application" AND ExecutionStatus = "Running"';
 
+/** tsc emits even past type errors (someone's work in progress in a shared checkout): what counts is a fresh dist/. */
 function build(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { encoding: 'utf8' });
+  const stale = distProblem(ROOT);
+  if (stale) throw new Error(`building dist/ failed (${stale}): ${r.stdout}${r.stderr}`);
 }
 
 /**
