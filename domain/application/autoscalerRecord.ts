@@ -1,7 +1,8 @@
 // What `clocker status`, the workflow's query and the Web UI show of an autoscaler: its
 // settings and its recent decisions, each with the inputs it was taken on. Decisions alike in
-// a row (the same hold, period after period) are one entry with a count, so ten entries reach
-// back over the changes that matter and the record stays small in history.
+// a row (the same hold, period after period) are one entry with a count, and past ten entries
+// the oldest holds go before any change of size, so the record reaches back over the changes
+// that matter and stays small in history.
 import type { Bounds, Decision, DecisionKind, Sample } from './autoscaler';
 
 export interface AutoscalerDecision {
@@ -63,7 +64,17 @@ export function recordDecision(decisions: readonly AutoscalerDecision[], r: Deci
     const merged: AutoscalerDecision = { ...entry, at: last.at, times: (last.times ?? 1) + 1, lastAt: r.at };
     return { decisions: [...decisions.slice(0, -1), merged], added: false };
   }
-  return { decisions: [...decisions, entry].slice(-DECISIONS_KEPT), added: true };
+  return { decisions: trimmed([...decisions, entry]), added: true };
+}
+
+/** The newest entries, at most DECISIONS_KEPT: holds go first, so a noisy metric's holds never push the changes of size out. */
+function trimmed(list: AutoscalerDecision[]): AutoscalerDecision[] {
+  const out = [...list];
+  while (out.length > DECISIONS_KEPT) {
+    const oldestHold = out.findIndex((d, i) => d.action === 'hold' && i < out.length - 1);
+    out.splice(oldestHold >= 0 ? oldestHold : 0, 1);
+  }
+  return out;
 }
 
 /** The settings part of the view. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
+import { serviceMetricActivities } from '../../activities/monitoring/serviceMetrics';
 import type { AppView, ServiceView } from '../../domain/application/status';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 import { waitUntil } from '../rig/waitUntil';
@@ -116,6 +117,7 @@ describe('autoscaling on the local engine', { skip: skipUnlessPresent('temporal'
     });
     t.diagnostic(`load off → 1 member: ${Date.now() - loadOff} ms (shrinkAfter 5 s, two steps)`);
     t.diagnostic(shrunk!.autoscaler!.decisions.map((d) => `${d.at.slice(11, 19)} ${d.action} ${d.from}→${d.to} ${d.reason}${d.times ? ` ×${d.times}` : ''}`).join(' | '));
+    // The record keeps 10 entries, holds dropped first: a noisy metric never pushes the changes out.
     assert.deepEqual(changes(shrunk!), ['grow 1→2', 'grow 2→3', 'shrink 3→2', 'shrink 2→1']);
     for (const d of shrunk!.autoscaler!.decisions.filter((x) => x.action === 'shrink')) {
       assert.match(d.reason, /^cpu [\d.]+ below 0\.15 for \d+s: \d → \d$/);
@@ -172,6 +174,14 @@ describe('autoscaling on the local engine', { skip: skipUnlessPresent('temporal'
     assert.equal(new Set(await everyMemberAnswers(grown!)).size, 3);
     assert.match(grown!.autoscaler!.decisions.at(-1)!.reason, /^queue 120 above 50, already at the maximum 3$/);
     assert.equal(grown!.autoscaler!.decisions.at(-1)!.measured, 3, 'every member served the number');
+    // The engine's metrics of the same members, through the activity the worker runs: idle busybox, a sliver of the host.
+    const members = running(grown!).map((m) => ({ member: m.member, containerName: m.containerName, hostAddress: m.hostAddress, ports: m.ports, docker: localDockerEndpoint() }));
+    const measure = serviceMetricActivities(createDockerClientFactory()).measureServiceMetric;
+    for (const metric of ['memory', 'cpu']) {
+      const got = await measure({ metric, members, timeoutMs: 5_000 });
+      assert.ok(got.every((g) => g.value !== undefined && g.value >= 0 && g.value < 0.5), `${metric}: ${JSON.stringify(got)}`);
+      t.diagnostic(`${metric} of 3 idle members: ${got.map((g) => g.value?.toPrecision(2)).join(', ')}`);
+    }
 
     writeFileSync(join(load, 'queue'), '1\n');
     const low = Date.now();

@@ -108,6 +108,18 @@ test('settings default from the policy: growAfter/shrinkAfter from stabilization
   assert.deepEqual(autoscalerSettings(policy, { min: 2, max: 2 }).bounds, { min: 2, max: 2 });
 });
 
+test('past ten entries the oldest holds go first: changes of size stay in the record', () => {
+  const sample = at(0, 0.5);
+  const entry = (action: 'grow' | 'hold', kind: 'grow' | 'steady' | 'wait-grow', when: string) => ({ decision: { action, kind, size: action === 'grow' ? 3 : 2, reason: when }, sample, from: 2, at: when });
+  let list: AutoscalerDecision[] = [];
+  list = recordDecision(list, entry('grow', 'grow', 'g1')).decisions;
+  // A noisy metric: steady and waiting in turns, each a new entry.
+  for (let i = 0; i < 14; i++) list = recordDecision(list, entry('hold', i % 2 ? 'steady' : 'wait-grow', `h${i}`)).decisions;
+  list = recordDecision(list, entry('grow', 'grow', 'g2')).decisions;
+  assert.equal(list.length, DECISIONS_KEPT);
+  assert.deepEqual(list.map((d) => d.at), ['g1', 'h6', 'h7', 'h8', 'h9', 'h10', 'h11', 'h12', 'h13', 'g2']);
+});
+
 test('alike holds are one entry with a count; changes open entries; ten are kept', () => {
   const hold = (t: number, value: number) => ({ decision: decide({ settings, cluster, size: 2, sample: at(t, value), streak: undefined }), sample: at(t, value), from: 2, at: `t${t}` });
   let list: AutoscalerDecision[] = [];
