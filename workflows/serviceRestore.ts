@@ -69,7 +69,7 @@ export class RestoreSize implements ServiceDuty {
       const broken = state.liveMembers().filter((m) => m.state !== 'RUNNING' && m.state !== 'STOPPED');
       problems.push(...(await members.remove(broken.map((m) => m.member))));
       const toPlace = state.view.desired - state.liveMembers().length;
-      if (toPlace > 0) await members.start(current, state.view.generation, toPlace);
+      if (toPlace > 0) problems.push(...(await this.placeWhatFits(current, toPlace)));
     } catch (err) {
       if (isCancellation(err)) throw err;
       const failed = await members.removeFailed(state.view.generation);
@@ -89,6 +89,31 @@ export class RestoreSize implements ServiceDuty {
       state.view.lastEvent = `${still} of ${state.view.desired} member${state.view.desired === 1 ? '' : 's'} still missing (${problems.join('; ') || 'not placed'}); trying again in ${wait}s`;
     }
     return true;
+  }
+
+  /**
+   * All at once when they fit; when the scheduler refuses the batch (room for fewer than
+   * asked), one at a time until it refuses, so whatever fits runs while the rest waits.
+   */
+  private async placeWhatFits(current: ServiceVersion, count: number): Promise<string[]> {
+    const { members, state } = this;
+    const attempt = async (n: number): Promise<string[]> => {
+      try {
+        await members.start(current, state.view.generation, n);
+        return [];
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const failed = await members.removeFailed(state.view.generation);
+        return failed.length > 0 ? failed : [failureText(err)];
+      }
+    };
+    const refused = await attempt(count);
+    if (refused.length === 0 || count === 1) return refused;
+    for (let placed = 0; placed < count; placed++) {
+      const problems = await attempt(1);
+      if (problems.length > 0) return problems;
+    }
+    return [];
   }
 
   carry(): DutyCarry {

@@ -58,6 +58,19 @@ describe('a service restores its size', { skip: skipUnlessPresent('temporal') },
     assert.equal((await clocker.destroy('tight', 30_000)).status, 'DESTROYED');
   });
 
+  test('when only some of the missing members fit, those run while the rest wait', async () => {
+    await clocker.ensureInfrastructure(fakeHosts('part-hosts', { maxContainers: 3 }));
+    await clocker.deploy(blueprint('part', [serviceSpec({ id: 'web', image: 'web:1', count: 4, placement: { strategies: ['breadth-first'], constraints: { labels: {}, regions: [], zones: [] } } })], 'part-hosts'));
+    const up = await clocker.waitFor('part', (v) => v.status !== 'DEPLOYING', 30_000);
+    assert.deepEqual(up.services[0]!.members.map((m) => m.hostId).sort(), ['h1', 'h1', 'h2', 'h2']);
+    await env.client.workflow.getHandle('clocker/infra/part-hosts').signal(hostFailedSignal, { hostId: 'h1', reason: 'test: power' });
+    // h2 has room for one of h1's two: it runs, the other waits.
+    const partial = await clocker.waitFor('part', (v) => v.services[0]!.members.filter((m) => m.state === 'RUNNING').length === 3 && /still missing/.test(v.services[0]!.lastEvent ?? ''), 30_000);
+    assert.match(partial.services[0]!.lastEvent ?? '', /^1 of 4 members still missing/);
+    assert.ok(partial.services[0]!.members.every((m) => m.hostId === 'h2'));
+    assert.equal((await clocker.destroy('part', 30_000)).status, 'DESTROYED');
+  });
+
   test('a resize past the pool is completed when another application frees room', async () => {
     await clocker.ensureInfrastructure(fakeHosts('grow-hosts', { count: 1, maxContainers: 2 }));
     await clocker.deploy(blueprint('hog', [serviceSpec({ id: 'web', image: 'web:1', count: 1 })], 'grow-hosts'));
