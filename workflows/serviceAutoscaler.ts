@@ -87,6 +87,20 @@ export class Autoscaler implements ServiceDuty {
     this.state.view.autoscaler = { ...autoscalerHeader(policy.metric, policy.lowThreshold, policy.highThreshold, bounds, true), decisions: this.state.view.autoscaler?.decisions ?? [] };
   }
 
+  /**
+   * A new version from the application: the blueprint's count is only where an autoscaled
+   * service starts, so it keeps the size it has (held within the version's bounds) instead of
+   * dropping back to it. Only once the autoscaler has run (its record exists): services of
+   * earlier releases take every version's count as before.
+   */
+  keepSize(next: ServiceVersion, now: ServiceVersion): ServiceVersion {
+    const policy = next.spec.policies?.autoscaler;
+    if (!policy || next.request === undefined || !this.state.view.autoscaler) return next;
+    const bounds = heldBounds(autoscalerSettings(policy, this.movedOver(policy)).bounds, next.spec.size);
+    const size = Math.min(bounds.max, Math.max(bounds.min, now.spec.count));
+    return size === next.spec.count ? next : { ...next, spec: { ...next.spec, count: size } };
+  }
+
   dueAt(): number | undefined {
     const policy = this.policy();
     // Only a settled, running service is measured: not while stopped, ON_FIRE, failed or mid-operation.

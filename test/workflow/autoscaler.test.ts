@@ -1,8 +1,8 @@
 // The autoscaler as a service duty, against a real Temporal server and the FakeEngine's
 // metrics: a service under load grows to its maximum a step at a time, each after the grow
 // delay; without load it shrinks to its minimum after the shrink delay; every decision is
-// recorded with its inputs; operators move its bounds (a plain resize is refused); and
-// continue-as-new keeps its streak and moved bounds.
+// recorded with its inputs; a new version keeps the size it reached; operators move its
+// bounds (a plain resize is refused); and continue-as-new keeps its streak and moved bounds.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -73,6 +73,15 @@ describe('the autoscaler', { skip: skipUnlessPresent('temporal') }, () => {
     const text = renderApp(grown);
     assert.match(text, /autoscaler: web on cpu 0\.2\.\.0\.8, 1\.\.3 members/);
     assert.match(text, /last change: \S+ grow 2 → 3: cpu 0\.95 above 0\.8 for \d+s: 2 → 3; 2\/2 members measured/);
+
+    // A new version of the application (a new image) rolls the members and keeps the autoscaler's size, not the blueprint's count of 1.
+    await clocker.deploy(blueprint('scaling', [{ ...web, image: 'web:2' }], 'scale-hosts'));
+    const rolled = await clocker.waitFor('scaling', (v) => v.status === 'RUNNING' && v.services[0]?.rollout?.request === 1, 60_000);
+    const r = rolled.services[0]!;
+    assert.equal(r.desired, 3);
+    assert.equal(r.rollout?.message, 'rolled onto the new version');
+    assert.deepEqual(r.members.map((m) => `${m.state}:v${m.generation}`), Array(3).fill(`RUNNING:v${r.generation}`));
+    assert.deepEqual([...engine.containers.values()].filter((c) => c.name.startsWith('scaling.web.')).map((c) => c.image), ['web:2', 'web:2', 'web:2']);
 
     engine.metrics.set('scaling.web', 0.05);
     const shrunk = await clocker.waitFor('scaling', (v) => running(v.services[0]) === 1 && v.services[0]?.members.length === 1 && v.services[0]?.autoscaler?.decisions.at(-1)?.kind === 'at-min', 60_000);
