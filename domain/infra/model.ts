@@ -84,4 +84,6 @@ export interface InfraState {
   policy?: HostPolicy;
   /** Idle times and decisions of host headroom, once `provisioning.headroom` is set. */
   headroom?: HeadroomState;
+  /** Services refused a placement, told when room grows (workflows/infraWaitingPlacements.ts). */
+  waiting?: Array<{ app: string; service: string }>;
 }

@@ -83,6 +83,9 @@ describe('a service restores its size', { skip: skipUnlessPresent('temporal') },
     assert.equal((await clocker.destroy('hog', 30_000)).status, 'DESTROYED');
     const grown = await clocker.waitFor('grow', (v) => v.services[0]!.members.filter((m) => m.state === 'RUNNING').length === 2, 60_000);
     assert.equal(grown.services[0]!.lastEvent, 'restored to 2 members (1 placed again)');
+    // The infrastructure told the waiting service that room was freed (it did not wait for its backoff).
+    const { events } = await env.client.workflow.getHandle('clocker/app/grow/svc/web').fetchHistory();
+    assert.ok(events?.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'capacityFreed'), 'capacityFreed was signalled');
     await waitUntil('no other container', 5_000, async () => containersOf('grow').length === 2);
     assert.equal((await clocker.destroy('grow', 30_000)).status, 'DESTROYED');
   });
