@@ -9,6 +9,7 @@ import { startMemberActivities } from './docker/startMember';
 import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
 import { isolationActivities } from './network/isolation';
+import { sharedNetworkActivities } from './network/sharedNetworks';
 import { swarmActivities } from './docker/swarm';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),
     ...isolationActivities(deps.temporal, deps.docker, deps.secrets),
+    ...sharedNetworkActivities(deps.temporal, deps.docker),
     ...swarmActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),

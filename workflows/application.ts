@@ -7,6 +7,7 @@ import type { Activities } from '../activities';
 import { bindReloadArgv, bindServiceEnv, resolveDnsServers, serviceAttributes } from '../domain/application/attributes';
 import { planChanges, planText } from '../domain/application/plan';
 import { unsupportedFeatures } from '../domain/application/preflight';
+import { SHARED_NETWORK_OWNER } from '../domain/ipam';
 import { serviceProblem } from '../domain/application/appHealth';
 import { repairText } from './repairText';
 import { startLayers } from '../domain/application/startLayers';
@@ -135,12 +136,26 @@ export async function application(input: ApplicationInput) {
         return await ensureNetworksUpFront(app, target.location, list);
       } catch (err) {
         const taken = subnetTakenIn(err, list);
-        if (!taken || target.networks.find((n) => n.id === taken.id)?.cidr !== undefined || attempt >= 3) throw err;
+        if (!taken || taken.shared || target.networks.find((n) => n.id === taken.id)?.cidr !== undefined || attempt >= 3) throw err;
         await act.releaseNetworkSubnet({ infrastructure: target.location, owner: subnetOwner(app, taken.id) });
         const subnet = await act.allocateNetworkSubnet({ infrastructure: target.location, owner: subnetOwner(app, taken.id), avoid: taken.cidr ? [taken.cidr] : [] });
         Object.assign(taken, { cidr: subnet.cidr, gateway: target.networks.find((n) => n.id === taken.id)?.gateway ?? subnet.gateway });
       }
     }
+  };
+
+  /** A network's subnet from IPAM: the application's own, or a shared network's, which it joins (app-shared-networks; refused before it). */
+  const subnetFor = async (location: string, n: NetworkSpec) =>
+    n.shared && patched('app-shared-networks')
+      ? (await act.joinSharedNetwork({ infrastructure: location, app, network: n.id, ...(n.cidr ? { cidr: n.cidr } : {}) })).subnet
+      : act.allocateNetworkSubnet({ infrastructure: location, owner: subnetOwner(app, n.id), cidr: n.cidr });
+
+  /** Leaves a shared network; the last application out removes it (and its rules) from every host. */
+  const leaveShared = async (n: NetworkSpec) => {
+    const { released } = await sweep.leaveSharedNetwork({ infrastructure: blueprint.location, app, network: n.id });
+    if (!released) return;
+    await sweep.removeSharedNetwork({ infrastructure: blueprint.location, network: { id: n.id, driver: n.driver } });
+    if (n.addIptablesRules) await sweep.removeIsolation({ infrastructure: blueprint.location, app: SHARED_NETWORK_OWNER, network: n.id });
   };
 
   /** What must hold before any service starts; a failure blocks the application until a deploy repairs it. */
@@ -150,15 +165,18 @@ export async function application(input: ApplicationInput) {
     // Runs between app-iptables-refused and app-iptables-rules refused it; new runs make the rules.
     const isolated = target.networks.some((n) => n.addIptablesRules);
     const rules = isolated && patched('app-iptables-rules');
+    // Runs before app-shared-networks refused shared networks.
+    const shared = target.networks.some((n) => n.shared);
     const unsupported = unsupportedFeatures(target, {
       overlay: target.networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm'),
-      iptables: isolated && !rules && patched('app-iptables-refused'),
+      refuseIptables: isolated && !rules && patched('app-iptables-refused'),
+      refuseShared: shared && !patched('app-shared-networks'),
     });
     if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
     try {
       for (const n of unsupported.length > 0 ? [] : target.networks) {
         if (networks.some((x) => x.id === n.id)) continue; // allocated by an earlier attempt
-        const subnet = await act.allocateNetworkSubnet({ infrastructure: target.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
+        const subnet = await subnetFor(target.location, n);
         networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
       }
       if (unsupported.length === 0 && patched('app-networks-up-front')) await makeNetworks(target, networks);
@@ -292,7 +310,7 @@ export async function application(input: ApplicationInput) {
   const addNetworks = async (next: Blueprint, added: NetworkSpec[]): Promise<string | undefined> => {
     try {
       for (const n of added) {
-        const subnet = await act.allocateNetworkSubnet({ infrastructure: next.location, owner: subnetOwner(app, n.id), cidr: n.cidr });
+        const subnet = await subnetFor(next.location, n);
         networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
       }
       await makeNetworks(next, networks.filter((n) => added.some((a) => a.id === n.id)));
@@ -439,9 +457,14 @@ export async function application(input: ApplicationInput) {
     await sweep.removeIsolation({ infrastructure: blueprint.location, app }).catch((err: unknown) => state.leftBehind(`isolation rules were not removed: ${failureText(err)}`));
   }
   try {
-    for (const n of networks) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id) });
+    for (const n of networks.filter((x) => !x.shared)) await act.releaseNetworkSubnet({ infrastructure: blueprint.location, owner: subnetOwner(app, n.id) });
   } catch (err) {
     state.leftBehind(`subnets were not released: ${failureText(err)}`);
+  }
+  // Shared networks: this application leaves each; the last to leave removes it from the hosts.
+  for (const n of networks.filter((x) => x.shared)) {
+    if (!patched('app-shared-networks')) break;
+    await leaveShared(n).catch((err: unknown) => state.leftBehind(`shared network ${n.id}: ${failureText(err)}`));
   }
   state.destroyed();
   setStatus();

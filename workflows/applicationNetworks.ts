@@ -13,6 +13,7 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NetworkSpec } from '../domain/blueprint/model';
+import { networkOwner } from '../domain/ipam';
 import { quick } from './activityOptions';
 
 const act = proxyActivities<Activities>(quick);
@@ -24,9 +25,13 @@ export async function ensureNetworksUpFront(app: string, infrastructure: string,
   // addIptablesRules (app-iptables-rules): the rules on every live host, once the networks are
   // there (a bridge network's rules name its Linux bridge on each host). Runs before these
   // refused the field, so no old history comes here with it.
+  // A shared network's rules are the infrastructure's (they go when its last application leaves).
   const isolated = networks.filter((n) => n.addIptablesRules);
   if (isolated.length > 0 && patched('app-iptables-rules')) {
-    await act.isolateNetworks({ infrastructure, app, networks: isolated.map(({ id, driver }) => ({ id, driver })) });
+    for (const owner of [...new Set(isolated.map((n) => networkOwner(app, n)))]) {
+      const mine = isolated.filter((n) => networkOwner(app, n) === owner);
+      await act.isolateNetworks({ infrastructure, app: owner, networks: mine.map(({ id, driver }) => ({ id, driver })) });
+    }
   }
 }
 
@@ -36,13 +41,14 @@ async function makeNetworks(app: string, infrastructure: string, networks: reado
   if (networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm')) {
     const { manager } = await act.ensureSwarm({ hosts });
     const outcomes = await Promise.allSettled(
-      networks.flatMap((network) => (network.driver === 'overlay' ? [manager] : hosts).map((endpoint) => act.ensureNetwork({ endpoint, app, network }))),
+      networks.flatMap((network) => (network.driver === 'overlay' ? [manager] : hosts).map((endpoint) => act.ensureNetwork({ endpoint, app: networkOwner(app, network), network }))),
     );
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
     return;
   }
-  const outcomes = await Promise.allSettled(hosts.flatMap((endpoint) => networks.map((network) => act.ensureNetwork({ endpoint, app, network }))));
+  // A shared network (shared: true) is the infrastructure's: every application names the same one.
+  const outcomes = await Promise.allSettled(hosts.flatMap((endpoint) => networks.map((network) => act.ensureNetwork({ endpoint, app: networkOwner(app, network), network }))));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failure) throw failure.reason;
 }

@@ -27,6 +27,7 @@ import { quick } from './activityOptions';
 import { admissionAnswer } from './admissionAnswer';
 import { failureText } from './failureText';
 import { hostAccessQuery } from './hostAccessQuery';
+import { setSharedNetworkHandlers } from './infraSharedNetworks';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
 import { keepHeadroom } from './infraHeadroom';
@@ -107,6 +108,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
 
   setHandler(infraStatusQuery, () => state.view(), { description: HELP.infraStatusQuery });
   setHandler(hostAccessQuery, () => hostAccess(state.data));
+  setSharedNetworkHandlers(() => state.data.ipam, counted);
   // The Web UI's current details follow the hosts (no command).
   keepCurrentDetails(() => infrastructureDetails(state.view()));
   setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests), { description: HELP.admissionQuery });

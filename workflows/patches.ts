@@ -90,6 +90,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-shared-networks': {
+    change: 'a new application with a `shared: true` network joins it in the infrastructure\'s books (joinSharedNetwork, where it allocated its own subnet) and makes it as the infrastructure\'s (`clocker-shared`) network; on destroy it leaves (leaveSharedNetwork) and, if last, removes it from the hosts (removeSharedNetwork, removeIsolation); the release before refused shared networks',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'svc-iptables-rules': {
     change: "a service that makes an `addIptablesRules: true` network on a host for the first time puts the network's isolation rules there too (isolateNetworks for that host); the release before ignored the field",
     since: '0.2.0',

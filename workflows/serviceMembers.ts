@@ -9,6 +9,7 @@ import type { Assignment } from '../domain/infra/model';
 import { memberPlacement } from '../domain/application/memberPlacement';
 import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { containerName, networkName } from '../domain/naming';
+import { networkOwner, SHARED_NETWORK_OWNER } from '../domain/ipam';
 import { heartbeating, quick, teardown } from './activityOptions';
 import { failureText } from './failureText';
 import { inLanes } from './lanes';
@@ -161,12 +162,17 @@ export class ServiceMembers {
     const ref = { app: this.app, service: spec.id, member: a.member };
     try {
       await this.ensureNetworks(a, version.networks);
-      const attachments = spec.networks.map((n) => ({
-        id: n.network,
-        name: networkName(this.app, n.network, version.networks.find((x) => x.id === n.network)?.driver),
-        aliases: [spec.id, ...n.aliases],
-        ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
-      }));
+      const attachments = spec.networks.map((n) => {
+        const network = version.networks.find((x) => x.id === n.network);
+        // On a shared network (the infrastructure's) other applications' services are there too: `<service>.<app>` names this one.
+        const shared = network?.shared === true;
+        return {
+          id: n.network,
+          name: networkName(shared ? SHARED_NETWORK_OWNER : this.app, n.network, network?.driver),
+          aliases: shared ? [spec.id, `${spec.id}.${this.app}`, ...n.aliases] : [spec.id, ...n.aliases],
+          ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
+        };
+      });
       const create = { endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns };
       if (patched('svc-start-member-one-call')) {
         // One activity creates, starts and waits for health: half the history per member, the same retries.
@@ -213,8 +219,8 @@ export class ServiceMembers {
         // addIptablesRules: this host gets the network's rules once it has the network (svc-iptables-rules).
         const isolate = network.addIptablesRules && patched('svc-iptables-rules');
         ready = inSwarm
-          .then(() => act.ensureNetwork({ endpoint: a.host.docker, app: this.app, network }))
-          .then(() => (isolate ? act.isolateNetworks({ infrastructure: this.infrastructure, app: this.app, networks: [{ id: network.id, driver: network.driver }], hostIds: [a.host.id] }) : undefined))
+          .then(() => act.ensureNetwork({ endpoint: a.host.docker, app: networkOwner(this.app, network), network }))
+          .then(() => (isolate ? act.isolateNetworks({ infrastructure: this.infrastructure, app: networkOwner(this.app, network), networks: [{ id: network.id, driver: network.driver }], hostIds: [a.host.id] }) : undefined))
           .then(
           () => undefined,
           (err: unknown) => {

@@ -62,18 +62,18 @@ export function isolationActivities(temporal: Client, dockerFor: DockerClientFac
       );
     },
 
-    /** Removes the application's rules from every host that is not FAILED; returns "host: n rules" per host. */
-    async removeIsolation(req: { infrastructure: string; app: string }): Promise<string[]> {
+    /** Removes the application's rules (or one network's) from every host that is not FAILED; returns "host: n rules" per host. */
+    async removeIsolation(req: { infrastructure: string; app: string; network?: string }): Promise<string[]> {
       const hosts = (await hostsOf(req.infrastructure)).filter((h) => h.status !== 'FAILED' && h.status !== 'PROVISIONING');
       return Promise.all(
         hosts.map(async (h) => {
           const shell = hostShellFor(h, secrets);
           if (!shell) return `${h.id}: no shell, no rules`;
           const listing = await shell({ argv: listRulesCommand(), okExitCodes: [0, 1] });
-          const removals = removalCommands(listing.stdout, req.app);
+          const removals = removalCommands(listing.stdout, req.app, req.network);
           if (removals.length > 0) await shell({ argv: removalScript(removals) });
           // Exit 1 was tolerated above (a rule another sweep took): what is left says whether all went.
-          const left = removalCommands((await shell({ argv: listRulesCommand(), okExitCodes: [0, 1] })).stdout, req.app);
+          const left = removalCommands((await shell({ argv: listRulesCommand(), okExitCodes: [0, 1] })).stdout, req.app, req.network);
           if (left.length > 0) throw new RemoteCommandError(h.id, left[0]!, 1, `${left.length} isolation rules of ${req.app} are still there after removing them`);
           return `${h.id}: ${removals.length} rules`;
         }),

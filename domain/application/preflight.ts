@@ -10,21 +10,28 @@ export const IPTABLES_RULES_NOTICE =
 export const IPTABLES_REASON =
   "Clocker makes no iptables rules of its own yet; Docker's isolation applies (networks cannot reach each other's members, only published ports are reachable from outside): remove the field or set it to false to accept that";
 
+/** The pseudo-application whose networks shared networks are on the hosts (domain/ipam/sharedSubnets.ts). */
+const SHARED_OWNER = 'clocker-shared';
+
 /**
- * `overlay`: whether overlay networks run (false replays the release before them, which refused
- * them; the application workflow passes its `app-overlay-swarm` patch). `iptables`: whether
- * `addIptablesRules: true` is refused (false replays the release before, which accepted and
- * ignored it; the workflow passes its `app-iptables-refused` patch, and false once
- * `app-iptables-rules` makes the rules).
+ * What runs today is the default; the options replay the releases before. `overlay`: whether
+ * overlay networks run (false replays the release that refused them; the application workflow
+ * passes its `app-overlay-swarm` patch). `refuseIptables`: the runs between `app-iptables-refused`
+ * and `app-iptables-rules` refused `addIptablesRules: true`. `refuseShared`: the runs before
+ * `app-shared-networks` refused `shared: true`.
  */
-export function unsupportedFeatures(blueprint: Blueprint, { overlay = true, iptables = true }: { overlay?: boolean; iptables?: boolean } = {}): string[] {
+export function unsupportedFeatures(
+  blueprint: Blueprint,
+  { overlay = true, refuseIptables = false, refuseShared = false }: { overlay?: boolean; refuseIptables?: boolean; refuseShared?: boolean } = {},
+): string[] {
   const problems: string[] = [];
+  if (!refuseShared && blueprint.name === SHARED_OWNER && blueprint.networks.length > 0) problems.push(`application name "${SHARED_OWNER}" (its networks would be taken for the infrastructure's shared networks): choose another name`);
   for (const n of blueprint.networks) {
     // Honoured or refused, never ignored: runs between the two patches refused it.
-    if (n.addIptablesRules && iptables) problems.push(`network ${n.id}: addIptablesRules (${IPTABLES_REASON})`);
+    if (n.addIptablesRules && refuseIptables) problems.push(`network ${n.id}: addIptablesRules (${IPTABLES_REASON})`);
     if (n.driver === 'overlay' && !overlay) problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, works so far)`);
     else if (n.driver !== 'bridge' && n.driver !== 'overlay') problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, and "overlay", across a swarm, work so far)`);
-    if (n.shared) problems.push(`network ${n.id}: shared networks (every network is per application so far)`);
+    if (n.shared && refuseShared) problems.push(`network ${n.id}: shared networks (every network is per application so far)`);
   }
   for (const s of blueprint.services) {
     const statics = s.networks.filter((a) => a.ipv4Address);

@@ -3,6 +3,8 @@ export type { AddressRecord, AddressRequest, Family, IpamIssue, IpamResult, Ipam
 export { createIpamState, DEFAULT_POOLS, resolvePools } from './pools';
 export { allocateSubnet, findSubnetByOwner, releaseSubnet, subnetInfo, validateSubnetRequest } from './subnets';
 export { allocateAddress, releaseAddress, validateAddressRequest } from './addresses';
+export { joinSharedSubnet, leaveSharedSubnet, networkOwner, SHARED_NETWORK_OWNER, sharedSubnetOwner } from './sharedSubnets';
+export type { JoinResult, LeaveResult } from './sharedSubnets';
 export { formatIpamIssues } from './requestChecks';
 export { ipamUsage } from './usage';
 export type { SubnetUsage } from './usage';

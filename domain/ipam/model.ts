@@ -53,6 +53,8 @@ export interface SubnetState extends SubnetInfo {
   addresses: Record<string, AddressRecord>;
   /** Holder → address: one address per owner per subnet, so retries get the same one. */
   owners: Record<string, string>;
+  /** A shared network's subnet: the applications that joined it (sharedSubnets.ts); released when the last leaves. */
+  members?: string[];
 }
 
 export interface IpamState {

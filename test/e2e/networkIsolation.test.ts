@@ -6,7 +6,8 @@
 // it reaches an isolated member only through its published port, while a member of a network
 // without the field answers it directly on its container port (Docker's default). Destroy takes
 // the rules off every host. Numbers: the per-host cost of the rules, and deploy times with and
-// without them.
+// without them. A shared network (shared: true) joins two isolated applications: their members
+// on it reach each other, the others stay apart; it goes only after the last one leaves.
 // e2e-group: beside (its own rig hosts, apps named by pid; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -176,6 +177,73 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
         delete views[app];
         assert.doesNotMatch(await isolationRules(), new RegExp(`clocker:${app}/`));
       }
+    });
+  });
+
+  describe('a shared network, on the local engine', () => {
+    const SA = `iso-sa-${pid}`;
+    const SB = `iso-sb-${pid}`;
+    const COMMON = `common-${pid}`;
+    const views: Record<string, AppView> = {};
+
+    /** srv on its own isolated network and on the shared one; cli only on its own. */
+    const withShared = (app: string): Blueprint => {
+      const bp = isolatedApp(app, 'local', 'bridge', true);
+      bp.networks.push({ id: COMMON, driver: 'bridge', dnsServers: [], shared: true, addIptablesRules: true, labels: {} });
+      bp.services = bp.services.map((svc) => (svc.id === 'srv' ? { ...svc, networks: [...svc.networks, { network: COMMON, aliases: [] }] } : svc));
+      return bp;
+    };
+    const commonAddress = (m: MemberView) => {
+      const a = m.networks?.[COMMON];
+      assert.ok(a, `${m.containerName} has an address on ${COMMON}: ${JSON.stringify(m)}`);
+      return a;
+    };
+    const sharedName = `clocker-shared.${COMMON}`;
+    const sharedSubnets = async () => (await stack.clocker.infrastructureStatus('local')).subnets.filter((x) => x.owner === `clocker-shared/${COMMON}`);
+
+    after(async () => {
+      for (const app of [SA, SB]) if (views[app]) await stack.clocker.destroy(app, 120_000).catch((err: unknown) => console.error(`destroy ${app}: ${String(err)}`));
+    });
+
+    test('two isolated applications naming it join one network, with one subnet from IPAM', async () => {
+      for (const app of [SA, SB]) {
+        await stack.clocker.deploy(withShared(app));
+        views[app] = await stack.clocker.waitFor(app, (v) => v.status !== 'DEPLOYING', 120_000);
+        assert.equal(views[app]!.status, 'RUNNING', JSON.stringify(views[app]));
+      }
+      const held = await sharedSubnets();
+      assert.equal(held.length, 1, JSON.stringify(held));
+      const networks = (await local.listNetworks()).filter((n) => n.Name === sharedName);
+      assert.equal(networks.length, 1);
+      assert.equal((await local.getNetwork(sharedName).inspect()).IPAM?.Config?.[0]?.Subnet, held[0]!.cidr);
+    });
+
+    test('it joins them: each srv reaches the other by <service>.<app> and by address; their own networks stay closed to each other', async () => {
+      const [a, b] = [runningMember(views[SA]!, 'srv'), runningMember(views[SB]!, 'srv')];
+      assert.match(await probe(execIn(a), `srv.${SB}`, PORT), new RegExp(`^srv ${b.containerId!.slice(0, 12)}$`), `${SA}'s srv → srv.${SB}`);
+      assert.match(await probe(execIn(b), `srv.${SA}`, PORT), new RegExp(`^srv ${a.containerId!.slice(0, 12)}$`), `${SB}'s srv → srv.${SA}`);
+      assert.match(await probe(execIn(b), commonAddress(a), PORT), /^srv [0-9a-f]{12}$/);
+      // cli is not on the shared network: the other application stays out of its reach.
+      const cli = runningMember(views[SA]!, 'cli');
+      assert.equal(await probe(execIn(cli), commonAddress(b), PORT), 'refused', `${SA}'s cli must not reach ${SB}'s srv on the shared network`);
+      assert.equal(await probe(execIn(cli), addressOf(b), PORT), 'refused', `${SA}'s cli must not reach ${SB}'s srv on its own network`);
+      assert.match(await isolationRules(), new RegExp(`clocker:clocker-shared/${COMMON}`));
+    });
+
+    test('the network stays while an application is on it, and goes with its subnet and rules after the last leaves', async () => {
+      const gone = await stack.clocker.destroy(SA, 120_000);
+      assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
+      delete views[SA];
+      assert.equal((await sharedSubnets()).length, 1, 'the subnet is still held');
+      assert.equal((await local.listNetworks()).filter((n) => n.Name === sharedName).length, 1, 'the network is still there');
+      const b = runningMember(views[SB]!, 'srv');
+      assert.match(await probe(execIn(b), commonAddress(b), PORT), /^srv [0-9a-f]{12}$/);
+      const last = await stack.clocker.destroy(SB, 120_000);
+      assert.equal(last.status, 'DESTROYED', JSON.stringify(last));
+      delete views[SB];
+      assert.deepEqual(await sharedSubnets(), [], 'the subnet went back to IPAM');
+      assert.deepEqual((await local.listNetworks()).filter((n) => n.Name === sharedName).map((n) => n.Name), [], 'the network is gone');
+      assert.doesNotMatch(await isolationRules(), new RegExp(`clocker:clocker-shared/${COMMON}`));
     });
   });
 

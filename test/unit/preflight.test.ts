@@ -9,7 +9,7 @@ test('what the deployment path cannot do yet is named, all at once (a build is n
     serviceSpec({ id: 'web', image: 'web', count: 2, networks: [{ network: 'front', aliases: [], ipv4Address: '10.1.0.5' }] }),
   ]);
   bp.networks = [{ id: 'front', driver: 'calico', dnsServers: [], shared: true, addIptablesRules: false, labels: {} }];
-  assert.deepEqual(unsupportedFeatures(bp), [
+  assert.deepEqual(unsupportedFeatures(bp, { refuseShared: true }), [
     'network front: driver "calico" (only "bridge", on one host, and "overlay", across a swarm, work so far)',
     'network front: shared networks (every network is per application so far)',
     'service web: a static ipv4Address with 2 members (every member would take the same address)',
@@ -27,11 +27,19 @@ test('overlay networks run, except when replaying the release before them, which
   assert.deepEqual(unsupportedFeatures(bp, { overlay: false }), ['network mesh: driver "overlay" (only "bridge", on one host, works so far)']);
 });
 
-test('addIptablesRules: true is refused with the reason (never accepted and ignored), except when replaying the release that ignored it', () => {
+test('addIptablesRules: true runs (the rules are made); the runs that refused it replay with the reason', () => {
   const bp = blueprint('x', [serviceSpec({ id: 'web', image: 'web' })]);
   bp.networks = [{ id: 'back', driver: 'bridge', dnsServers: [], shared: false, addIptablesRules: true, labels: {} }];
-  const [problem, ...rest] = unsupportedFeatures(bp);
+  assert.deepEqual(unsupportedFeatures(bp), []);
+  const [problem, ...rest] = unsupportedFeatures(bp, { refuseIptables: true });
   assert.deepEqual(rest, []);
   assert.match(problem ?? '', /^network back: addIptablesRules \(Clocker makes no iptables rules of its own yet; Docker's isolation applies .*remove the field or set it to false/);
-  assert.deepEqual(unsupportedFeatures(bp, { iptables: false }), []);
+});
+
+test('shared networks run; the runs before them replay refused; the name they live under is not an application name', () => {
+  const bp = blueprint('x', [serviceSpec({ id: 'web', image: 'web' })]);
+  bp.networks = [{ id: 'common', driver: 'bridge', dnsServers: [], shared: true, addIptablesRules: false, labels: {} }];
+  assert.deepEqual(unsupportedFeatures(bp), []);
+  assert.deepEqual(unsupportedFeatures(bp, { refuseShared: true }), ['network common: shared networks (every network is per application so far)']);
+  assert.deepEqual(unsupportedFeatures({ ...bp, name: 'clocker-shared' }), ['application name "clocker-shared" (its networks would be taken for the infrastructure\'s shared networks): choose another name']);
 });
