@@ -116,6 +116,14 @@ export class RestoreSize implements ServiceDuty {
     return [];
   }
 
+  /** Room was freed since a refusal: the next try is now. Answers whether the service is short (so a try is due). */
+  nudge(): boolean {
+    if (this.dueAt() === undefined) return false;
+    this.failedTries = 0;
+    this.shortSince = Date.now() - restoreDelay(0);
+    return true;
+  }
+
   carry(): DutyCarry {
     const c: RestoreCarry = { failedTries: this.failedTries, ...(this.shortSince !== undefined ? { shortSince: this.shortSince } : {}) };
     return { ...c };
