@@ -61,6 +61,21 @@ export function applicationDetails(view: AppView): string {
   );
 }
 
+/** The autoscaler's bounds and its decisions with their inputs, newest first. */
+function autoscalerSection(view: ServiceView): string[] {
+  const a = view.autoscaler;
+  if (!a) return [];
+  const rows = [...a.decisions].reverse().map((d) => [
+    d.lastAt ?? d.at,
+    d.action === 'hold' ? `hold at ${d.from}${d.times ? ` (×${d.times})` : ''}` : `${d.action} ${d.from} → ${d.to}`,
+    d.value,
+    `${d.measured}/${d.of}`,
+    d.reason,
+  ]);
+  const head = `**Autoscaler** · ${a.metric} ${a.low}..${a.high} · ${a.min}..${a.max} members${a.moved ? ' (bounds moved by an operator)' : ''}`;
+  return ['', head, ...(rows.length > 0 ? ['', table(['at', 'decision', 'value', 'measured', 'reason'], rows)] : [])];
+}
+
 export function serviceDetails(app: string, view: ServiceView): string {
   const members =
     view.members.length <= MEMBER_ROWS ? table(['member', 'host', 'state', 'ports', 'problem'], memberRows(view.members)) : `Members: ${byState(view.members)}`;
@@ -71,6 +86,7 @@ export function serviceDetails(app: string, view: ServiceView): string {
       ...(view.error ? ['', `Problem: ${cell(view.error)}`] : []),
       '',
       view.members.length > 0 ? members : 'No members.',
+      ...autoscalerSection(view),
       ...(events.length > 0 ? ['', '**Last events**', '', ...events] : []),
     ].join('\n'),
     DETAILS_MAX_BYTES,

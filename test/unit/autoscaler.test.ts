@@ -10,6 +10,7 @@ import { parseMetric } from '../../domain/application/metricText';
 import { resolveResize } from '../../domain/application/resizeRequest';
 import { errorsOf, load, yaml } from './blueprint/helpers';
 import { autoscalerLines } from '../../client/render/autoscalerLines';
+import { serviceDetails } from '../../domain/console/currentDetails';
 import type { ServiceView } from '../../domain/application/status';
 
 const settings: AutoscalerSettings = { metric: 'cpu', low: 0.2, high: 0.8, bounds: { min: 1, max: 4 }, growAfterMs: 10_000, shrinkAfterMs: 30_000, step: 1, periodMs: 2_000 };
@@ -248,6 +249,11 @@ test('clocker status shows the bounds, the latest decision and the last change w
       decisions: [d({ action: 'grow', kind: 'grow', from: 1, to: 2, value: 0.9, measured: 1, of: 1, reason: 'cpu 0.9 above 0.8 for 10s: 1 → 2' }), d({ at: '2026-01-01T10:00:12.000Z', times: 5, lastAt: '2026-01-01T10:00:20.000Z' })],
     },
   } as ServiceView;
+  // The Web UI's current details of the service: the same record, newest first.
+  const details = serviceDetails('shop', { ...web, status: 'RUNNING', desired: 2, members: [], hostEndpoints: {}, generation: 3 });
+  assert.match(details, /\*\*Autoscaler\*\* · cpu 0\.2\.\.0\.8 · 1\.\.3 members \(bounds moved by an operator\)/);
+  assert.ok(details.indexOf('hold at 2 (×5)') < details.indexOf('grow 1 → 2'), details);
+  assert.match(details, /grow 1 → 2 \| 0\.9 \| 1\/1 \| cpu 0\.9 above 0\.8 for 10s: 1 → 2/);
   assert.deepEqual(autoscalerLines([web, { id: 'db' } as ServiceView]), [
     'autoscaler: web on cpu 0.2..0.8, 1..3 members (bounds moved by an operator)',
     '  latest: 10:00:20 hold at 2: cpu 0.5 within 0.2..0.8; 2/2 members measured (×5 since 10:00:12)',
