@@ -60,12 +60,10 @@ export class Autoscaler implements ServiceDuty {
     return this.version().spec.policies?.autoscaler;
   }
 
-  /** The operator's bounds, while the policy's own are still those they were set over. */
+  /** The operator's bounds, while the policy's own are still those they were set over. Pure: the Update's validator asks too. */
   private movedOver(policy: AutoscalerPolicy): Bounds | undefined {
     const m = this.moved;
-    if (m && m.over.min === policy.minSize && m.over.max === policy.maxSize) return { min: m.min, max: m.max };
-    this.moved = undefined;
-    return undefined;
+    return m && m.over.min === policy.minSize && m.over.max === policy.maxSize ? { min: m.min, max: m.max } : undefined;
   }
 
   /** For resize requests: the metric and the bounds in force, when the service is autoscaled. */
@@ -121,7 +119,10 @@ export class Autoscaler implements ServiceDuty {
     const policy = this.policy();
     if (!policy) return false;
     const { state } = this;
-    const settings = autoscalerSettings(policy, this.movedOver(policy));
+    const moved = this.movedOver(policy);
+    // A version changed the policy's own bounds: the operator's move is over.
+    if (!moved) this.moved = undefined;
+    const settings = autoscalerSettings(policy, moved);
     this.nextAt = Date.now() + settings.periodMs;
     const running = state.liveMembers().filter((m) => m.state === 'RUNNING');
     let answers: MemberMetric[] = running.map((m) => ({ member: m.member }));
