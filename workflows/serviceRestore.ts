@@ -11,8 +11,8 @@ import type { ServiceStatus } from '../domain/application/status';
 
 /** The statuses in which a shortfall is the service's own to mend (not an operator's stop, not ON_FIRE, not mid-operation). */
 const MENDING: readonly ServiceStatus[] = ['RUNNING', 'FAILED'];
-/** Waits between tries: quick at first, then once a minute; every five after an hour of failures. */
-const BACKOFF_MS = [5_000, 10_000, 20_000, 40_000, 60_000];
+/** Waits between tries: a second first (a host failure's replacement may have found room for only some), then doubling to once a minute; every five after an hour of failures. */
+const BACKOFF_MS = [1_000, 5_000, 10_000, 20_000, 40_000, 60_000];
 const PATIENT_AFTER_TRIES = 60;
 const PATIENT_MS = 300_000;
 
