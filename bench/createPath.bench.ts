@@ -89,20 +89,25 @@ async function events(raw: Client, workflowId: string): Promise<Event[]> {
 }
 
 /** Per activity type: calls, mean schedule→close and start→close in ms. */
-function activityTimes(history: Event[]): Map<string, { n: number; total: number; run: number }> {
+function activityTimes(history: Event[]): Map<string, { n: number; total: number; run: number; retried: number }> {
   const scheduled = new Map<string, { type: string; at: number }>();
   const startedAt = new Map<string, number>();
-  const times = new Map<string, { n: number; total: number; run: number }>();
+  const attempts = new Map<string, number>();
+  const times = new Map<string, { n: number; total: number; run: number; retried: number }>();
   for (const e of history) {
     const id = String(e.eventId);
     if (e.activityTaskScheduledEventAttributes) scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at: ms(e.eventTime) });
-    if (e.activityTaskStartedEventAttributes) startedAt.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
+    if (e.activityTaskStartedEventAttributes) {
+      startedAt.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
+      attempts.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), e.activityTaskStartedEventAttributes.attempt ?? 1);
+    }
     const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskCanceledEventAttributes;
     if (!closed) continue;
     const s = scheduled.get(String(closed.scheduledEventId));
     if (!s) continue;
-    const t = times.get(s.type) ?? { n: 0, total: 0, run: 0 };
+    const t = times.get(s.type) ?? { n: 0, total: 0, run: 0, retried: 0 };
     t.n++;
+    if ((attempts.get(String(closed.scheduledEventId)) ?? 1) > 1) t.retried++;
     t.total += ms(e.eventTime) - s.at;
     t.run += ms(e.eventTime) - (startedAt.get(String(closed.scheduledEventId)) ?? s.at);
     times.set(s.type, t);
@@ -144,7 +149,7 @@ async function main(): Promise<void> {
       if (round === ROUNDS) {
         perMember = `service workflow ${svcEvents.length} events (${(svcEvents.length / MEMBERS).toFixed(1)} per member), application ${appEvents.length}`;
         const all = await events(raw, workflowIds.service(app, 'web'));
-        times = [...activityTimes(all)].map(([type, t]) => `  ${type.padEnd(20)} ×${String(t.n).padStart(3)}  queue+run ${(t.total / t.n).toFixed(0).padStart(5)} ms  run ${(t.run / t.n).toFixed(0).padStart(5)} ms`).join('\n');
+        times = [...activityTimes(all)].map(([type, t]) => `  ${type.padEnd(20)} ×${String(t.n).padStart(3)}  queue+run ${(t.total / t.n).toFixed(0).padStart(5)} ms  run ${(t.run / t.n).toFixed(0).padStart(5)} ms${t.retried > 0 ? `  (${t.retried} retried)` : ''}`).join('\n');
       }
     }
   } finally {

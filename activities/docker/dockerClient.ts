@@ -15,17 +15,31 @@ export function describeEndpoint(endpoint: DockerEndpoint): string {
     : `${endpoint.tls ? 'https' : 'tcp'}://${endpoint.host}:${endpoint.port}`;
 }
 
-export function createDockerClientFactory(): DockerClientFactory {
-  const clients = new Map<string, Docker>();
-  return (endpoint) => {
-    const key = JSON.stringify(endpoint);
-    let client = clients.get(key);
-    if (!client) {
-      client = new Docker(connectOptions(endpoint));
-      clients.set(key, client);
+/** A client nobody asked for this long is dropped: hosts come and go, a worker lives for months. */
+const IDLE_CLIENT_MS = 10 * 60_000;
+
+export function createDockerClientFactory(now: () => number = Date.now): DockerClientFactory & { size(): number } {
+  const clients = new Map<string, { client: Docker; usedAt: number }>();
+  let sweptAt = now();
+  const factory = (endpoint: DockerEndpoint) => {
+    const at = now();
+    // Clients of hosts no longer used (a destroyed infrastructure, a replaced host) go, with the
+    // certificates they hold; whoever still holds one keeps using it, a new caller gets a fresh one.
+    if (at - sweptAt >= IDLE_CLIENT_MS / 10) {
+      sweptAt = at;
+      for (const [key, c] of clients) if (at - c.usedAt >= IDLE_CLIENT_MS) clients.delete(key);
     }
+    const key = JSON.stringify(endpoint);
+    const known = clients.get(key);
+    if (known) {
+      known.usedAt = at;
+      return known.client;
+    }
+    const client = new Docker(connectOptions(endpoint));
+    clients.set(key, { client, usedAt: at });
     return client;
   };
+  return Object.assign(factory, { size: () => clients.size });
 }
 
 function connectOptions(endpoint: DockerEndpoint): Docker.DockerOptions {
