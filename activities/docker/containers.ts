@@ -86,6 +86,54 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     return reported(info, input);
   }
 
+  /** Create-if-absent-else-adopt, then make sure it runs (ensureContainer's body). */
+  async function createOrAdopt(input: EnsureContainerInput): Promise<ContainerInfo> {
+    const { endpoint, ref, spec, env = {}, networks = [], dns = [] } = input;
+    const docker = dockerFor(endpoint);
+    const where = describeEndpoint(endpoint);
+    const name = containerName(ref);
+    heartbeat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
+    // One inspect by name: a retried attempt (the worker died after create) adopts what it made.
+    const found = await inspectMember(docker, ref, where);
+    if (found) return adopt(docker, where, found, input);
+    // A pull or a build can take long: if the workflow gives up on this member meanwhile (a destroy),
+    // it stops and nothing is created; the activity ends as cancelled, not as failed.
+    const cancelled = Context.current().cancellationSignal;
+    const ensureImage = () =>
+      (spec.build
+        ? ensureBuiltImage(docker, where, { app: ref.app, service: ref.service, image: spec.image, build: spec.build }, () => heartbeat(), cancelled)
+        : images.ensure(endpoint, docker, where, spec.image, () => heartbeat(), cancelled)
+      ).catch((err: unknown) => {
+        cancelled.throwIfAborted();
+        throw err;
+      });
+    await ensureImage();
+    cancelled.throwIfAborted();
+    await checkHostPolicy(temporal, ref, spec);
+    const options = containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns);
+    const create = () => docker.createContainer(options).then((c) => c.id);
+    let id: string;
+    try {
+      id = await create().catch(async (err: unknown) => {
+        // 404: the image left the host since it was last seen there; look again, then create.
+        if (statusCodeOf(err) !== 404 || spec.build) throw err;
+        images.forget(endpoint, spec.image);
+        await ensureImage();
+        return create();
+      });
+    } catch (err) {
+      if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);
+      // 409: a concurrent attempt created it first; adopt it.
+      const raced = await inspectMember(docker, ref, where);
+      if (!raced) throw dockerError(where, `inspect container ${name}`, new Error('named in a 409 but not found'));
+      return adopt(docker, where, raced, input);
+    }
+    // Create's answer is trusted: the container exists, joined to the first network only.
+    for (const n of networks.slice(1)) await connect(docker, where, id, name, n);
+    await start(docker, where, name);
+    return started(docker, where, id, input);
+  }
+
   return {
     /**
      * Create-if-absent-else-adopt, then make sure it runs. A new member costs Docker four calls
@@ -93,50 +141,8 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
      * address), plus one image inspect per host and image a minute (imageCheck.ts).
      */
     async ensureContainer(input: EnsureContainerInput): Promise<ContainerInfo> {
-      const { endpoint, ref, spec, env = {}, networks = [], dns = [] } = input;
-      const docker = dockerFor(endpoint);
-      const where = describeEndpoint(endpoint);
-      const name = containerName(ref);
-      heartbeat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
-      // One inspect by name: a retried attempt (the worker died after create) adopts what it made.
-      const found = await inspectMember(docker, ref, where);
-      if (found) return adopt(docker, where, found, input);
-      // A pull or a build can take long: if the workflow gives up on this member meanwhile (a destroy),
-      // it stops and nothing is created; the activity ends as cancelled, not as failed.
-      const cancelled = Context.current().cancellationSignal;
-      const ensureImage = () =>
-        (spec.build
-          ? ensureBuiltImage(docker, where, { app: ref.app, service: ref.service, image: spec.image, build: spec.build }, () => heartbeat(), cancelled)
-          : images.ensure(endpoint, docker, where, spec.image, () => heartbeat(), cancelled)
-        ).catch((err: unknown) => {
-          cancelled.throwIfAborted();
-          throw err;
-        });
-      await ensureImage();
-      cancelled.throwIfAborted();
-      await checkHostPolicy(temporal, ref, spec);
-      const options = containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns);
-      const create = () => docker.createContainer(options).then((c) => c.id);
-      let id: string;
-      try {
-        id = await create().catch(async (err: unknown) => {
-          // 404: the image left the host since it was last seen there; look again, then create.
-          if (statusCodeOf(err) !== 404 || spec.build) throw err;
-          images.forget(endpoint, spec.image);
-          await ensureImage();
-          return create();
-        });
-      } catch (err) {
-        if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);
-        // 409: a concurrent attempt created it first; adopt it.
-        const raced = await inspectMember(docker, ref, where);
-        if (!raced) throw dockerError(where, `inspect container ${name}`, new Error('named in a 409 but not found'));
-        return adopt(docker, where, raced, input);
-      }
-      // Create's answer is trusted: the container exists, joined to the first network only.
-      for (const n of networks.slice(1)) await connect(docker, where, id, name, n);
-      await start(docker, where, name);
-      return started(docker, where, id, input);
+      // Heartbeats on a timer too: an engine slow to create (a loaded host) is not taken for a dead worker.
+      return whileBeating(() => createOrAdopt(input));
     },
 
     /** Delete-if-present. Returns whether a container was removed. */
