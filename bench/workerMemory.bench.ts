@@ -2,7 +2,11 @@
 // builds it) against a fresh dev server, memoryUsage() after each stage, with a full GC
 // before each reading (run with --expose-gc), so what stays is what is held.
 //   node --expose-gc --import tsx bench/workerMemory.bench.ts     (~1 min; local Docker engine)
-//   MEMBERS=30 ROUNDS=2 BUNDLE=prebuilt   (prebuilt: bundle the workflows before the worker, as a compiled worker would)
+//   MEMBERS=30 ROUNDS=2 BUNDLE=prebuilt|file   (prebuilt: bundled in this process before the worker;
+//   file: bundled by another process and loaded from a file, as a compiled worker could ship it)
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
 import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
@@ -31,7 +35,14 @@ async function main(): Promise<void> {
     const config = temporalConfig({}, { address: stack.server.address, taskQueue: stack.clocker.taskQueue });
     const prebuilt = process.env.BUNDLE === 'prebuilt' ? await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error } }) : undefined;
     if (prebuilt) reading('workflows bundled (before the worker)');
-    const { worker, close } = await createClockerWorker(config, prebuilt ? { workflowBundle: prebuilt } : {});
+    const codePath = join(tmpdir(), `clocker-workflows-${process.pid}.js`);
+    if (process.env.BUNDLE === 'file') {
+      const script = `require('@temporalio/worker').bundleWorkflowCode({ workflowsPath: ${JSON.stringify(workflowsPath())} }).then((b) => require('fs').writeFileSync(${JSON.stringify(codePath)}, b.code))`;
+      const made = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { stdio: 'ignore' });
+      if (made.status !== 0) throw new Error('bundling in a child process failed');
+    }
+    const bundle = prebuilt ? { workflowBundle: prebuilt } : process.env.BUNDLE === 'file' ? { workflowBundle: { codePath } } : {};
+    const { worker, close } = await createClockerWorker(config, bundle);
     reading('worker created');
     const running = worker.run();
     await stack.clocker.ensureInfrastructure(await localInfrastructure(docker));
