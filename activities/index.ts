@@ -10,6 +10,8 @@ import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
 import { isolationActivities } from './network/isolation';
 import { sharedNetworkActivities } from './network/sharedNetworks';
+import { routedNetworkActivities } from './network/routed';
+import { routedNameActivities } from './network/routedNames';
 import { swarmActivities } from './docker/swarm';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
@@ -36,6 +38,8 @@ export function createActivities(deps: ActivityDeps) {
     ...networkActivities(deps.docker),
     ...isolationActivities(deps.temporal, deps.docker, deps.secrets),
     ...sharedNetworkActivities(deps.temporal, deps.docker),
+    ...routedNetworkActivities(deps.temporal, deps.docker, deps.secrets),
+    ...routedNameActivities(deps.temporal, deps.docker),
     ...swarmActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),

@@ -33,6 +33,7 @@ import {
 import { validateNextBlueprint } from './blueprintValidation';
 import { admitApplication } from './preflight';
 import { ensureNetworksUpFront, subnetTakenIn } from './applicationNetworks';
+import { isRouted, keepRoutedNames, removeRoutedNetworks } from './routedNetworks';
 import { searchAttributes } from './searchAttributes';
 import { ServiceChildren } from './serviceChildren';
 import { keepCurrentDetails } from './consoleDetails';
@@ -169,6 +170,7 @@ export async function application(input: ApplicationInput) {
     const shared = target.networks.some((n) => n.shared);
     const unsupported = unsupportedFeatures(target, {
       overlay: target.networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm'),
+      routed: target.networks.some(isRouted) && patched('app-routed-networks'),
       refuseIptables: isolated && !rules && patched('app-iptables-refused'),
       refuseShared: shared && !patched('app-shared-networks'),
     });
@@ -187,6 +189,8 @@ export async function application(input: ApplicationInput) {
   // Admission (app-preflight): every problem the running infrastructure shows, found before anything is booked or created.
   if (!carried && patched('app-preflight')) await admitApplication(blueprint, (error) => state.cannotStart(error));
   if (!carried && !state.blocked) await prepare(blueprint);
+  // Names across hosts on routed networks (app-routed-names): every member's /etc/hosts follows the members.
+  void keepRoutedNames(app, blueprint.location, { networks: () => networks, services: () => state.blueprint.services, view: () => state.view, done: () => destroyRequested });
 
   const children = new ServiceChildren(app, state, carried?.children);
 
@@ -451,6 +455,10 @@ export async function application(input: ApplicationInput) {
     } catch (err) {
       state.leftBehind(`${s.id}: its bookings were not released: ${failureText(err)}`);
     }
+  }
+  // Routed networks' routes and rules go from every host (app-routed-networks), before their subnets (and blocks) go back.
+  if (networks.some(isRouted) && patched('app-routed-networks')) {
+    await removeRoutedNetworks(app, blueprint.location, networks.filter(isRouted)).catch((err: unknown) => state.leftBehind(`routes of routed networks were not removed: ${failureText(err)}`));
   }
   // The isolation rules (addIptablesRules) go from every host, found by their comments.
   if (networks.some((n) => n.addIptablesRules) && patched('app-iptables-rules')) {

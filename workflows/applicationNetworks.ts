@@ -15,6 +15,7 @@ import type { Activities } from '../activities';
 import type { NetworkSpec } from '../domain/blueprint/model';
 import { networkOwner } from '../domain/ipam';
 import { quick } from './activityOptions';
+import { ensureRoutedNetworks, isRouted } from './routedNetworks';
 
 const act = proxyActivities<Activities>(quick);
 
@@ -36,6 +37,12 @@ export async function ensureNetworksUpFront(app: string, infrastructure: string,
 }
 
 async function makeNetworks(app: string, infrastructure: string, networks: readonly NetworkSpec[]): Promise<void> {
+  // Routed networks: each host's block, bridge and routes (workflows/routedNetworks.ts). Refused before, so no old history has one.
+  if (networks.some(isRouted) && patched('app-routed-networks')) {
+    await ensureRoutedNetworks(app, infrastructure, networks.filter(isRouted));
+    networks = networks.filter((n) => !isRouted(n));
+    if (networks.length === 0) return;
+  }
   const hosts = await act.liveHostEndpoints({ infrastructure });
   // Old validators refused overlay networks, so no old history reaches this branch.
   if (networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm')) {

@@ -28,6 +28,7 @@ import { admissionAnswer } from './admissionAnswer';
 import { failureText } from './failureText';
 import { hostAccessQuery } from './hostAccessQuery';
 import { setSharedNetworkHandlers } from './infraSharedNetworks';
+import { setRoutedBlockHandlers } from './infraRoutedBlocks';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
 import { keepHeadroom } from './infraHeadroom';
@@ -109,6 +110,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   setHandler(infraStatusQuery, () => state.view(), { description: HELP.infraStatusQuery });
   setHandler(hostAccessQuery, () => hostAccess(state.data));
   setSharedNetworkHandlers(() => state.data.ipam, counted);
+  setRoutedBlockHandlers(() => state.data.ipam, counted);
   // The Web UI's current details follow the hosts (no command).
   keepCurrentDetails(() => infrastructureDetails(state.view()));
   setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests), { description: HELP.admissionQuery });

@@ -95,6 +95,21 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-routed-networks': {
+    change: 'a new application with a `driver: routed` network (the seeds\' calico) gives each live host a block of its subnet, a bridge on it and the routes to the other hosts\' blocks (ensureRoutedNetwork) where it made a network per host, and takes the routes and rules off every host on destroy (removeRoutedNetwork); the release before refused the driver',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'app-routed-names': {
+    change: 'an application with a routed network writes its members\' names into every member\'s /etc/hosts (writeRoutedNames) each time the running members it knows change; the release before refused routed networks, so no old history waits on it',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'svc-routed-networks': {
+    change: 'a service that first places a member of a routed network on a host makes that host\'s block, bridge and routes (ensureRoutedNetwork for the host) where it made the network (ensureNetwork); the release before refused routed networks',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'svc-iptables-rules': {
     change: "a service that makes an `addIptablesRules: true` network on a host for the first time puts the network's isolation rules there too (isolateNetworks for that host); the release before ignored the field",
     since: '0.2.0',

@@ -13,6 +13,7 @@ import { networkOwner, SHARED_NETWORK_OWNER } from '../domain/ipam';
 import { heartbeating, quick, teardown } from './activityOptions';
 import { failureText } from './failureText';
 import { inLanes } from './lanes';
+import { ensureRoutedOnHost, isRouted } from './routedNetworks';
 import type { ServiceState } from './serviceState';
 
 /** One version of a service: what its members are made from. */
@@ -219,7 +220,8 @@ export class ServiceMembers {
         // addIptablesRules: this host gets the network's rules once it has the network (svc-iptables-rules).
         const isolate = network.addIptablesRules && patched('svc-iptables-rules');
         ready = inSwarm
-          .then(() => act.ensureNetwork({ endpoint: a.host.docker, app: networkOwner(this.app, network), network }))
+          // A routed network: the host's block, bridge and routes (svc-routed-networks; refused before, so no old history comes here).
+          .then(() => (isRouted(network) && patched('svc-routed-networks') ? ensureRoutedOnHost(this.app, this.infrastructure, network, a.host.id) : act.ensureNetwork({ endpoint: a.host.docker, app: networkOwner(this.app, network), network }).then(() => undefined)))
           .then(() => (isolate ? act.isolateNetworks({ infrastructure: this.infrastructure, app: networkOwner(this.app, network), networks: [{ id: network.id, driver: network.driver }], hostIds: [a.host.id] }) : undefined))
           .then(
           () => undefined,

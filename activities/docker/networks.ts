@@ -27,6 +27,8 @@ export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.Ne
   };
   // Attachable: members are plain containers (not swarm services) on any swarm node.
   if (n.driver === 'overlay') options.Attachable = true;
+  // Routed: members keep their addresses between hosts (routes, not NAT); routed.ts masquerades only what leaves the network.
+  if (n.driver === 'routed') options.Options = { 'com.docker.network.bridge.enable_ip_masquerade': 'false' };
   if (n.cidr) options.IPAM = { Driver: 'default', Config: [{ Subnet: n.cidr, ...(n.gateway ? { Gateway: n.gateway } : {}) }] };
   return options;
 }
@@ -34,8 +36,9 @@ export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.Ne
 export function networkActivities(dockerFor: DockerClientFactory) {
   return {
     async ensureNetwork({ endpoint, app, network }: { endpoint: DockerEndpoint; app: string; network: NetworkToEnsure }): Promise<string> {
-      if (network.driver !== 'bridge' && network.driver !== 'overlay') {
-        throw new UnsupportedFeatureError(`network driver "${network.driver}" (network ${network.id}); "bridge" (one host) and "overlay" (a swarm) work so far`);
+      // A routed network's per-host bridge (activities/network/routed.ts gives it the host's block).
+      if (network.driver !== 'bridge' && network.driver !== 'overlay' && network.driver !== 'routed') {
+        throw new UnsupportedFeatureError(`network driver "${network.driver}" (network ${network.id}); "bridge" (one host), "overlay" (a swarm) and "routed" work so far`);
       }
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);

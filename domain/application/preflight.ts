@@ -10,6 +10,10 @@ export const IPTABLES_RULES_NOTICE =
 export const IPTABLES_REASON =
   "Clocker makes no iptables rules of its own yet; Docker's isolation applies (networks cannot reach each other's members, only published ports are reachable from outside): remove the field or set it to false to accept that";
 
+/** What `driver: calico` loads as, for the loader's notice. */
+export const ROUTED_NOTICE =
+  'driver "calico" runs as Clocker\'s "routed" driver (pure L3 with the hosts\' own routing, no encapsulation: each host a block of the subnet on its own bridge, routes to the other hosts\' blocks); Calico\'s agents (Felix, BIRD, etcd) are not used';
+
 /** The pseudo-application whose networks shared networks are on the hosts (domain/ipam/sharedSubnets.ts). */
 const SHARED_OWNER = 'clocker-shared';
 
@@ -22,7 +26,7 @@ const SHARED_OWNER = 'clocker-shared';
  */
 export function unsupportedFeatures(
   blueprint: Blueprint,
-  { overlay = true, refuseIptables = false, refuseShared = false }: { overlay?: boolean; refuseIptables?: boolean; refuseShared?: boolean } = {},
+  { overlay = true, routed = true, refuseIptables = false, refuseShared = false }: { overlay?: boolean; routed?: boolean; refuseIptables?: boolean; refuseShared?: boolean } = {},
 ): string[] {
   const problems: string[] = [];
   if (!refuseShared && blueprint.name === SHARED_OWNER && blueprint.networks.length > 0) problems.push(`application name "${SHARED_OWNER}" (its networks would be taken for the infrastructure's shared networks): choose another name`);
@@ -30,7 +34,9 @@ export function unsupportedFeatures(
     // Honoured or refused, never ignored: runs between the two patches refused it.
     if (n.addIptablesRules && refuseIptables) problems.push(`network ${n.id}: addIptablesRules (${IPTABLES_REASON})`);
     if (n.driver === 'overlay' && !overlay) problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, works so far)`);
-    else if (n.driver !== 'bridge' && n.driver !== 'overlay') problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, and "overlay", across a swarm, work so far)`);
+    else if (n.driver === 'routed' && !routed) problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, and "overlay", across a swarm, work so far)`);
+    else if (n.driver !== 'bridge' && n.driver !== 'overlay' && n.driver !== 'routed') problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, "overlay", across a swarm, and "routed" work so far)`);
+    if (n.driver === 'routed' && routed) problems.push(...routedProblems(n));
     if (n.shared && refuseShared) problems.push(`network ${n.id}: shared networks (every network is per application so far)`);
   }
   for (const s of blueprint.services) {
@@ -39,5 +45,14 @@ export function unsupportedFeatures(
       problems.push(`service ${s.id}: a static ipv4Address with ${s.count} members (every member would take the same address)`);
     }
   }
+  return problems;
+}
+
+/** What a routed network cannot do yet (activities/network/routed.ts). */
+function routedProblems(n: Blueprint['networks'][number]): string[] {
+  const problems: string[] = [];
+  if (n.gateway !== undefined) problems.push(`network ${n.id}: gateway on a routed network (each host's block has its own gateway, the first address of the block): remove it`);
+  if (n.shared) problems.push(`network ${n.id}: a shared routed network (a routed network belongs to one application so far)`);
+  if (n.addIptablesRules) problems.push(`network ${n.id}: addIptablesRules on a routed network (its isolation rules would drop the members' traffic between hosts): remove it; a routed network lets in only its own subnet and published ports`);
   return problems;
 }

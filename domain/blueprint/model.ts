@@ -263,7 +263,8 @@ export interface NetworkSpec {
   gateway?: string;
   /** Literal addresses or references (e.g. a DNS service's `host.address`). */
   dnsServers: Template[];
-  driver: 'bridge' | 'overlay' | 'weave' | 'calico';
+  /** `weave` and `calico` are the seeds' spellings, loaded as `overlay` and `routed` (old histories keep them). */
+  driver: 'bridge' | 'overlay' | 'routed' | 'weave' | 'calico';
   /** Shared by applications on the infrastructure, instead of per-application. */
   shared: boolean;
   /** Isolate the network from others with iptables rules. */

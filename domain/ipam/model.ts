@@ -55,6 +55,8 @@ export interface SubnetState extends SubnetInfo {
   owners: Record<string, string>;
   /** A shared network's subnet: the applications that joined it (sharedSubnets.ts); released when the last leaves. */
   members?: string[];
+  /** A routed network's subnet: host id → the blocks it holds (domain/network/routedBlocks.ts); they go with the subnet. */
+  blocks?: Record<string, string[]>;
 }
 
 export interface IpamState {

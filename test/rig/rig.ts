@@ -43,6 +43,8 @@ interface RigRecord {
   bridge: string;
   netns: string[];
   forwardRule: string[];
+  /** Absent in records of rigs made before it. */
+  natRule?: string[];
 }
 
 export async function createRig(opts: { hosts: number; docker: boolean }): Promise<Rig> {
@@ -58,7 +60,14 @@ export async function createRig(opts: { hosts: number; docker: boolean }): Promi
   mkdirSync(dir, { recursive: true });
   const bridge = `ckb${id}`;
   const forwardRule = ['FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'];
-  const record: RigRecord = { id, ownerPid: process.pid, bridge, netns: [], forwardRule };
+  // This machine's Docker loads br_netfilter (bridge-nf-call-iptables=1), so frames crossing the
+  // rig bridge between two hosts go through this namespace's nat table too, where the local
+  // engine masquerades its networks' subnets (`-s 10.128.0.0/24 ! -o br-… -j MASQUERADE`). A rig
+  // host's container address in such a subnet (each infrastructure's IPAM carves from the same
+  // pool) then leaves this namespace rewritten to the rig gateway, and the reply, routed here,
+  // goes to the local bridge. Bridged rig traffic is not this machine's to NAT: exempt it.
+  const natRule = ['POSTROUTING', '-o', bridge, '-m', 'physdev', '--physdev-is-bridged', '-j', 'ACCEPT'];
+  const record: RigRecord = { id, ownerPid: process.pid, bridge, netns: [], forwardRule, natRule };
   const save = () => writeFileSync(join(dir, 'rig.json'), JSON.stringify(record));
   save();
   const children: ChildProcess[] = [];
@@ -76,6 +85,7 @@ export async function createRig(opts: { hosts: number; docker: boolean }): Promi
     await run(['ip', 'link', 'set', bridge, 'up']);
     // Docker sets FORWARD's policy to DROP; bridged traffic between rig hosts must pass.
     await run(['iptables', '-I', ...forwardRule]);
+    await run(['iptables', '-t', 'nat', '-I', ...natRule]);
     await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `clocker-rig-${id}`, '-f', join(dir, 'id_ed25519')]);
     const privateKey = readFileSync(join(dir, 'id_ed25519'), 'utf8');
     const publicKey = readFileSync(join(dir, 'id_ed25519.pub'), 'utf8');
@@ -184,6 +194,7 @@ async function teardownRig(record: RigRecord, hosts: RigHost[], children: ChildP
   for (const ns of record.netns) await attempt(`delete netns ${ns}`, () => run(['ip', 'netns', 'del', ns]));
   await attempt(`delete bridge ${record.bridge}`, () => run(['ip', 'link', 'del', record.bridge]));
   await attempt('delete the FORWARD rule', () => run(['iptables', '-D', ...record.forwardRule]));
+  if (record.natRule) await attempt('delete the nat rule', () => run(['iptables', '-t', 'nat', '-D', ...record.natRule!]));
   await attempt('remove the rig folder', async () => {
     await run(['sh', '-c', `grep ' ${join(RIGS_ROOT, record.id)}' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`], { allowFail: true });
     rmSync(join(RIGS_ROOT, record.id), { recursive: true, force: true });

@@ -10,7 +10,7 @@ test('what the deployment path cannot do yet is named, all at once (a build is n
   ]);
   bp.networks = [{ id: 'front', driver: 'calico', dnsServers: [], shared: true, addIptablesRules: false, labels: {} }];
   assert.deepEqual(unsupportedFeatures(bp, { refuseShared: true }), [
-    'network front: driver "calico" (only "bridge", on one host, and "overlay", across a swarm, work so far)',
+    'network front: driver "calico" (only "bridge", on one host, "overlay", across a swarm, and "routed" work so far)',
     'network front: shared networks (every network is per application so far)',
     'service web: a static ipv4Address with 2 members (every member would take the same address)',
   ]);
@@ -42,4 +42,17 @@ test('shared networks run; the runs before them replay refused; the name they li
   assert.deepEqual(unsupportedFeatures(bp), []);
   assert.deepEqual(unsupportedFeatures(bp, { refuseShared: true }), ['network common: shared networks (every network is per application so far)']);
   assert.deepEqual(unsupportedFeatures({ ...bp, name: 'clocker-shared' }), ['application name "clocker-shared" (its networks would be taken for the infrastructure\'s shared networks): choose another name']);
+});
+
+test('routed networks run (the loader turns calico into routed); a gateway, shared or addIptablesRules on one is refused with the reason; the release before refused the driver', () => {
+  const bp = blueprint('x', [serviceSpec({ id: 'web', image: 'web' })]);
+  bp.networks = [{ id: 'mesh', driver: 'routed', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
+  assert.deepEqual(unsupportedFeatures(bp), []);
+  assert.deepEqual(unsupportedFeatures(bp, { routed: false }), ['network mesh: driver "routed" (only "bridge", on one host, and "overlay", across a swarm, work so far)']);
+  bp.networks = [{ id: 'mesh', driver: 'routed', gateway: '10.1.0.1', dnsServers: [], shared: true, addIptablesRules: true, labels: {} }];
+  assert.deepEqual(unsupportedFeatures(bp), [
+    "network mesh: gateway on a routed network (each host's block has its own gateway, the first address of the block): remove it",
+    'network mesh: a shared routed network (a routed network belongs to one application so far)',
+    'network mesh: addIptablesRules on a routed network (its isolation rules would drop the members\' traffic between hosts): remove it; a routed network lets in only its own subnet and published ports',
+  ]);
 });

@@ -1,6 +1,6 @@
 // Stage 4: the schema's output (defaults applied) → the model: values parsed into
 // templates, config substituted, sizes and images settled, link variables added.
-import { IPTABLES_RULES_NOTICE } from '../../application/preflight';
+import { IPTABLES_RULES_NOTICE, ROUTED_NOTICE } from '../../application/preflight';
 import type { Blueprint, NetworkSpec, Template } from '../model';
 import type { Reporter } from '../reporter';
 import type { RawBlueprint } from '../schema/blueprint';
@@ -21,6 +21,12 @@ export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['f
     if (n.driver === 'weave') {
       reporter.warn('network-driver-mapped', ['networks', i, 'driver'], 'driver "weave" runs as Docker\'s "overlay" driver (one L2 segment across the hosts, in a Docker swarm); the Weave router itself is not used');
       return { ...rest, driver: 'overlay', dnsServers };
+    }
+    // The seed's Calico network (routed L3, no encapsulation) runs as Clocker's `routed` driver:
+    // Calico's agents (Felix, BIRD, etcd) cannot be installed here.
+    if (n.driver === 'calico') {
+      reporter.warn('network-driver-mapped', ['networks', i, 'driver'], ROUTED_NOTICE);
+      return { ...rest, driver: 'routed', dnsServers };
     }
     return { ...rest, dnsServers };
   });

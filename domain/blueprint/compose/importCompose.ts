@@ -14,7 +14,7 @@ import { withMergeKeys } from './mergeKeys';
 import { describe, type Notes } from './notes';
 import { howToActivate, isActive, serviceProfiles } from './profiles';
 
-const networkDrivers = ['bridge', 'overlay', 'weave', 'calico'];
+const networkDrivers = ['bridge', 'overlay', 'routed', 'weave', 'calico'];
 
 /** The application name: `name:` in the file, else the file's folder (what Compose does), else the file's name. */
 function appName(root: PlainMap, file: string): string {

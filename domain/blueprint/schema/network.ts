@@ -9,7 +9,7 @@ export const networkSpec = z.strictObject({
   gateway: z.ipv4('expected an IPv4 address').optional(),
   /** Addresses or references (`${dns.host.address}`), parsed by the model builder. */
   dnsServers: z.array(z.string()).default([]),
-  driver: z.enum(['bridge', 'overlay', 'weave', 'calico']).default('bridge'),
+  driver: z.enum(['bridge', 'overlay', 'routed', 'weave', 'calico']).default('bridge'),
   shared: z.boolean().default(false),
   addIptablesRules: z.boolean().default(false),
   labels: stringMap.default({}),

@@ -326,7 +326,7 @@ test('keys that would change what runs are refused at their position; security k
     '/srv/shop/compose.yaml:17:14: error: services.web.restart: restart "sometimes" is not supported (no, always, unless-stopped, on-failure[:N])',
     '/srv/shop/compose.yaml:18:55: error: services.web.healthcheck.bogus: healthcheck.bogus is not supported',
     '/srv/shop/compose.yaml:19:13: error: services.web.links[0]: links: the alias "database" is not supported: reach the service by its name "db"',
-    '/srv/shop/compose.yaml:23:20: error: networks.front.driver: networks.driver "macvlan" is not supported (bridge, overlay, weave, calico)',
+    '/srv/shop/compose.yaml:23:20: error: networks.front.driver: networks.driver "macvlan" is not supported (bridge, overlay, routed, weave, calico)',
     '/srv/shop/compose.yaml:23:29: error: networks.front.internal: networks.internal is not supported',
     '/srv/shop/compose.yaml:24:1: error: secrets: "secrets" is not supported: use "$secret:NAME" as an environment value instead: Clocker resolves it when it starts a member',
     '/srv/shop/compose.yaml:26:1: error: include: "include" is not supported: put the services in this file',

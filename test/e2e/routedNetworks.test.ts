@@ -1,0 +1,220 @@
+// A routed network (driver: routed, Calico's model) across three provisioned rig hosts, for
+// real: three services, one member on each host (placed by host label), on one routed network.
+// Each host gets a block of the IPAM subnet, a bridge on it with masquerading off, and routes to
+// the other hosts' blocks (no encapsulation); every member reaches every other by service name
+// (the names Clocker writes into each member's /etc/hosts) and by its address (`nc`), and each
+// address is in the block of its host. Destroy removes the bridges, routes and rules on every
+// host and gives the subnet (and its blocks) back. Numbers: attaching a container to the routed
+// network beside a bridge, and round trips between members on two hosts over the routed network
+// and over the hosts' own addresses.
+// e2e-group: beside (its own rig hosts, an app named by pid; scripts/test.js runs it beside the local-engine files).
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
+import { infraCreate } from '../../client/commands/infraCreate';
+import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../client/images/busyboxImage';
+import { copyImage } from '../../client/images/imageTransfer';
+import type { AppView, MemberView } from '../../domain/application/status';
+import type { Blueprint } from '../../domain/blueprint/model';
+import { contains, parseCidr, type Cidr } from '../../domain/ipam/addressMath';
+import { networkName, workflowIds } from '../../domain/naming';
+import type { HostBlocks } from '../../domain/network/routedBlocks';
+import { hostBlocksQuery } from '../../workflows/routedBlockMessages';
+import { provisionRoot } from '../rig/provisionedDaemons';
+import { createRig, type Rig, type RigHost } from '../rig/rig';
+import { waitUntil } from '../rig/waitUntil';
+import { skipUnlessPresent } from '../support/components';
+import { appContainers } from '../support/dockerChecks';
+import { run } from '../support/exec';
+import { blueprint, serviceSpec } from '../support/specs';
+import { startStack, type Stack } from '../support/stack';
+
+const APP = `routed-${process.pid}`;
+const NETWORK = 'mesh';
+const SERVICES = ['a', 'b', 'c'];
+const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3' };
+const PORT = 7000;
+
+/** A member that answers every connection on PORT with "<service> <container hostname>". */
+const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
+
+function meshBlueprint(infrastructure: string): Blueprint {
+  const bp = blueprint(
+    APP,
+    SERVICES.map((id) =>
+      serviceSpec({
+        id,
+        image: BUSYBOX_IMAGE,
+        command: answering(id),
+        networks: [{ network: NETWORK, aliases: [] }],
+        placement: { strategies: [], constraints: { labels: { slot: SLOTS[id]! }, regions: [], zones: [] } },
+      }),
+    ),
+    infrastructure,
+  );
+  bp.networks = [{ id: NETWORK, driver: 'routed', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
+  return bp;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cidr = (text: string) => parseCidr(text) as Cidr;
+
+describe('a routed network across provisioned rig hosts', { skip: skipUnlessPresent('temporal', 'docker', 'rig') }, () => {
+  const dockerFor = createDockerClientFactory();
+  const local = dockerFor(localDockerEndpoint());
+  let rig: Rig;
+  let stack: Stack;
+  let home = '';
+  let members: MemberView[] = [];
+  let subnet = '';
+  let blocks: HostBlocks = {};
+  const infraName = () => `routed-${rig.id}`;
+  const tls = () => join(home, 'infra', infraName(), 'tls', 'client');
+  const tlsFlags = () => ['--tlsverify', '--tlscacert', join(tls(), 'ca.pem'), '--tlscert', join(tls(), 'cert.pem'), '--tlskey', join(tls(), 'key.pem')];
+  const hostOf = (id: string): RigHost => rig.hosts.find((h) => h.name === id)!;
+  const engine = (h: RigHost) =>
+    new Docker({ protocol: 'https', host: h.address, port: 2376, ca: readFileSync(join(tls(), 'ca.pem')), cert: readFileSync(join(tls(), 'cert.pem')), key: readFileSync(join(tls(), 'key.pem')) });
+  const dockerCli = (h: RigHost) => ['docker', ...tlsFlags(), '-H', `tcp://${h.address}:2376`];
+  /** A shell script inside a member's container, on its host's engine. */
+  const inside = (m: MemberView, script: string) => run([...dockerCli(hostOf(m.hostId)), 'exec', m.containerName, 'sh', '-c', script]);
+  /** The last line a probe printed: the answer, or "refused" when nothing answered within 3 s. */
+  const probe = (m: MemberView, target: string) => inside(m, `nc -w 3 ${target} ${PORT} </dev/null | grep . || echo refused`).then((out) => out.trim().split('\n').at(-1) ?? '');
+  const inNetns = (h: RigHost, argv: string[]) => run(['ip', 'netns', 'exec', h.netns, ...argv], { allowFail: true });
+  const serviceOf = (m: MemberView) => SERVICES.find((s) => m.containerName.startsWith(`${APP}.${s}.`))!;
+
+  before(async () => {
+    await ensureBusyboxImage(local);
+    rig = await createRig({ hosts: 3, docker: false });
+    stack = await startStack();
+    home = join(stack.home, 'clocker');
+    mkdirSync(home, { recursive: true });
+    // Workers inherit these: their state folder (certificates) and the SSH key, by reference.
+    process.env.CLOCKER_HOME = home;
+    process.env.CLOCKER_SECRET_ROUTED_RIG_KEY = rig.hosts[0]!.privateKey;
+    await stack.startWorker();
+    const hosts = rig.hosts.map((h) => `      - { id: ${h.name}, address: ${h.address}, root: ${provisionRoot(h.dir)}, labels: { slot: ${h.name} } }`);
+    const file = join(stack.home, 'routed-infra.yaml');
+    writeFileSync(file, [`name: ${infraName()}`, 'location:', '  byon:', '    key: $secret:routed-rig-key', '    hosts:', ...hosts, ''].join('\n'));
+    await infraCreate(stack.clocker, file, { wait: false, timeoutSec: 0 });
+    await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.length === 3 && v.hosts.every((h) => h.status === 'AVAILABLE'), 240_000);
+    await Promise.all(rig.hosts.map((h) => copyImage(local, engine(h), BUSYBOX_IMAGE)));
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await rig?.teardown();
+  });
+
+  test('each host gets a block of the IPAM subnet, a bridge on it without masquerading, and routes to the other blocks', async () => {
+    const started = Date.now();
+    await stack.clocker.deploy(meshBlueprint(infraName()));
+    const view: AppView = await stack.clocker.waitFor(APP, (v) => v.status !== 'DEPLOYING', 240_000);
+    console.log(`routed: deploy → ${view.status} in ${Date.now() - started} ms (3 services on 3 hosts)`);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    members = view.services.flatMap((s) => s.members.filter((m) => m.state === 'RUNNING'));
+    assert.equal(members.length, 3);
+    assert.equal(new Set(members.map((m) => m.hostId)).size, 3, `one member per host: ${members.map((m) => `${m.containerName}@${m.hostId}`).join(', ')}`);
+
+    const held = (await stack.clocker.infrastructureStatus(infraName())).subnets.find((s) => s.owner === `${APP}/${NETWORK}`);
+    assert.ok(held, `IPAM holds a subnet for ${APP}/${NETWORK}`);
+    subnet = held.cidr;
+    blocks = await stack.clocker.temporal.workflow.getHandle(workflowIds.infrastructure(infraName())).query(hostBlocksQuery, subnet);
+    assert.deepEqual(Object.keys(blocks).sort(), ['h1', 'h2', 'h3'], JSON.stringify(blocks));
+    const all = Object.values(blocks).flat();
+    assert.equal(new Set(all).size, 3, `three different blocks: ${all.join(', ')}`);
+    for (const block of all) assert.ok(contains(cidr(subnet), cidr(block)), `${block} is in ${subnet}`);
+
+    for (const h of rig.hosts) {
+      const block = blocks[h.name]![0]!;
+      const net = (await engine(h).getNetwork(networkName(APP, NETWORK, 'routed')).inspect()) as Docker.NetworkInspectInfo;
+      assert.equal(net.Driver, 'bridge');
+      assert.equal(net.IPAM?.Config?.[0]?.Subnet, block, `${h.name}'s bridge is on its block`);
+      assert.equal(net.Options?.['com.docker.network.bridge.enable_ip_masquerade'], 'false');
+      const routes = (await inNetns(h, ['ip', '-o', 'route', 'show', 'root', subnet, 'proto', '201'])).trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 3).join(' ')).sort();
+      const wanted = rig.hosts.filter((o) => o !== h).map((o) => `${blocks[o.name]![0]} via ${o.address}`).sort();
+      assert.deepEqual(routes, wanted, `routes on ${h.name}`);
+    }
+    for (const m of members) {
+      const address = m.networks?.[NETWORK];
+      assert.ok(address, `${m.containerName} has an address on ${NETWORK}: ${JSON.stringify(m)}`);
+      assert.ok(contains(cidr(blocks[m.hostId]![0]!), cidr(`${address}/32`)), `${m.containerName}'s ${address} is in ${m.hostId}'s block ${blocks[m.hostId]![0]}`);
+    }
+  });
+
+  test('every member reaches every other across hosts, by service name, by <service>.<app> and by address', async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    // The names are written once the application has seen the members run: wait for the last one's.
+    const named = async (m: MemberView) => {
+      const hosts = await inside(m, 'cat /etc/hosts');
+      return SERVICES.every((s) => new RegExp(`\\t${s} ${s}\\.${APP}(\\s|$)`, 'm').test(hosts));
+    };
+    for (const m of members) await waitUntil(`every service's name in ${m.containerName}'s /etc/hosts`, 30_000, () => named(m));
+    for (const from of members) {
+      for (const to of members) {
+        if (to === from) continue;
+        const service = serviceOf(to);
+        const answer = new RegExp(`^${service} ${to.containerId!.slice(0, 12)}$`);
+        assert.match(await probe(from, service), answer, `${from.containerName}@${from.hostId} → ${service} (${to.hostId})`);
+        assert.match(await probe(from, `${service}.${APP}`), answer, `${from.containerName} → ${service}.${APP}`);
+        assert.match(await probe(from, to.networks![NETWORK]!), answer, `${from.containerName} → ${to.networks![NETWORK]}`);
+      }
+    }
+  });
+
+  test('numbers: attaching to routed beside bridge; round trips over the routed network and over host addresses', async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    const h2 = hostOf('h2');
+    const docker = engine(h2);
+    const bridgeName = `${APP}-bench-bridge`;
+    await run([...dockerCli(h2), 'network', 'create', '--driver', 'bridge', bridgeName]);
+    const attach = async (network: string, i: number) => {
+      const c = await docker.createContainer({ name: `bench-${network.replace(/\W/g, '-')}-${i}`, Image: BUSYBOX_IMAGE, Cmd: ['sleep', '60'], HostConfig: { NetworkMode: network } });
+      const began = process.hrtime.bigint();
+      await c.start();
+      const ms = Number(process.hrtime.bigint() - began) / 1e6;
+      await c.remove({ force: true });
+      return ms;
+    };
+    const routedMs: number[] = [];
+    const bridgeMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      routedMs.push(await attach(networkName(APP, NETWORK, 'routed'), i));
+      bridgeMs.push(await attach(bridgeName, i));
+    }
+    await run([...dockerCli(h2), 'network', 'rm', bridgeName]);
+
+    const on = (host: string) => members.find((m) => m.hostId === host)!;
+    const rtt = (text: string) => {
+      const m = /min\/avg\/max = [\d.]+\/([\d.]+)\//.exec(text);
+      assert.ok(m, `ping summary in: ${text}`);
+      return Number(m[1]);
+    };
+    const routedRtt = rtt(await inside(on('h1'), `ping -c 20 -i 0.2 -q ${on('h2').networks![NETWORK]}`));
+    // The same busybox ping, from h1's own network namespace (a host-network container) to h2's address.
+    const hostRtt = rtt(await run([...dockerCli(hostOf('h1')), 'run', '--rm', '--network', 'host', BUSYBOX_IMAGE, 'ping', '-c', '20', '-i', '0.2', '-q', h2.address]));
+    console.log(
+      `attach (container start, median of 5 on h2): routed ${median(routedMs).toFixed(0)} ms [${routedMs.map((x) => x.toFixed(0)).join(', ')}], bridge ${median(bridgeMs).toFixed(0)} ms [${bridgeMs.map((x) => x.toFixed(0)).join(', ')}]`,
+    );
+    console.log(`round trip h1 → h2 (ping avg of 20): routed ${routedRtt} ms, host addresses ${hostRtt} ms`);
+    assert.ok(routedRtt > 0 && hostRtt > 0);
+  });
+
+  test('destroy removes the bridges, routes and rules from every host and gives the subnet and its blocks back', async () => {
+    assert.ok(subnet, 'the deployment test ran');
+    const view = await stack.clocker.destroy(APP, 120_000);
+    assert.equal(view.status, 'DESTROYED', JSON.stringify(view));
+    for (const h of rig.hosts) {
+      const docker = engine(h);
+      assert.deepEqual((await appContainers(docker, APP)).map((c) => c.Names[0]), [], `no member left on ${h.name}`);
+      assert.deepEqual((await docker.listNetworks()).filter((n) => n.Name === networkName(APP, NETWORK, 'routed')).map((n) => n.Name), [], `no bridge on ${h.name}`);
+      assert.equal((await inNetns(h, ['ip', '-o', 'route', 'show', 'root', subnet, 'proto', '201'])).trim(), '', `no routes on ${h.name}`);
+      assert.doesNotMatch(await inNetns(h, ['iptables-save']), new RegExp(`clocker-routed:${APP}/`), `no rules on ${h.name}`);
+    }
+    const infra = await stack.clocker.infrastructureStatus(infraName());
+    assert.deepEqual(infra.subnets.filter((s) => s.owner.startsWith(`${APP}/`)), [], 'the subnet went back to IPAM');
+    assert.deepEqual(await stack.clocker.temporal.workflow.getHandle(workflowIds.infrastructure(infraName())).query(hostBlocksQuery, subnet), {}, 'and its blocks with it');
+  });
+});
