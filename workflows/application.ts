@@ -56,6 +56,8 @@ interface CarriedApplication {
   effectors: Effector[];
   rollWanted: boolean;
   requests: number;
+  /** Members get their addresses from IPAM (app-member-addresses): decided when the application started. */
+  memberAddresses?: boolean;
 }
 
 const act = proxyActivities<Activities>(quick);
@@ -187,6 +189,9 @@ export async function application(input: ApplicationInput) {
     }
   };
   // Admission (app-preflight): every problem the running infrastructure shows, found before anything is booked or created.
+  // Members' addresses from IPAM, for applications started with this release on (an older one's
+  // members hold addresses Docker picked, which IPAM does not know, so it keeps Docker's).
+  const memberAddresses = carried ? carried.memberAddresses === true : patched('app-member-addresses');
   if (!carried && patched('app-preflight')) await admitApplication(blueprint, (error) => state.cannotStart(error));
   if (!carried && !state.blocked) await prepare(blueprint);
   // Names across hosts on routed networks (app-routed-names): every member's /etc/hosts follows the members.
@@ -204,7 +209,7 @@ export async function application(input: ApplicationInput) {
     if (!dns.ok) return `unresolved references: ${dns.missing.join(', ')}`;
     const reload = bindReloadArgv(spec, attributes);
     if (!reload.ok) return `unresolved references: ${reload.missing.join(', ')}`;
-    return { version: { spec, env: bound.env, networks: joins, dns: dns.dns }, reloadArgv: reload.argv };
+    return { version: { spec, env: bound.env, networks: joins, dns: dns.dns, ...(memberAddresses ? { memberAddresses } : {}) }, reloadArgv: reload.argv };
   };
   const follower = new DependencyFollower(state, children, bind, carried?.follower);
   let rollWanted = carried?.rollWanted ?? false;
@@ -408,7 +413,7 @@ export async function application(input: ApplicationInput) {
       // reaches them by id.
       await continueAsNew<typeof application>({
         ...input,
-        carried: { state: state.snapshot(), networks, children: children.ids(), follower: follower.snapshot(), versions, effectors, rollWanted, requests },
+        carried: { state: state.snapshot(), networks, children: children.ids(), follower: follower.snapshot(), versions, effectors, rollWanted, requests, ...(memberAddresses ? { memberAddresses } : {}) },
       });
     }
     const effector = effectors.shift();

@@ -110,6 +110,16 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-member-addresses': {
+    change: 'a new application hands its services versions marked memberAddresses (kept across continueAsNew), so their members take addresses from IPAM; no command of its own changes',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'svc-member-addresses': {
+    change: "a member of a memberAddresses version gets its address on each network from IPAM before its container is made (allocateMemberAddresses), passed to Docker as the endpoint's IPv4Address; removed members' addresses (and all of a service's when it releases) are given back (releaseMemberAddresses)",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'svc-iptables-rules': {
     change: "a service that makes an `addIptablesRules: true` network on a host for the first time puts the network's isolation rules there too (isolateNetworks for that host); the release before ignored the field",
     since: '0.2.0',

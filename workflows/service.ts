@@ -94,8 +94,8 @@ export async function service(input: ServiceInput) {
 }
 
 async function runService(input: ServiceInput, state: ServiceState) {
-  const { app, infrastructure, spec, env = {}, networks = [], dns = [], carried } = input;
-  let current: ServiceVersion = carried?.current ?? { spec, env, networks, dns };
+  const { app, infrastructure, spec, env = {}, networks = [], dns = [], memberAddresses, carried } = input;
+  let current: ServiceVersion = carried?.current ?? { spec, env, networks, dns, ...(memberAddresses ? { memberAddresses } : {}) };
   let destroyRequested = false;
   const pending: ServiceVersion[] = carried?.pending ?? [];
   const hostEvents: HostEventItem[] = carried?.hostEvents ?? [];

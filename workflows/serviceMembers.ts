@@ -25,6 +25,8 @@ export interface ServiceVersion {
   dns: string[];
   /** Set by the application on the versions it hands over; the service echoes it in `rollout`. */
   request?: number;
+  /** Members take their network addresses from the infrastructure's IPAM (applications started with app-member-addresses). */
+  memberAddresses?: boolean;
 }
 
 const act = proxyActivities<Activities>(quick);
@@ -114,6 +116,8 @@ export class ServiceMembers {
       // The application hears first that they are gone, then their room is given back.
       await this.changed();
       await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id, members: removed });
+      // Their IPAM addresses go too (none held: nothing to do).
+      if (patched('svc-member-addresses')) await act.releaseMemberAddresses({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id, members: removed });
       this.state.forget(removed);
     }
     return problems;
@@ -149,6 +153,7 @@ export class ServiceMembers {
   /** Gives back every booking the service still holds (members that never got a container). */
   async release(): Promise<void> {
     await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id });
+    if (patched('svc-member-addresses')) await act.releaseMemberAddresses({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id });
   }
 
   /** Removes the members of `generation` that are not running (a failed start); returns their errors. */
@@ -163,6 +168,7 @@ export class ServiceMembers {
     const ref = { app: this.app, service: spec.id, member: a.member };
     try {
       await this.ensureNetworks(a, version.networks);
+      const addresses = version.memberAddresses && patched('svc-member-addresses') ? await this.addressesFor(a.member, version) : {};
       const attachments = spec.networks.map((n) => {
         const network = version.networks.find((x) => x.id === n.network);
         // On a shared network (the infrastructure's) other applications' services are there too: `<service>.<app>` names this one.
@@ -171,7 +177,7 @@ export class ServiceMembers {
           id: n.network,
           name: networkName(shared ? SHARED_NETWORK_OWNER : this.app, n.network, network?.driver),
           aliases: shared ? [spec.id, `${spec.id}.${this.app}`, ...n.aliases] : [spec.id, ...n.aliases],
-          ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
+          ...(n.ipv4Address || addresses[n.network] ? { ipv4Address: n.ipv4Address ?? addresses[n.network] } : {}),
         };
       });
       const create = { endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns };
@@ -199,6 +205,17 @@ export class ServiceMembers {
       this.state.memberFailed(a.member, failureText(err));
       throw err;
     }
+  }
+
+  /** The member's address on each of its networks, from IPAM (a static one the blueprint names is booked there too). */
+  private async addressesFor(member: string, version: ServiceVersion): Promise<Record<string, string>> {
+    const networks = version.spec.networks.flatMap((n) => {
+      // A routed network's members take addresses in their host's block, which Docker hands out (the block is IPAM's).
+      const subnetId = version.networks.find((x) => x.id === n.network && !isRouted(x))?.cidr;
+      return subnetId ? [{ id: n.network, subnetId, ...(n.ipv4Address ? { address: n.ipv4Address } : {}) }] : [];
+    });
+    if (networks.length === 0) return {};
+    return act.allocateMemberAddresses({ infrastructure: this.infrastructure, app: this.app, service: version.spec.id, member, networks });
   }
 
   private async joinSwarm(a: Assignment): Promise<void> {

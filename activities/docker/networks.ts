@@ -10,7 +10,7 @@ import type Docker from 'dockerode';
 import type { NetworkSpec } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { LABEL, networkLabels, networkName } from '../../domain/naming';
-import { overlaps, parseCidr } from '../../domain/ipam/addressMath';
+import { blockSize, formatAddress, overlaps, parseCidr } from '../../domain/ipam/addressMath';
 import { DockerRequestError, NameConflictError, NotInSwarmError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
@@ -29,8 +29,24 @@ export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.Ne
   if (n.driver === 'overlay') options.Attachable = true;
   // Routed: members keep their addresses between hosts (routes, not NAT); routed.ts masquerades only what leaves the network.
   if (n.driver === 'routed') options.Options = { 'com.docker.network.bridge.enable_ip_masquerade': 'false' };
-  if (n.cidr) options.IPAM = { Driver: 'default', Config: [{ Subnet: n.cidr, ...(n.gateway ? { Gateway: n.gateway } : {}) }] };
+  if (n.cidr) {
+    const range = dockerRange(n.cidr);
+    options.IPAM = { Driver: 'default', Config: [{ Subnet: n.cidr, ...(n.gateway ? { Gateway: n.gateway } : {}), ...(range ? { IPRange: range } : {}) }] };
+  }
   return options;
+}
+
+/**
+ * The upper half of an IPv4 subnet, where Docker picks the addresses it hands out itself (a
+ * swarm node's attachment to an overlay network, a container given no address): members take
+ * theirs from IPAM, which counts up from the bottom, so the two never pick the same one while
+ * the network has fewer members than half its size.
+ */
+export function dockerRange(cidr: string): string | undefined {
+  const parsed = parseCidr(cidr);
+  if (typeof parsed === 'string' || parsed.family !== 4 || parsed.prefixLength > 28) return undefined;
+  const half = blockSize(4, parsed.prefixLength) / 2n;
+  return `${formatAddress(parsed.base + half, 4)}/${parsed.prefixLength + 1}`;
 }
 
 export function networkActivities(dockerFor: DockerClientFactory) {

@@ -13,6 +13,7 @@ import type { DockerClientFactory } from '../docker/dockerClient';
 import { subnetsInUse } from '../docker/subnetsInUse';
 import { InfrastructureNotFoundError, PlacementRejectedError, SubnetRejectedError } from '../errors';
 import { admissionActivities } from '../preflight/admissionDryRun';
+import { memberAddressActivities } from '../network/memberAddresses';
 import { ensureHostMonitor } from '../monitoring/ensureMonitor';
 
 export interface PlaceMembersInput {
@@ -65,6 +66,8 @@ export function placementActivities(temporal: Client, docker?: DockerClientFacto
   return {
     /** The preflight's dry run: registered wherever placement is, since it asks the same workflow. */
     ...admissionActivities(temporal),
+    /** Members' addresses: booked in the same workflow as their placement, so registered with it. */
+    ...memberAddressActivities(temporal),
 
     async placeMembers(req: PlaceMembersInput): Promise<Assignment[]> {
       const { infrastructure, app, service, members, resources, placement, avoidHosts = [] } = req;

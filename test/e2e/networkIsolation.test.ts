@@ -7,7 +7,8 @@
 // without the field answers it directly on its container port (Docker's default). Destroy takes
 // the rules off every host. Numbers: the per-host cost of the rules, and deploy times with and
 // without them. A shared network (shared: true) joins two isolated applications: their members
-// on it reach each other, the others stay apart; it goes only after the last one leaves.
+// on it reach each other, the others stay apart; it goes only after the last one leaves. Every
+// member's address is the one the infrastructure's IPAM gave it, given back when it goes.
 // e2e-group: beside (its own rig hosts, apps named by pid; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -101,6 +102,21 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
     if (!h) return ['docker', 'exec', m.containerName]; // the local engine
     return ['docker', ...tlsFlags(), '-H', `tcp://${h.address}:2376`, 'exec', m.containerName];
   };
+  /** Every running member's address on `network` is the one IPAM holds for it (owner `<app>/<service>/<member>`), and the one its endpoint was given. */
+  const assertIpamAddresses = async (infrastructure: string, view: AppView, network: string, subnetOwner: string, engineFor: (m: MemberView) => Docker) => {
+    const subnet = (await stack.clocker.infrastructureStatus(infrastructure)).subnets.find((x) => x.owner === subnetOwner);
+    assert.ok(subnet, `IPAM holds ${subnetOwner}`);
+    for (const s of view.services) {
+      for (const m of s.members.filter((x) => x.state === 'RUNNING' && (x.networks ?? {})[network] !== undefined)) {
+        const address = m.networks![network]!;
+        const held: { address: string; owner: string; static: boolean } | undefined = subnet.addresses.find((a) => a.address === address);
+        assert.deepEqual(held, { address, owner: `${view.name}/${s.id}/${m.member}`, static: false }, `${m.containerName}'s ${address} in ${subnet.cidr}: ${JSON.stringify(subnet.addresses)}`);
+        const inspected = (await engineFor(m).getContainer(m.containerName).inspect()) as { NetworkSettings: { Networks: Record<string, { IPAMConfig?: { IPv4Address?: string } | null }> } };
+        const endpoints = Object.values(inspected.NetworkSettings.Networks).map((e) => e.IPAMConfig?.IPv4Address);
+        assert.ok(endpoints.includes(address), `${m.containerName}'s endpoint was given ${address}: ${JSON.stringify(endpoints)}`);
+      }
+    }
+  };
   const isolationRules = (netns?: string) => run([...(netns ? ['ip', 'netns', 'exec', netns] : []), 'iptables', '-S', 'CLOCKER-ISOLATION'], { allowFail: true });
 
   before(async () => {
@@ -159,6 +175,10 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
           assert.equal(await probe(execIn(runningMember(views[from]!, 'cli')), addressOf(target), PORT), 'refused', `${from} must not reach ${to}'s ${service}`);
         }
       }
+    });
+
+    test('every member has the address IPAM gave it, and status shows it', async () => {
+      for (const app of [A, B, OPEN]) await assertIpamAddresses('local', await stack.clocker.status(app), NETWORK, `${app}/${NETWORK}`, () => local);
     });
 
     test("from a machine beside the host: an isolated member answers only on its published port; a member without the field also answers on its own address (Docker's default)", async () => {
@@ -228,6 +248,7 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
       assert.equal(await probe(execIn(cli), commonAddress(b), PORT), 'refused', `${SA}'s cli must not reach ${SB}'s srv on the shared network`);
       assert.equal(await probe(execIn(cli), addressOf(b), PORT), 'refused', `${SA}'s cli must not reach ${SB}'s srv on its own network`);
       assert.match(await isolationRules(), new RegExp(`clocker:clocker-shared/${COMMON}`));
+      for (const app of [SA, SB]) await assertIpamAddresses('local', await stack.clocker.status(app), COMMON, `clocker-shared/${COMMON}`, () => local);
     });
 
     test('the network stays while an application is on it, and goes with its subnet and rules after the last leaves', async () => {
@@ -235,6 +256,7 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
       assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
       delete views[SA];
       assert.equal((await sharedSubnets()).length, 1, 'the subnet is still held');
+      assert.deepEqual((await sharedSubnets())[0]!.addresses.filter((x) => !x.owner.startsWith(`${SB}/`)), [], `${SA}'s members gave their addresses back`);
       assert.equal((await local.listNetworks()).filter((n) => n.Name === sharedName).length, 1, 'the network is still there');
       const b = runningMember(views[SB]!, 'srv');
       assert.match(await probe(execIn(b), commonAddress(b), PORT), /^srv [0-9a-f]{12}$/);
@@ -281,6 +303,10 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
         const rules = await isolationRules(h.netns);
         for (const app of [A, B]) assert.match(rules, new RegExp(`-A CLOCKER-ISOLATION -o docker_gwbridge .*clocker:${app}/${NETWORK}.* -j DROP`), `${h.name}: ${rules}`);
       }
+    });
+
+    test('every member has the address IPAM gave it, on the overlay too', async () => {
+      for (const app of [A, B]) await assertIpamAddresses(rigInfra(), await stack.clocker.status(app), NETWORK, `${app}/${NETWORK}`, (m) => tlsDocker(rig.hosts.find((h) => h.name === m.hostId)!));
     });
 
     test('each reaches its own members across hosts, by name and by address; neither reaches the other, either way', async () => {

@@ -15,7 +15,7 @@ test('the default network is a labelled bridge named <app>.default with the subn
     Driver: 'bridge',
     CheckDuplicate: true,
     Labels: { 'io.clocker.managed': 'true', 'io.clocker.app': 'shop', 'io.clocker.network': 'default' },
-    IPAM: { Driver: 'default', Config: [{ Subnet: '10.128.3.0/24', Gateway: '10.128.3.1' }] },
+    IPAM: { Driver: 'default', Config: [{ Subnet: '10.128.3.0/24', Gateway: '10.128.3.1', IPRange: '10.128.3.128/25' }] },
   });
 });
 
