@@ -2,8 +2,8 @@
 // kill` (wall-clock times from the bench; the server's event times are on the same clock),
 //   detect  kill → the monitor's memberEvent signal recorded;
 //   check   → checkMember completed (a workflow task, the inspect(s) of the dead container);
-//   start   → ensureContainer completed (a workflow task, Docker's start);
-//   health  → waitHealthy completed (a workflow task, the probe);
+//   start   → the member started and healthy: ensureContainer then waitHealthy (two activities,
+//             a workflow task each), or startMember (both in one, issue #16's create path);
 //   seen    → the bench saw the member RUNNING and answering (the report, the query, its poll, HTTP).
 import type { temporal } from '@temporalio/proto';
 import { percentile } from './stats';
@@ -16,7 +16,7 @@ export interface Kill {
   seen: number;
 }
 
-export const STEPS = ['detect', 'check', 'start', 'health', 'seen'] as const;
+export const STEPS = ['detect', 'check', 'start', 'seen'] as const;
 export type Step = (typeof STEPS)[number];
 
 const timeOf = (e: HistoryEvent): number => Number(String(e.eventTime?.seconds ?? 0)) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
@@ -35,19 +35,28 @@ export function recoverySteps(events: HistoryEvent[], kills: Kill[]): Record<Ste
     if (e.workflowExecutionSignaledEventAttributes?.signalName === 'memberEvent') signals.push(timeOf(e));
   }
   const after = (type: string, from: number) => completions.find((c) => c.type === type && c.at >= from)?.at;
+  /** Started and healthy: one startMember, or ensureContainer and the waitHealthy after it. */
+  const healthyAfter = (from: number): number | undefined => {
+    const first = completions.find((c) => (c.type === 'startMember' || c.type === 'ensureContainer') && c.at >= from);
+    return first?.type === 'ensureContainer' ? after('waitHealthy', first.at) : first?.at;
+  };
   const out: Record<Step, number>[] = [];
   for (const k of kills) {
     const signal = signals.find((t) => t >= k.at);
     const check = signal === undefined ? undefined : after('checkMember', signal);
-    const start = check === undefined ? undefined : after('ensureContainer', check);
-    const health = start === undefined ? undefined : after('waitHealthy', start);
-    if (signal === undefined || check === undefined || start === undefined || health === undefined || health > k.seen) continue;
-    out.push({ detect: signal - k.at, check: check - signal, start: start - check, health: health - start, seen: k.seen - health });
+    const healthy = check === undefined ? undefined : healthyAfter(check);
+    if (signal === undefined || check === undefined || healthy === undefined || healthy > k.seen) continue;
+    out.push({ detect: signal - k.at, check: check - signal, start: healthy - check, seen: k.seen - healthy });
   }
   return out;
 }
 
-/** `detect 12 ms · check 270 ms · …` (medians). */
+/** `detect 12 ms · check 270 ms · …` (medians), and the slowest recovery's steps: where a p95 comes from. */
 export function describeSteps(steps: Record<Step, number>[]): string {
-  return STEPS.map((s) => `${s} ${percentile(steps.map((x) => x[s]), 50).toFixed(0)} ms`).join(' · ');
+  const line = (pick: (s: Step) => number) => STEPS.map((s) => `${s} ${pick(s).toFixed(0)} ms`).join(' · ');
+  const total = (x: Record<Step, number>) => STEPS.reduce((n, s) => n + x[s], 0);
+  const slowest = steps.reduce<Record<Step, number> | undefined>((a, b) => (a && total(a) >= total(b) ? a : b), undefined);
+  return `${line((s) => median(steps, s))}${slowest ? `; slowest: ${line((s) => slowest[s])}` : ''}`;
 }
+
+const median = (steps: Record<Step, number>[], s: Step) => percentile(steps.map((x) => x[s]), 50);
