@@ -3,7 +3,7 @@
 // (bench/support/benchResult.ts), and prints one table: Clocker beside the floor (dockerode in
 // parallel, or the naive algorithm for the scheduler and IPAM) and Docker Swarm mode, measured
 // in the same run. The table, with the date and the machine, goes to docs/benchmarks.md.
-//   node --import tsx bench/all.ts             (~8 min)
+//   node --import tsx bench/all.ts             (~9–10 min on 2 busy cores; most of it Swarm)
 //   BENCH_TRIALS=3 node --import tsx bench/all.ts   (fewer kills and resizes: a quick look)
 //   BENCH_ONLY=placement,ipam …                 (some benches only; the doc is then not written)
 import { spawn } from 'node:child_process';

@@ -8,7 +8,7 @@
 //   resize +10 → all new members healthy (Clocker: the resize Update; Swarm: `docker service
 //     scale`; floor: 10 more containers in parallel), then back to N (not timed);
 //   destroy N.
-//   node --import tsx bench/recovery.bench.ts   (~5 min; local Docker engine, own dev server and worker)
+//   node --import tsx bench/recovery.bench.ts   (~6–8 min, most of it Swarm; local Docker engine, own dev server and worker)
 // BENCH_TRIALS (default 10) kills and resizes per side; BENCH_MEMBERS (default 30).
 import type Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
