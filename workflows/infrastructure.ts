@@ -32,6 +32,7 @@ import { setRoutedBlockHandlers } from './infraRoutedBlocks';
 import { HostBooks } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
 import { keepHeadroom } from './infraHeadroom';
+import { WaitingPlacements } from './infraWaitingPlacements';
 import { byonSparePool } from './sparePool';
 import { InfrastructureState, type Refusable } from './infrastructureState';
 import { keepCurrentDetails } from './consoleDetails';
@@ -114,7 +115,16 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   // The Web UI's current details follow the hosts (no command).
   keepCurrentDetails(() => infrastructureDetails(state.view()));
   setHandler(admissionQuery, (requests) => admissionAnswer(state.data, requests), { description: HELP.admissionQuery });
-  setHandler(placeContainersUpdate, counted((req) => state.place(req, seed())), { description: HELP.placeContainersUpdate, validator: validatePlaceRequest });
+  const waiting = new WaitingPlacements(state.data, input.name);
+  setHandler(
+    placeContainersUpdate,
+    counted((req) => {
+      const placed = state.place(req, seed());
+      if (!placed.ok) waiting.refused(req.app, req.service);
+      return placed;
+    }),
+    { description: HELP.placeContainersUpdate, validator: validatePlaceRequest },
+  );
   setHandler(releaseContainersUpdate, counted((req) => state.release(req)), { description: HELP.releaseContainersUpdate, validator: validateReleaseRequest });
   // A new handler (no command): an infrastructure started before host policies gets one this way; kept across continueAsNew in the state.
   setHandler(
@@ -157,6 +167,8 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
     void keepHeadroom(books, byonSparePool(books, lifecycle)).catch((err: unknown) => log.error(`headroom: ${failureText(err)}`));
   }
 
+  void waiting.run().catch((err: unknown) => log.error(`telling waiting services: ${failureText(err)}`));
+
   upsertSearchAttributes([
     { key: searchAttributes.kind, value: 'infrastructure' },
     { key: searchAttributes.infrastructure, value: input.name },
@@ -167,7 +179,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
   // handler is mid-way (all are synchronous today, but that must stay true if one awaits).
   const limit = input.continueAsNewAfterUpdates;
   const historyLong = () => workflowInfo().continueAsNewSuggested || (limit !== undefined && updatesThisRun >= limit);
-  await condition(() => historyLong() && allHandlersFinished() && lifecycle.busy === 0);
+  await condition(() => historyLong() && allHandlersFinished() && lifecycle.busy === 0 && !waiting.telling);
   const { state: _old, bookings: _legacy, provision: _provision, ...spec } = input;
   await continueAsNew<typeof infrastructure>({ ...spec, state: state.data });
 }

@@ -135,6 +135,8 @@ export interface ServiceHostEvent {
 }
 export const serviceHostFailedSignal = defineSignal<[ServiceHostEvent]>('hostFailed');
 export const serviceHostDrainingSignal = defineSignal<[ServiceHostEvent]>('hostDraining');
+/** The infrastructure's word to a service whose placement it refused: room has been freed or added since. */
+export const capacityFreedSignal = defineSignal<[{ infrastructure: string }]>('capacityFreed');
 
 // --- host (child of infrastructure: clocker/infra/<name>/host/<host>) ------------------
 export type HostPhase = 'PROVISIONING' | 'AVAILABLE' | 'FAILED' | 'DECOMMISSIONED';
@@ -290,6 +292,7 @@ export const HELP = {
   hostKeyPinnedSignal: 'internal: a host\'s workflow reports the SSH host key it pinned.',
   serviceHostFailedSignal: 'internal: the infrastructure says these members\' host failed; the service replaces them.',
   serviceHostDrainingSignal: 'internal: the infrastructure says these members\' host is draining; the service moves them.',
+  capacityFreedSignal: 'internal: the infrastructure says room was freed or added since it refused this service a placement; a service short of members tries again now.',
   // host
   hostStatusQuery: 'The host\'s phase (PROVISIONING, AVAILABLE, FAILED, DECOMMISSIONED), provisioning step and last problem.',
   decommissionSignal: 'internal: the infrastructure ends the host after a drain (use `removeHost` on the infrastructure).',

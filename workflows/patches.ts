@@ -125,6 +125,21 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'infra-capacity-nudge': {
+    change: 'an infrastructure remembers the services it refused a placement and, once room grows (a host AVAILABLE, members released), signals each `capacityFreed` so it tries again at once instead of at its next backoff step',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'svc-duties': {
+    change: 'a service runs its duties on a clock between requests (workflows/serviceDuties.ts): a service short of running members places the missing ones again with backoff (removing broken ones first, placeMembers/ensureContainer…), where it used to wait for a request; a timer is set only while a duty is due',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'svc-autoscaler': {
+    change: 'a service with an autoscaler policy measures its members every period while RUNNING (a timer and the local activity measureServiceMetric) and pushes the sizes it decides as resizes; services of earlier releases never evaluated theirs',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -23,6 +23,7 @@ import {
   destroySignal,
   reconfiguredSignal,
   serviceHostDrainingSignal,
+  capacityFreedSignal,
   serviceHostFailedSignal,
   serviceReportSignal,
   serviceResizeSignal,
@@ -48,6 +49,10 @@ import { recoverMember, worthChecking } from './serviceRecovery';
 import { keepCurrentDetails } from './consoleDetails';
 import { serviceMetrics } from './consoleMetrics';
 import { serviceDetails } from '../domain/console/currentDetails';
+import { carryDuties, nextDue, type DutyCarry, type ServiceDuty } from './serviceDuties';
+import { RestoreSize } from './serviceRestore';
+import { Autoscaler } from './serviceAutoscaler';
+import { resolveResize } from '../domain/application/resizeRequest';
 
 export interface ServiceInput extends Partial<Omit<ServiceVersion, 'spec'>> {
   app: string;
@@ -74,6 +79,8 @@ interface CarriedService {
   effectors: Effector[];
   /** Absent in runs carried before member monitoring. */
   memberEvents?: MemberEvent[];
+  /** The duties' own state, by name (absent in runs carried before duties). */
+  duties?: Record<string, DutyCarry>;
 }
 
 type HostEventItem = { kind: 'failed' | 'draining'; event: ServiceHostEvent };
@@ -150,10 +157,16 @@ async function runService(input: ServiceInput, state: ServiceState) {
   }, { description: HELP.reconfiguredSignal });
   let synced = carried?.synced ?? 0;
   setHandler(dependentsSyncedSignal, ({ seq }) => void (synced = Math.max(synced, seq)), { description: HELP.dependentsSyncedSignal });
-  // Operators (and later the autoscaler) change the size; it applies as a version with a new count.
-  const resizeTo = (wanted: number, asked: string) => {
+  // Operators and the autoscaler change the size; it applies as a version with a new count.
+  const resizeTo = (wanted: number, asked: string, byAutoscaler = false) => {
     if (!Number.isFinite(wanted)) {
       state.view.lastEvent = `${asked} ignored: not a number`;
+      return;
+    }
+    // An autoscaled service's size is its autoscaler's (a plain signal cannot be answered: the refusal is recorded).
+    const managed = byAutoscaler ? undefined : autoscaler.managing();
+    if (managed) {
+      state.view.lastEvent = `${asked} refused: the service is autoscaled (${managed.metric}, ${managed.bounds.min}..${managed.bounds.max}); move its bounds with clocker resize APP SERVICE --min N --max M`;
       return;
     }
     const latest = latestVersion();
@@ -163,29 +176,30 @@ async function runService(input: ServiceInput, state: ServiceState) {
     // Not the application's request: the resize is the operator's.
     pending.push({ ...latest, spec: { ...latest.spec, count: size }, request: undefined });
   };
+  const autoscaler = new Autoscaler(state, latestVersion, (size, asked) => resizeTo(size, asked, true), carried?.duties?.autoscaler);
   setHandler(serviceScaleSignal, (arg) => {
     const by = typeof arg === 'number' ? arg : Number(arg?.by);
     resizeTo(latestVersion().spec.count + by, `scale by ${by}`);
   }, { description: HELP.serviceScaleSignal });
-  const wantedSize = (req: ResizeServiceRequest): number => (req.size !== undefined ? req.size : latestVersion().spec.count + (req.by ?? 0));
+  // An autoscaled service takes new bounds for its autoscaler (min/max), not a size (domain/application/resizeRequest.ts).
+  const resizeAsked = (req: ResizeServiceRequest) => {
+    const { count, size: cluster } = latestVersion().spec;
+    const managed = autoscaler.managing();
+    return resolveResize(req, { count, cluster, ...(managed ? { autoscaler: managed } : {}) });
+  };
   setHandler(
     resizeServiceUpdate,
     (req) => {
       const from = latestVersion().spec.count;
-      const size = wantedSize(req);
-      resizeTo(size, req.size !== undefined ? `resize to ${size}` : `scale by ${req.by}`);
-      return { size, from };
+      const { size, bounds } = resizeAsked(req);
+      if (bounds) autoscaler.moveBounds(bounds);
+      if (!bounds || size !== from) resizeTo(size, req.size !== undefined ? `resize to ${size}` : `scale by ${req.by}`, bounds !== undefined);
+      return { size, from, ...(bounds ? { min: bounds.min, max: bounds.max } : {}) };
     },
     {
       description: HELP.resizeServiceUpdate,
       validator: (req) => {
-        if ((req?.size === undefined) === (req?.by === undefined)) throw new Error('give exactly one of "size" or "by"');
-        const size = wantedSize(req);
-        if (!Number.isInteger(size)) throw new Error(`the size must be a whole number, not ${size}`);
-        const { min, max } = latestVersion().spec.size;
-        if (size < min || size > max) {
-          throw new Error(`${size} is outside the service's bounds ${min}..${max} (set cluster.minSize/maxSize in the blueprint, or deploy a version with other bounds)`);
-        }
+        resizeAsked(req);
         if (destroyRequested) throw new Error('the service is being destroyed');
       },
     },
@@ -217,6 +231,18 @@ async function runService(input: ServiceInput, state: ServiceState) {
     }
   };
   const members = new ServiceMembers(app, infrastructure, state, publish, drain);
+  // What the service does by itself on a clock (workflows/serviceDuties.ts).
+  const restore = new RestoreSize(members, state, () => current, carried?.duties?.restore);
+  const duties: ServiceDuty[] = [restore, autoscaler];
+  /** Set when a duty's time moved earlier (room freed): the wait is cut short. */
+  let dutiesMoved = false;
+  setHandler(
+    capacityFreedSignal,
+    () => {
+      if (restore.nudge()) dutiesMoved = true;
+    },
+    { description: HELP.capacityFreedSignal },
+  );
 
   // Whatever failed to start is removed again; the failure stays in the status.
   const failAndClean = async (err: unknown) => {
@@ -242,12 +268,33 @@ async function runService(input: ServiceInput, state: ServiceState) {
 
   const timeToContinue = () =>
     (workflowInfo().continueAsNewSuggested || (input.continueAsNewEvery !== undefined && handled >= input.continueAsNewEvery)) && allHandlersFinished();
+  const requested = () => destroyRequested || pending.length > 0 || hostEvents.length > 0 || effectors.length > 0 || memberEvents.length > 0 || timeToContinue();
   for (;;) {
-    await condition(() => destroyRequested || pending.length > 0 || hostEvents.length > 0 || effectors.length > 0 || memberEvents.length > 0 || timeToContinue());
+    // A duty that is due sets the only timer an otherwise idle service has; services of earlier releases had none.
+    const due = nextDue(duties);
+    if (due && patched('svc-duties')) {
+      const wait = due.at - Date.now();
+      if (wait > 0) await condition(() => requested() || dutiesMoved, wait);
+      dutiesMoved = false;
+      if (!requested()) {
+        const now = nextDue(duties); // a nudge may have brought another one forward
+        if (!now || now.at > Date.now()) continue;
+        handled += 1;
+        let changed = false;
+        await interruptible(async () => {
+          changed = await now.duty.run();
+        });
+        if (changed) await publish();
+        continue;
+      }
+    } else await condition(requested);
     if (destroyRequested) break;
     if (timeToContinue()) {
       // History stays bounded: the next run starts from this state, with the work still queued.
-      await continueAsNew<typeof service>({ ...input, carried: { state: state.snapshot(), synced, current, pending, hostEvents, effectors, memberEvents } });
+      await continueAsNew<typeof service>({
+        ...input,
+        carried: { state: state.snapshot(), synced, current, pending, hostEvents, effectors, memberEvents, duties: carryDuties(duties) },
+      });
     }
     handled += 1;
     const effector = effectors.shift();
@@ -278,7 +325,8 @@ async function runService(input: ServiceInput, state: ServiceState) {
       if (changed) await publish();
       continue;
     }
-    const next = pending.shift()!;
+    // An autoscaled service keeps the size its autoscaler reached through a new version of the application.
+    const next = autoscaler.keepSize(pending.shift()!, current);
     state.clearRecovery(); // a new version puts out a fire too
     applying = next;
     state.setStatus('UPDATING');
