@@ -91,11 +91,12 @@ export function networkActivities(dockerFor: DockerClientFactory) {
   };
 }
 
-/** 409 (the name is taken) or 403 "Pool overlaps" (the subnet is): another create may have won. */
+/** 409 (the name is taken) or 403 "Pool overlaps" / "overlapping" (the subnet is): another create may have won. */
 function isCreateRace(err: unknown): boolean {
   const code = statusCodeOf(err);
   const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
-  return code === 409 || (code === 403 && /pool overlaps/i.test(message));
+  // With an IPRange (dockerRange) the overlap is found by the bridge driver instead: "networks have overlapping IPv4".
+  return code === 409 || (code === 403 && /pool overlaps|networks have overlapping/i.test(message));
 }
 
 /**
