@@ -33,7 +33,7 @@ import {
 import { validateNextBlueprint } from './blueprintValidation';
 import { admitApplication } from './preflight';
 import { ensureNetworksUpFront, subnetTakenIn } from './applicationNetworks';
-import { isRouted, keepRoutedNames, removeRoutedNetworks } from './routedNetworks';
+import { isRouted, keepRoutedNetworks, removeRoutedNetworks } from './routedNetworks';
 import { searchAttributes } from './searchAttributes';
 import { ServiceChildren } from './serviceChildren';
 import { keepCurrentDetails } from './consoleDetails';
@@ -194,8 +194,8 @@ export async function application(input: ApplicationInput) {
   const memberAddresses = carried ? carried.memberAddresses === true : patched('app-member-addresses');
   if (!carried && patched('app-preflight')) await admitApplication(blueprint, (error) => state.cannotStart(error));
   if (!carried && !state.blocked) await prepare(blueprint);
-  // Names across hosts on routed networks (app-routed-names): every member's /etc/hosts follows the members.
-  void keepRoutedNames(app, blueprint.location, { networks: () => networks, services: () => state.blueprint.services, view: () => state.view, done: () => destroyRequested });
+  // Routed networks follow the members (app-routed-follow): routes on every live host, names in every member's /etc/hosts.
+  void keepRoutedNetworks(app, blueprint.location, { networks: () => networks, services: () => state.blueprint.services, view: () => state.view, done: () => destroyRequested });
 
   const children = new ServiceChildren(app, state, carried?.children);
 

@@ -100,8 +100,8 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
-  'app-routed-names': {
-    change: 'an application with a routed network writes its members\' names into every member\'s /etc/hosts (writeRoutedNames) each time the running members it knows change; the release before refused routed networks, so no old history waits on it',
+  'app-routed-follow': {
+    change: 'an application with a routed network follows its members: each time the running members it knows change, it ensures the routes on every live host (ensureRoutedNetwork, withdrawing those of hosts that failed or left) and writes its members\' names into every member\'s /etc/hosts (writeRoutedNames); the release before refused routed networks, so no old history waits on it',
     since: '0.2.0',
     removeAfter: '0.2.0',
   },

@@ -10,6 +10,8 @@ export interface HostBlocksRequest {
   subnetId: string;
   /** The hosts that need a block now. */
   hosts: string[];
+  /** Every host the infrastructure still has (any status): the blocks of the others go back. Absent: none go. */
+  knownHosts?: string[];
 }
 
 export const hostBlocksUpdate = defineUpdate<HostBlocks, [HostBlocksRequest]>('routedHostBlocks');
@@ -20,6 +22,9 @@ export function hostBlocksRequestProblem(req: unknown): string | undefined {
   if (typeof req !== 'object' || req === null) return 'a host blocks request must be an object';
   const { subnetId, hosts } = req as Record<string, unknown>;
   if (typeof subnetId !== 'string' || subnetId.length === 0) return `subnetId must name a subnet, got ${JSON.stringify(subnetId)}`;
-  if (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'string' || h.length === 0)) return `hosts must be host ids, got ${JSON.stringify(hosts)}`;
+  const ids = (x: unknown) => Array.isArray(x) && x.every((h) => typeof h === 'string' && h.length > 0);
+  if (!ids(hosts)) return `hosts must be host ids, got ${JSON.stringify(hosts)}`;
+  const { knownHosts } = req as Record<string, unknown>;
+  if (knownHosts !== undefined && !ids(knownHosts)) return `knownHosts must be host ids, got ${JSON.stringify(knownHosts)}`;
   return undefined;
 }

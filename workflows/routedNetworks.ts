@@ -1,12 +1,13 @@
 // Routed networks (driver: routed) from the application's and the services' side
-// (app-routed-networks, svc-routed-networks, app-routed-names): the steps are activities in
+// (app-routed-networks, svc-routed-networks, app-routed-follow): the steps are activities in
 // activities/network/routed.ts and routedNames.ts; this file only says when they run.
 //
 //   the application ensures its networks  → ensureRoutedNetwork, every live host (blocks,
 //                                           bridges, routes; withdraws dead hosts' routes)
 //   a service places a member on a host    → ensureRoutedNetwork for that host (its block and
 //                                           bridge; its routes added on every host)
-//   the members the application knows change → writeRoutedNames (every member's /etc/hosts)
+//   the members the application knows change → ensureRoutedNetwork, every live host (as above),
+//                                           then writeRoutedNames (every member's /etc/hosts)
 //   destroy                                → removeRoutedNetwork (routes and rules, every host)
 import { condition, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -39,26 +40,29 @@ export async function removeRoutedNetworks(app: string, infrastructure: string, 
 }
 
 /**
- * Keeps the names in every member's /etc/hosts in step with the members the application knows:
- * each time the running members on its routed networks (address, container) change, they are
- * written again, one write at a time, the latest table each time. Ends when `done` says so.
- * An application without routed networks only waits (no command, no marker).
+ * Keeps routed networks in step with the members the application knows: each time the running
+ * members on them (address, container) change (one started, moved, removed; a host failed under
+ * them), the routes are ensured on every live host (a failed or removed host's withdrawn, a
+ * removed host's block given back), then the names are written into every member's /etc/hosts.
+ * One round at a time, the latest table each time. Ends when `done` says so. An application
+ * without routed networks only waits (no command, no marker).
  */
-export async function keepRoutedNames(
+export async function keepRoutedNetworks(
   app: string,
   infrastructure: string,
   source: { networks: () => readonly NetworkSpec[]; services: () => readonly ServiceSpec[]; view: () => Pick<AppView, 'services'>; done: () => boolean },
 ): Promise<void> {
-  const routedIds = () => source.networks().filter(isRouted).map((n) => n.id);
-  const table = () => routedNameEntries(app, source.services(), source.view(), routedIds());
+  const routed = () => source.networks().filter(isRouted);
+  const table = () => routedNameEntries(app, source.services(), source.view(), routed().map((n) => n.id));
   let written = '[]';
   for (;;) {
     await condition(() => source.done() || JSON.stringify(table()) !== written);
     if (source.done()) return;
-    if (!patched('app-routed-names')) return;
+    if (!patched('app-routed-follow')) return;
     const entries = table();
-    // A write that failed (a host down) is tried again with the next change, not in a loop.
-    await act.writeRoutedNames({ infrastructure, app, networks: routedIds(), entries }).catch((err: unknown) => log.warn(`routed names of ${app} were not written: ${failureText(err)}`));
+    // A round that failed (a host down) is tried again with the next change, not in a loop.
+    await ensureRoutedNetworks(app, infrastructure, routed()).catch((err: unknown) => log.warn(`routes of ${app} were not ensured: ${failureText(err)}`));
+    await act.writeRoutedNames({ infrastructure, app, networks: routed().map((n) => n.id), entries }).catch((err: unknown) => log.warn(`routed names of ${app} were not written: ${failureText(err)}`));
     written = JSON.stringify(entries);
   }
 }

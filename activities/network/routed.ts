@@ -34,7 +34,7 @@ export interface EnsureRoutedInput {
   network: RoutedNetwork;
   /** Only these hosts get a block and a network now (a service's member host); absent: every live host. */
   hostIds?: string[];
-  /** Withdraw the routes of hosts that are not live (the application's ensure). */
+  /** Withdraw the routes of hosts that are not live, and give back the blocks of hosts the infrastructure no longer has (the application's ensure). */
   withdraw?: boolean;
 }
 
@@ -71,11 +71,12 @@ export function routedNetworkActivities(temporal: Client, dockerFor: DockerClien
       const owner = `${req.app}/${req.network.id}`;
       const subnet = req.network.cidr;
       if (!subnet) throw new SubnetRejectedError(req.infrastructure, owner, 'the routed network has no subnet from IPAM yet');
-      const hosts = (await infra(req.infrastructure).query(hostAccessQuery)).filter(live);
+      const known = await infra(req.infrastructure).query(hostAccessQuery);
+      const hosts = known.filter(live);
       const targets = hosts.filter((h) => req.hostIds === undefined || req.hostIds.includes(h.id));
       const shells = new Map(hosts.map((h) => [h.id, shellOf(h)]));
       await infra(req.infrastructure)
-        .executeUpdate(hostBlocksUpdate, { args: [{ subnetId: subnet, hosts: targets.map((h) => h.id) }], updateId: updateId() })
+        .executeUpdate(hostBlocksUpdate, { args: [{ subnetId: subnet, hosts: targets.map((h) => h.id), ...(req.withdraw ? { knownHosts: known.map((h) => h.id) } : {}) }], updateId: updateId() })
         .catch((err: unknown) => {
           if (err instanceof WorkflowUpdateFailedError) throw new SubnetRejectedError(req.infrastructure, `${owner} (host blocks)`, err.cause?.message ?? err.message);
           throw err;

@@ -4,12 +4,16 @@
 // the other hosts' blocks (no encapsulation); every member reaches every other by service name
 // (the names Clocker writes into each member's /etc/hosts) and by its address (`nc`), and each
 // address is in the block of its host. Destroy removes the bridges, routes and rules on every
-// host and gives the subnet (and its blocks) back. Numbers: attaching a container to the routed
+// host and gives the subnet (and its blocks) back. A fourth host added during the run gets a
+// block and routes everywhere, and its member reaches the others by name; when it fails, its
+// routes are withdrawn from the others and its member's name leaves theirs; when it comes back,
+// its member is placed there again, with routes to and from it. Numbers: attaching a container to the routed
 // network beside a bridge, and round trips between members on two hosts over the routed network
 // and over the hosts' own addresses.
 // e2e-group: beside (its own rig hosts, an app named by pid; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
@@ -23,7 +27,7 @@ import { contains, parseCidr, type Cidr } from '../../domain/ipam/addressMath';
 import { networkName, workflowIds } from '../../domain/naming';
 import type { HostBlocks } from '../../domain/network/routedBlocks';
 import { hostBlocksQuery } from '../../workflows/routedBlockMessages';
-import { provisionRoot } from '../rig/provisionedDaemons';
+import { provisionedDockerdPid, provisionRoot, stopPid } from '../rig/provisionedDaemons';
 import { createRig, type Rig, type RigHost } from '../rig/rig';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
@@ -35,16 +39,16 @@ import { startStack, type Stack } from '../support/stack';
 const APP = `routed-${process.pid}`;
 const NETWORK = 'mesh';
 const SERVICES = ['a', 'b', 'c'];
-const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3' };
+const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', d: 'h4' };
 const PORT = 7000;
 
 /** A member that answers every connection on PORT with "<service> <container hostname>". */
 const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
 
-function meshBlueprint(infrastructure: string): Blueprint {
+function meshBlueprint(infrastructure: string, services = SERVICES): Blueprint {
   const bp = blueprint(
     APP,
-    SERVICES.map((id) =>
+    services.map((id) =>
       serviceSpec({
         id,
         image: BUSYBOX_IMAGE,
@@ -71,6 +75,8 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
   let members: MemberView[] = [];
   let subnet = '';
   let blocks: HostBlocks = {};
+  /** h4's provisioned dockerd's command line, to start it again after its failure. */
+  let h4Dockerd: string[] = [];
   const infraName = () => `routed-${rig.id}`;
   const tls = () => join(home, 'infra', infraName(), 'tls', 'client');
   const tlsFlags = () => ['--tlsverify', '--tlscacert', join(tls(), 'ca.pem'), '--tlscert', join(tls(), 'cert.pem'), '--tlskey', join(tls(), 'key.pem')];
@@ -83,11 +89,16 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
   /** The last line a probe printed: the answer, or "refused" when nothing answered within 3 s. */
   const probe = (m: MemberView, target: string) => inside(m, `nc -w 3 ${target} ${PORT} </dev/null | grep . || echo refused`).then((out) => out.trim().split('\n').at(-1) ?? '');
   const inNetns = (h: RigHost, argv: string[]) => run(['ip', 'netns', 'exec', h.netns, ...argv], { allowFail: true });
+  /** Clocker's routes within the subnet on a host, as "<block> via <address>". */
+  const routesOn = async (h: RigHost) =>
+    (await inNetns(h, ['ip', '-o', 'route', 'show', 'root', subnet, 'proto', '201'])).trim().split('\n').filter((l) => l.trim() !== '').map((l) => l.trim().split(/\s+/).slice(0, 3).join(' ')).sort();
+  const routesWanted = (h: RigHost, hosts: RigHost[]) => hosts.filter((o) => o !== h).map((o) => `${blocks[o.name]![0]} via ${o.address}`).sort();
   const serviceOf = (m: MemberView) => SERVICES.find((s) => m.containerName.startsWith(`${APP}.${s}.`))!;
 
   before(async () => {
     await ensureBusyboxImage(local);
-    rig = await createRig({ hosts: 3, docker: false });
+    // h4 joins the infrastructure during the run, then fails.
+    rig = await createRig({ hosts: 4, docker: false });
     stack = await startStack();
     home = join(stack.home, 'clocker');
     mkdirSync(home, { recursive: true });
@@ -95,12 +106,12 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
     process.env.CLOCKER_HOME = home;
     process.env.CLOCKER_SECRET_ROUTED_RIG_KEY = rig.hosts[0]!.privateKey;
     await stack.startWorker();
-    const hosts = rig.hosts.map((h) => `      - { id: ${h.name}, address: ${h.address}, root: ${provisionRoot(h.dir)}, labels: { slot: ${h.name} } }`);
+    const hosts = rig.hosts.slice(0, 3).map((h) => `      - { id: ${h.name}, address: ${h.address}, root: ${provisionRoot(h.dir)}, labels: { slot: ${h.name} } }`);
     const file = join(stack.home, 'routed-infra.yaml');
     writeFileSync(file, [`name: ${infraName()}`, 'location:', '  byon:', '    key: $secret:routed-rig-key', '    hosts:', ...hosts, ''].join('\n'));
     await infraCreate(stack.clocker, file, { wait: false, timeoutSec: 0 });
     await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.length === 3 && v.hosts.every((h) => h.status === 'AVAILABLE'), 240_000);
-    await Promise.all(rig.hosts.map((h) => copyImage(local, engine(h), BUSYBOX_IMAGE)));
+    await Promise.all(rig.hosts.slice(0, 3).map((h) => copyImage(local, engine(h), BUSYBOX_IMAGE)));
   });
 
   after(async () => {
@@ -127,15 +138,14 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
     assert.equal(new Set(all).size, 3, `three different blocks: ${all.join(', ')}`);
     for (const block of all) assert.ok(contains(cidr(subnet), cidr(block)), `${block} is in ${subnet}`);
 
-    for (const h of rig.hosts) {
+    for (const h of rig.hosts.slice(0, 3)) {
       const block = blocks[h.name]![0]!;
       const net = (await engine(h).getNetwork(networkName(APP, NETWORK, 'routed')).inspect()) as Docker.NetworkInspectInfo;
       assert.equal(net.Driver, 'bridge');
       assert.equal(net.IPAM?.Config?.[0]?.Subnet, block, `${h.name}'s bridge is on its block`);
       assert.equal(net.Options?.['com.docker.network.bridge.enable_ip_masquerade'], 'false');
-      const routes = (await inNetns(h, ['ip', '-o', 'route', 'show', 'root', subnet, 'proto', '201'])).trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 3).join(' ')).sort();
-      const wanted = rig.hosts.filter((o) => o !== h).map((o) => `${blocks[o.name]![0]} via ${o.address}`).sort();
-      assert.deepEqual(routes, wanted, `routes on ${h.name}`);
+      const routes = await routesOn(h);
+      assert.deepEqual(routes, routesWanted(h, rig.hosts.slice(0, 3)), `routes on ${h.name}`);
     }
     for (const m of members) {
       const address = m.networks?.[NETWORK];
@@ -200,6 +210,63 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
     );
     console.log(`round trip h1 → h2 (ping avg of 20): routed ${routedRtt} ms, host addresses ${hostRtt} ms`);
     assert.ok(routedRtt > 0 && hostRtt > 0);
+  });
+
+  test('a host added during the run gets a block, a bridge and routes everywhere; its member and the others reach each other by name', async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    const h4 = hostOf('h4');
+    await stack.clocker.addHost(infraName(), { host: { id: 'h4', address: h4.address, port: 22, user: 'root', keyRef: '$secret:routed-rig-key', root: provisionRoot(h4.dir), labels: { slot: 'h4' } } });
+    await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.some((h) => h.id === 'h4' && h.status === 'AVAILABLE'), 240_000);
+    await copyImage(local, engine(h4), BUSYBOX_IMAGE);
+    const answer = await stack.clocker.deploy(meshBlueprint(infraName(), [...SERVICES, 'd']));
+    assert.equal(answer.kind, 'updated', JSON.stringify(answer));
+    const version = answer.kind === 'updated' ? answer.version : 0;
+    const view = await stack.clocker.waitFor(APP, (v) => v.version === version && v.status !== 'UPDATING' && v.status !== 'DEPLOYING', 180_000);
+    const d = view.services.find((s) => s.id === 'd')?.members.find((m) => m.state === 'RUNNING');
+    assert.ok(d, `d runs: ${JSON.stringify(view)}`);
+    assert.equal(d.hostId, 'h4');
+    blocks = await stack.clocker.temporal.workflow.getHandle(workflowIds.infrastructure(infraName())).query(hostBlocksQuery, subnet);
+    assert.ok(blocks['h4']?.[0], `h4 holds a block: ${JSON.stringify(blocks)}`);
+    assert.ok(contains(cidr(blocks['h4']![0]!), cidr(`${d.networks![NETWORK]}/32`)), `d's ${d.networks![NETWORK]} is in h4's block ${blocks['h4']![0]}`);
+    for (const h of rig.hosts) assert.deepEqual(await routesOn(h), routesWanted(h, rig.hosts), `routes on ${h.name}`);
+    const a = members.find((m) => m.hostId === 'h1')!;
+    await waitUntil(`d in ${a.containerName}'s /etc/hosts`, 30_000, async () => (await inside(a, 'cat /etc/hosts')).includes(`${d.networks![NETWORK]}\td d.${APP}`));
+    assert.match(await probe(a, 'd'), new RegExp(`^d ${d.containerId!.slice(0, 12)}$`), 'a (h1) → d (h4) by name');
+    assert.match(await probe(d, 'a'), new RegExp(`^a ${a.containerId!.slice(0, 12)}$`), 'd (h4) → a (h1) by name');
+    assert.match(await probe(d, `c.${APP}`), /^c [0-9a-f]{12}$/, `d (h4) → c.${APP} (h3)`);
+  });
+
+  test("a host that fails has its routes withdrawn from the others, and its member's name goes from theirs", async () => {
+    assert.ok(blocks['h4']?.[0], 'the host-added test ran');
+    const h4 = hostOf('h4');
+    const pid = provisionedDockerdPid(h4.dir);
+    assert.ok(pid, 'h4 runs a provisioned dockerd');
+    h4Dockerd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((x) => x !== '');
+    await stopPid(pid);
+    await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.some((h) => h.id === 'h4' && h.status === 'FAILED'), 60_000);
+    const live = rig.hosts.slice(0, 3);
+    for (const h of live) await waitUntil(`h4's block withdrawn from ${h.name}`, 60_000, async () => JSON.stringify(await routesOn(h)) === JSON.stringify(routesWanted(h, live)));
+    const a = members.find((m) => m.hostId === 'h1')!;
+    await waitUntil(`d gone from ${a.containerName}'s /etc/hosts`, 30_000, async () => !(await inside(a, 'cat /etc/hosts')).includes(`\td d.${APP}`));
+    assert.match(await probe(a, 'b'), /^b [0-9a-f]{12}$/, 'the others still reach each other');
+  });
+
+  test('a failed host that comes back takes its member again, with routes to and from it', async () => {
+    assert.ok(h4Dockerd.length > 0, 'the failure test ran');
+    const h4 = hostOf('h4');
+    // The same daemon again, in h4's namespace (the rig's teardown stops it by its command line).
+    const log = openSync(join(h4.dir, 'dockerd-again.log'), 'a');
+    spawn('nsenter', [`--net=/var/run/netns/${h4.netns}`, ...h4Dockerd], { stdio: ['ignore', log, log], detached: true }).unref();
+    closeSync(log);
+    await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.some((h) => h.id === 'h4' && h.status === 'AVAILABLE'), 120_000);
+    const view = await stack.clocker.waitFor(APP, (v) => v.services.find((s) => s.id === 'd')?.members.some((m) => m.state === 'RUNNING') === true, 120_000);
+    const d = view.services.find((s) => s.id === 'd')!.members.find((m) => m.state === 'RUNNING')!;
+    assert.equal(d.hostId, 'h4');
+    for (const h of rig.hosts) await waitUntil(`routes on ${h.name}`, 60_000, async () => JSON.stringify(await routesOn(h)) === JSON.stringify(routesWanted(h, rig.hosts)));
+    const a = members.find((m) => m.hostId === 'h1')!;
+    await waitUntil(`d in ${a.containerName}'s /etc/hosts`, 30_000, async () => (await inside(a, 'cat /etc/hosts')).includes(`${d.networks![NETWORK]}\td d.${APP}`));
+    assert.match(await probe(a, 'd'), new RegExp(`^d ${d.containerId!.slice(0, 12)}$`), 'a (h1) → d (h4) by name');
+    assert.match(await probe(d, 'b'), /^b [0-9a-f]{12}$/, 'd (h4) → b (h2) by name');
   });
 
   test('destroy removes the bridges, routes and rules from every host and gives the subnet and its blocks back', async () => {
