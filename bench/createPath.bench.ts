@@ -62,7 +62,10 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value:
   }
 }
 
+let deployStartedAt = 0;
+
 async function clockerDeploy(stack: Stack, app: string): Promise<number> {
+  deployStartedAt = Date.now();
   const started = performance.now();
   await stack.clocker.deploy(blueprint(app, [serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] })]));
   // Polled more often than waitFor's 500 ms, so the measure is not rounded up to it.
@@ -115,6 +118,26 @@ function activityTimes(history: Event[]): Map<string, { n: number; total: number
   return times;
 }
 
+/** When the deploy's milestones happened, in ms after the client asked. */
+function timeline(app: Event[], svc: Event[]): string {
+  const at = (e: Event | undefined) => (e ? `${ms(e.eventTime) - deployStartedAt}` : '?');
+  const activity = (events: Event[], name: string) => events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
+  const closedAfter = (events: Event[], scheduled: Event[]) => {
+    const ids = new Set(scheduled.map((e) => String(e.eventId)));
+    return events.filter((e) => ids.has(String((e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes)?.scheduledEventId ?? '')));
+  };
+  const starts = activity(svc, 'startMember').concat(activity(svc, 'ensureContainer'));
+  const points: [string, Event | undefined][] = [
+    ['application started', app[0]],
+    ['service started', svc[0]],
+    ['placed', closedAfter(svc, activity(svc, 'placeMembers'))[0]],
+    ['first create asked', starts[0]],
+    ['first member up', closedAfter(svc, activity(svc, starts[0]?.activityTaskScheduledEventAttributes?.activityType?.name === 'startMember' ? 'startMember' : 'waitHealthy'))[0]],
+    ['last member up', closedAfter(svc, activity(svc, starts[0]?.activityTaskScheduledEventAttributes?.activityType?.name === 'startMember' ? 'startMember' : 'waitHealthy')).at(-1)],
+  ];
+  return points.map(([what, e]) => `${what} ${at(e)}`).join(', ');
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
 
@@ -126,6 +149,7 @@ async function main(): Promise<void> {
   const rows: { floorUp: number; floorDown: number; up: number; down: number }[] = [];
   const rss: { idle: number; peakDeploy: number; running: number; peakDestroy: number; afterDestroy: number }[] = [];
   let perMember = '';
+  let milestones = '';
   let times = '';
   try {
     for (let round = 1; round <= ROUNDS; round++) {
@@ -147,6 +171,7 @@ async function main(): Promise<void> {
       rows.push({ floorUp, floorDown, up: deployed.value, down: destroyed.value });
       console.log(`round ${round}: floor ${s(floorUp)} / ${s(floorDown)}; clocker ${s(deployed.value)} / ${s(destroyed.value)}`);
       if (round === ROUNDS) {
+        milestones = timeline(appEvents, svcEvents);
         perMember = `service workflow ${svcEvents.length} events (${(svcEvents.length / MEMBERS).toFixed(1)} per member), application ${appEvents.length}`;
         const all = await events(raw, workflowIds.service(app, 'web'));
         times = [...activityTimes(all)].map(([type, t]) => `  ${type.padEnd(20)} ×${String(t.n).padStart(3)}  queue+run ${(t.total / t.n).toFixed(0).padStart(5)} ms  run ${(t.run / t.n).toFixed(0).padStart(5)} ms${t.retried > 0 ? `  (${t.retried} retried)` : ''}`).join('\n');
@@ -162,6 +187,7 @@ async function main(): Promise<void> {
   console.log(`  deploy  floor ${s(median(rows.map((r) => r.floorUp)))}  clocker ${s(median(rows.map((r) => r.up)))}  ratio ${up.toFixed(2)}x`);
   console.log(`  destroy floor ${s(median(rows.map((r) => r.floorDown)))}  clocker ${s(median(rows.map((r) => r.down)))}  ratio ${down.toFixed(2)}x`);
   console.log(`  history (deploy, last round): ${perMember}`);
+  console.log(`  deploy milestones (last round, ms after the request): ${milestones}`);
   console.log(`  activities of the last round's service workflow (deploy + destroy):\n${times}`);
   console.log(`  worker RSS MiB per round (idle / peak deploy / running / peak destroy / 3 s after destroy):`);
   for (const r of rss) console.log(`    ${r.idle} / ${r.peakDeploy} / ${r.running} / ${r.peakDestroy} / ${r.afterDestroy}`);
