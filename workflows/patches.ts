@@ -116,7 +116,7 @@ export const PATCHES = {
     removeAfter: '0.2.0',
   },
   'svc-member-addresses': {
-    change: "a member of a memberAddresses version gets its address on each network from IPAM before its container is made (allocateMemberAddresses), passed to Docker as the endpoint's IPv4Address; removed members' addresses (and all of a service's when it releases) are given back (releaseMemberAddresses)",
+    change: "a member of a memberAddresses version gets its address on each network from IPAM before its container is made (allocateMemberAddresses), passed to Docker as the endpoint's IPv4Address (the releaseMembers activity gives removed members' addresses back with their room)",
     since: '0.2.0',
     removeAfter: '0.2.0',
   },

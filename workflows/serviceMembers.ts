@@ -116,8 +116,6 @@ export class ServiceMembers {
       // The application hears first that they are gone, then their room is given back.
       await this.changed();
       await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id, members: removed });
-      // Their IPAM addresses go too (none held: nothing to do).
-      if (patched('svc-member-addresses')) await act.releaseMemberAddresses({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id, members: removed });
       this.state.forget(removed);
     }
     return problems;
@@ -153,7 +151,6 @@ export class ServiceMembers {
   /** Gives back every booking the service still holds (members that never got a container). */
   async release(): Promise<void> {
     await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id });
-    if (patched('svc-member-addresses')) await act.releaseMemberAddresses({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id });
   }
 
   /** Removes the members of `generation` that are not running (a failed start); returns their errors. */

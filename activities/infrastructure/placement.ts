@@ -13,7 +13,7 @@ import type { DockerClientFactory } from '../docker/dockerClient';
 import { subnetsInUse } from '../docker/subnetsInUse';
 import { InfrastructureNotFoundError, PlacementRejectedError, SubnetRejectedError } from '../errors';
 import { admissionActivities } from '../preflight/admissionDryRun';
-import { memberAddressActivities } from '../network/memberAddresses';
+import { memberAddressActivities, releaseMemberAddresses } from '../network/memberAddresses';
 import { ensureHostMonitor } from '../monitoring/ensureMonitor';
 
 export interface PlaceMembersInput {
@@ -119,12 +119,15 @@ export function placementActivities(temporal: Client, docker?: DockerClientFacto
     /** Frees the service's bookings; an infrastructure that is gone holds none (0 released). */
     async releaseMembers(req: { infrastructure: string; app: string; service: string; members?: string[] }): Promise<number> {
       const { infrastructure, ...request } = req;
-      return infra(infrastructure)
+      const released = await infra(infrastructure)
         .executeUpdate(releaseContainersUpdate, { args: [request], updateId: updateId() })
         .catch((err: unknown) => {
           if (err instanceof WorkflowNotFoundError) return 0;
           throw err;
         });
+      // Their addresses are room too: given back in the same step (none held: nothing to do).
+      await releaseMemberAddresses(temporal, req);
+      return released;
     },
   };
 }

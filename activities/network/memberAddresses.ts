@@ -19,6 +19,32 @@ export interface MemberAddressRequest {
 
 export const memberAddressOwner = (app: string, service: string, member: string) => `${app}/${service}/${member}`;
 
+/**
+ * Releases what the members hold in any subnet (every member of the service when none are
+ * named); returns the addresses given back. Called by the releaseMembers activity, so a
+ * member's room and its addresses go back in one step of the service's history.
+ */
+export async function releaseMemberAddresses(temporal: Client, req: { infrastructure: string; app: string; service: string; members?: string[] }): Promise<string[]> {
+  const handle = temporal.workflow.getHandle(workflowIds.infrastructure(req.infrastructure));
+  const view = await handle.query(infraStatusQuery).catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) return undefined; // gone: it holds nothing
+    throw err;
+  });
+  if (!view) return [];
+  const owners = req.members?.map((m) => memberAddressOwner(req.app, req.service, m));
+  const prefix = memberAddressOwner(req.app, req.service, '');
+  const released: string[] = [];
+  for (const subnet of view.subnets) {
+    for (const held of subnet.addresses) {
+      if (owners ? !owners.includes(held.owner) : !held.owner.startsWith(prefix)) continue;
+      // Idempotent in IPAM: a retried activity releasing again changes nothing.
+      await handle.executeUpdate(releaseAddressUpdate, { args: [{ subnetId: subnet.id, owner: held.owner }] });
+      released.push(held.address);
+    }
+  }
+  return released;
+}
+
 export function memberAddressActivities(temporal: Client) {
   const infra = (name: string) => temporal.workflow.getHandle(workflowIds.infrastructure(name));
 
@@ -41,28 +67,6 @@ export function memberAddressActivities(temporal: Client) {
         addresses[n.id] = allocated.address;
       }
       return addresses;
-    },
-
-    /** Releases what the members hold in any subnet (every member of the service when none are named); returns the addresses given back. */
-    async releaseMemberAddresses(req: { infrastructure: string; app: string; service: string; members?: string[] }): Promise<string[]> {
-      const handle = infra(req.infrastructure);
-      const view = await handle.query(infraStatusQuery).catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) return undefined; // gone: it holds nothing
-        throw err;
-      });
-      if (!view) return [];
-      const owners = req.members?.map((m) => memberAddressOwner(req.app, req.service, m));
-      const prefix = memberAddressOwner(req.app, req.service, '');
-      const released: string[] = [];
-      for (const subnet of view.subnets) {
-        for (const held of subnet.addresses) {
-          if (owners ? !owners.includes(held.owner) : !held.owner.startsWith(prefix)) continue;
-          // Idempotent in IPAM: a retried activity releasing again changes nothing.
-          await handle.executeUpdate(releaseAddressUpdate, { args: [{ subnetId: subnet.id, owner: held.owner }] });
-          released.push(held.address);
-        }
-      }
-      return released;
     },
   };
 }
