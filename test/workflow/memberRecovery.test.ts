@@ -81,7 +81,8 @@ describe('member failures and the failure chain', { skip: skipUnlessPresent('tem
     engine.kill(first, { app: 'swap', service: 'web', member: '1' });
     await clocker.waitFor('swap', (v) => v.services[0]!.members[0]?.restarts === 1 && v.services[0]!.members[0]?.state === 'RUNNING', 30_000);
     engine.kill(first, { app: 'swap', service: 'web', member: '1' });
-    const replaced = await clocker.waitFor('swap', (v) => v.services[0]!.members.map((m) => `${m.member}:${m.state}`).join() === '2:RUNNING', 30_000);
+    // The new member shows RUNNING as it starts; the chain's record of it comes with the report after.
+    const replaced = await clocker.waitFor('swap', (v) => v.services[0]!.members.map((m) => `${m.member}:${m.state}`).join() === '2:RUNNING' && /replaced by/.test(v.services[0]!.lastEvent ?? ''), 30_000);
     const fresh = replaced.services[0]!.members[0]!;
     assert.notEqual(fresh.hostId, first, 'the replacement keeps off the host its member failed on');
     assert.ok(!engine.containers.has(`${first}/swap.web.1`), 'the dead member is removed');
