@@ -11,7 +11,8 @@ test('an overlay network is created attachable, with the subnet and gateway IPAM
   const options = networkCreateOptions('shop', { id: 'mesh', driver: 'overlay', cidr: '10.230.4.0/24', gateway: '10.230.4.1', labels: {} });
   assert.equal(options.Driver, 'overlay');
   assert.equal(options.Attachable, true);
-  assert.deepEqual(options.IPAM, { Driver: 'default', Config: [{ Subnet: '10.230.4.0/24', Gateway: '10.230.4.1' }] });
+  // Docker's own address picks are kept to the upper half (IPRange); IPAM hands out the lower.
+  assert.deepEqual(options.IPAM, { Driver: 'default', Config: [{ Subnet: '10.230.4.0/24', Gateway: '10.230.4.1', IPRange: '10.230.4.128/25' }] });
   const bridge = networkCreateOptions('shop', { id: 'back', driver: 'bridge', labels: {} });
   assert.equal(bridge.Driver, 'bridge');
   assert.equal(bridge.Attachable, undefined);

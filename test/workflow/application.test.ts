@@ -135,7 +135,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
     await clocker.deploy(app);
     const view = await clocker.waitFor('overlaid', (v) => v.status !== 'DEPLOYING', 30_000);
     assert.equal(view.status, 'FAILED');
-    assert.equal(view.error, 'not supported yet: network mesh: driver "weave" (only "bridge", on one host, and "overlay", across a swarm, work so far)');
+    assert.equal(view.error, 'not supported yet: network mesh: driver "weave" (only "bridge", on one host, "overlay", across a swarm, and "routed" work so far)');
     assert.equal((await clocker.infrastructureStatus('two')).bookings.filter((b) => b.app === 'overlaid').length, 0);
     assert.equal((await clocker.destroy('overlaid', 30_000)).status, 'DESTROYED');
   });
