@@ -117,7 +117,8 @@ describe('keeping applications alive', { skip: skipUnlessPresent('temporal', 'do
     await sh('docker', ['kill', 'heal.web.1']);
     // A fresh member id (ids are never reused; a placement tried off the failed host first may have used one).
     const fresh = (v: AppView) => v.services[0]!.members.find((m) => !['1', '2', '3'].includes(m.member));
-    const replaced = await stack.clocker.waitFor('heal', (v) => fresh(v)?.state === 'RUNNING' && !v.services[0]!.members.some((m) => m.member === '1'), 60_000);
+    // The fresh member shows RUNNING as it starts; the chain's record of it comes with the report after.
+    const replaced = await stack.clocker.waitFor('heal', (v) => fresh(v)?.state === 'RUNNING' && !v.services[0]!.members.some((m) => m.member === '1') && /replaced by/.test(v.services[0]!.lastEvent ?? ''), 60_000);
     const id = fresh(replaced)!.member;
     assert.deepEqual(replaced.services[0]!.members.map((m) => m.member).sort(), ['2', '3', id]);
     assert.match(replaced.services[0]!.lastEvent ?? '', new RegExp(`^member 1 on local killed \\(exit 137\\): replaced by member ${id} on local \\(replacement 1 of 3 in the window\\)$`));
