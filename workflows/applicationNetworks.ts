@@ -27,7 +27,8 @@ export async function ensureNetworksUpFront(app: string, infrastructure: string,
   // there (a bridge network's rules name its Linux bridge on each host). Runs before these
   // refused the field, so no old history comes here with it.
   // A shared network's rules are the infrastructure's (they go when its last application leaves).
-  const isolated = networks.filter((n) => n.addIptablesRules);
+  // A routed network closes itself (its driver's rules, activities/network/routedCommands.ts): no isolation rules of its own.
+  const isolated = networks.filter((n) => n.addIptablesRules && !isRouted(n));
   if (isolated.length > 0 && patched('app-iptables-rules')) {
     for (const owner of [...new Set(isolated.map((n) => networkOwner(app, n)))]) {
       const mine = isolated.filter((n) => networkOwner(app, n) === owner);

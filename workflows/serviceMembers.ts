@@ -232,7 +232,7 @@ export class ServiceMembers {
         // the host is in). Old validators refused overlay networks: no old history comes here.
         const inSwarm = network.driver === 'overlay' && patched('svc-overlay-swarm-join') ? this.joinSwarm(a) : Promise.resolve();
         // addIptablesRules: this host gets the network's rules once it has the network (svc-iptables-rules).
-        const isolate = network.addIptablesRules && patched('svc-iptables-rules');
+        const isolate = network.addIptablesRules && !isRouted(network) && patched('svc-iptables-rules');
         ready = inSwarm
           // A routed network: the host's block, bridge and routes (svc-routed-networks; refused before, so no old history comes here).
           .then(() => (isRouted(network) && patched('svc-routed-networks') ? ensureRoutedOnHost(this.app, this.infrastructure, network, a.host.id) : act.ensureNetwork({ endpoint: a.host.docker, app: networkOwner(this.app, network), network }).then(() => undefined)))

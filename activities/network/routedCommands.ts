@@ -4,24 +4,32 @@
 // On each host, for one application network:
 //   ip route replace <block> via <host>  proto 201   every other live host's blocks
 //   ip route del <block> proto 201                    blocks of hosts that left or failed
-//   DOCKER-USER  -s <subnet> -d <own block> ACCEPT    Docker's FORWARD lets only published
-//                                                    ports into a bridge from elsewhere; the
-//                                                    network's members on other hosts come in
-//   nat POSTROUTING -s <own block> ! -d <subnet> MASQUERADE
-//                                                    the bridge's own masquerading is off (the
-//                                                    members keep their addresses between
-//                                                    hosts); traffic leaving the network is
-//                                                    masqueraded, as Calico's natOutgoing
+//   FORWARD → DOCKER-USER → CLOCKER-ROUTED, for each of the host's own blocks:
+//     -s <subnet> -d <block>                ACCEPT  the network's members, from any host
+//     -d <block> ctstate RELATED,ESTABLISHED,DNAT
+//                                           RETURN  replies, and published ports (Docker's
+//                                                   own chains then apply)
+//     -d <block>                            DROP    anything else (appended at the end)
+//   nat POSTROUTING -s <block> ! -d <subnet> MASQUERADE
+//                                           the bridge's own masquerading is off (members
+//                                           keep their addresses between hosts); traffic
+//                                           leaving the network is masqueraded, as Calico's
+//                                           natOutgoing
+// Docker lets only published ports into a bridge from elsewhere only where its FORWARD policy
+// is DROP (it sets that only when it turned forwarding on itself), so the network closes itself:
+// a routed network is isolated whether or not it asks for addIptablesRules.
 // Routes carry protocol 201, so Clocker's are listed and withdrawn by it and no one else's are
 // touched; rules carry a comment naming the network, which is how destroy finds them.
-// Every add is idempotent: `replace` for routes, `-C` before `-I` for rules.
+// Every add is idempotent: `replace` for routes, `-C` before each rule; ACCEPT and RETURN rules
+// are inserted at the top and DROP appended, so a run cut short converges to the same order.
 import { quoteArgv } from '../ssh/shellQuote';
 import type { Route } from '../../domain/network/routedBlocks';
 
 /** The routing protocol number Clocker's routes carry (unassigned in iproute2's rt_protos; Calico's Felix uses 80, BIRD 12). */
 export const ROUTE_PROTO = '201';
 const IPT = ['iptables', '-w', '5'];
-const FILTER_CHAIN = 'DOCKER-USER';
+export const ROUTED_CHAIN = 'CLOCKER-ROUTED';
+const DOCKER_USER_CHAIN = 'DOCKER-USER';
 
 export interface RoutedHostPlan {
   /** app/network, for the rules' comments. */
@@ -43,12 +51,27 @@ export function listRoutesCommand(subnet: string): string[] {
   return ['ip', '-o', 'route', 'show', 'root', subnet, 'proto', ROUTE_PROTO];
 }
 
-function rules(plan: RoutedHostPlan): { table: string[]; chain: string; rule: string[] }[] {
+interface RuleStep {
+  check: string[];
+  add: string[];
+}
+
+function ruleSteps(plan: RoutedHostPlan): RuleStep[] {
   const tag = ['-m', 'comment', '--comment', routedComment(plan.owner)];
-  return plan.ownBlocks.flatMap((block) => [
-    { table: [], chain: FILTER_CHAIN, rule: ['-s', plan.subnet, '-d', block, ...tag, '-j', 'ACCEPT'] },
-    { table: ['-t', 'nat'], chain: 'POSTROUTING', rule: ['-s', block, '!', '-d', plan.subnet, ...tag, '-j', 'MASQUERADE'] },
-  ]);
+  const steps: RuleStep[] = [
+    { check: [...IPT, '-n', '-L', ROUTED_CHAIN], add: [...IPT, '-N', ROUTED_CHAIN] },
+    { check: [...IPT, '-C', DOCKER_USER_CHAIN, '-j', ROUTED_CHAIN], add: [...IPT, '-I', DOCKER_USER_CHAIN, '1', '-j', ROUTED_CHAIN] },
+  ];
+  const at = (table: string[], chain: string, rule: string[], add: string[]): RuleStep => ({ check: [...IPT, ...table, '-C', chain, ...rule], add: [...IPT, ...table, ...add, ...rule] });
+  for (const block of plan.ownBlocks) {
+    steps.push(
+      at([], ROUTED_CHAIN, ['-s', plan.subnet, '-d', block, ...tag, '-j', 'ACCEPT'], ['-I', ROUTED_CHAIN, '1']),
+      at([], ROUTED_CHAIN, ['-d', block, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED,DNAT', ...tag, '-j', 'RETURN'], ['-I', ROUTED_CHAIN, '1']),
+      at([], ROUTED_CHAIN, ['-d', block, ...tag, '-j', 'DROP'], ['-A', ROUTED_CHAIN]),
+      at(['-t', 'nat'], 'POSTROUTING', ['-s', block, '!', '-d', plan.subnet, ...tag, '-j', 'MASQUERADE'], ['-I', 'POSTROUTING', '1']),
+    );
+  }
+  return steps;
 }
 
 /** One script for the host (one round trip): withdraw, route, then the rules. The first failing command stops it. */
@@ -57,15 +80,13 @@ export function routedHostScript(plan: RoutedHostPlan): string[] {
   // Gone already (another sweep) is what was wanted.
   for (const block of plan.stale) lines.push(`${quoteArgv(['ip', 'route', 'del', block, 'proto', ROUTE_PROTO])} 2>/dev/null || true`);
   for (const r of plan.routes) lines.push(`${quoteArgv(['ip', 'route', 'replace', r.block, 'via', r.via, 'proto', ROUTE_PROTO])} || exit $?`);
-  for (const { table, chain, rule } of rules(plan)) {
-    lines.push(`${quoteArgv([...IPT, ...table, '-C', chain, ...rule])} >/dev/null 2>&1 || ${quoteArgv([...IPT, ...table, '-I', chain, '1', ...rule])} || exit $?`);
-  }
+  if (plan.ownBlocks.length > 0) for (const { check, add } of ruleSteps(plan)) lines.push(`${quoteArgv(check)} >/dev/null 2>&1 || ${quoteArgv(add)} || exit $?`);
   return ['sh', '-c', lines.length > 0 ? lines.join('\n') : 'true'];
 }
 
-/** Lists the rules destroy looks through: DOCKER-USER's and nat POSTROUTING's, each line prefixed by its table. */
+/** Lists the rules destroy looks through: CLOCKER-ROUTED's (none when the chain is missing) and nat POSTROUTING's, each line prefixed by its table. */
 export function listRulesScript(): string[] {
-  return ['sh', '-c', `${quoteArgv([...IPT, '-S', FILTER_CHAIN])} 2>/dev/null | sed 's/^/filter /'; ${quoteArgv([...IPT, '-t', 'nat', '-S', 'POSTROUTING'])} | sed 's/^/nat /'`];
+  return ['sh', '-c', `${quoteArgv([...IPT, '-S', ROUTED_CHAIN])} 2>/dev/null | sed 's/^/filter /'; ${quoteArgv([...IPT, '-t', 'nat', '-S', 'POSTROUTING'])} | sed 's/^/nat /'`];
 }
 
 /** The `-D` commands for the rules of `owner` in a listing from listRulesScript. */

@@ -53,6 +53,5 @@ function routedProblems(n: Blueprint['networks'][number]): string[] {
   const problems: string[] = [];
   if (n.gateway !== undefined) problems.push(`network ${n.id}: gateway on a routed network (each host's block has its own gateway, the first address of the block): remove it`);
   if (n.shared) problems.push(`network ${n.id}: a shared routed network (a routed network belongs to one application so far)`);
-  if (n.addIptablesRules) problems.push(`network ${n.id}: addIptablesRules on a routed network (its isolation rules would drop the members' traffic between hosts): remove it; a routed network lets in only its own subnet and published ports`);
   return problems;
 }

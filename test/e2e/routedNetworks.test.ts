@@ -3,7 +3,8 @@
 // Each host gets a block of the IPAM subnet, a bridge on it with masquerading off, and routes to
 // the other hosts' blocks (no encapsulation); every member reaches every other by service name
 // (the names Clocker writes into each member's /etc/hosts) and by its address (`nc`), and each
-// address is in the block of its host. Destroy removes the bridges, routes and rules on every
+// address is in the block of its host. A second application's routed network on the same hosts
+// is closed to the first's members and they to it, both ways and on the same host. Destroy removes the bridges, routes and rules on every
 // host and gives the subnet (and its blocks) back. A fourth host added during the run gets a
 // block and routes everywhere, and its member reaches the others by name; when it fails, its
 // routes are withdrawn from the others and its member's name leaves theirs; when it comes back,
@@ -39,15 +40,16 @@ import { startStack, type Stack } from '../support/stack';
 const APP = `routed-${process.pid}`;
 const NETWORK = 'mesh';
 const SERVICES = ['a', 'b', 'c'];
-const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', d: 'h4' };
+const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', d: 'h4', x: 'h1', y: 'h3' };
+const OTHER_APP = `routed-other-${process.pid}`;
 const PORT = 7000;
 
 /** A member that answers every connection on PORT with "<service> <container hostname>". */
 const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
 
-function meshBlueprint(infrastructure: string, services = SERVICES): Blueprint {
+function meshBlueprint(infrastructure: string, services = SERVICES, app = APP, addIptablesRules = false): Blueprint {
   const bp = blueprint(
-    APP,
+    app,
     services.map((id) =>
       serviceSpec({
         id,
@@ -59,7 +61,7 @@ function meshBlueprint(infrastructure: string, services = SERVICES): Blueprint {
     ),
     infrastructure,
   );
-  bp.networks = [{ id: NETWORK, driver: 'routed', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
+  bp.networks = [{ id: NETWORK, driver: 'routed', dnsServers: [], shared: false, addIptablesRules, labels: {} }];
   return bp;
 }
 
@@ -172,6 +174,32 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
         assert.match(await probe(from, to.networks![NETWORK]!), answer, `${from.containerName} → ${to.networks![NETWORK]}`);
       }
     }
+  });
+
+  test("a second application's routed network (with addIptablesRules: true) is closed to the first, both ways and on the same host; each reaches its own", async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    await stack.clocker.deploy(meshBlueprint(infraName(), ['x', 'y'], OTHER_APP, true));
+    const view = await stack.clocker.waitFor(OTHER_APP, (v) => v.status !== 'DEPLOYING', 120_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    const others = view.services.flatMap((s) => s.members.filter((m) => m.state === 'RUNNING'));
+    const [x, y] = [others.find((m) => m.hostId === 'h1')!, others.find((m) => m.hostId === 'h3')!];
+    assert.ok(x && y, JSON.stringify(others));
+    await waitUntil(`y in ${x.containerName}'s /etc/hosts`, 30_000, async () => (await inside(x, 'cat /etc/hosts')).includes(`\ty y.${OTHER_APP}`));
+    assert.match(await probe(x, 'y'), new RegExp(`^y ${y.containerId!.slice(0, 12)}$`), 'x (h1) → y (h3) by name');
+    assert.match(await probe(y, x.networks![NETWORK]!), new RegExp(`^x ${x.containerId!.slice(0, 12)}$`), 'y (h3) → x (h1) by address');
+    const [a, c] = [members.find((m) => m.hostId === 'h1')!, members.find((m) => m.hostId === 'h3')!];
+    const attempts: [MemberView, MemberView][] = [
+      [a, y], // first → second, h1 → h3
+      [c, x], // h3 → h1
+      [x, c], // second → first
+      [y, a],
+      [x, a], // same host, both ways
+      [a, x],
+    ];
+    for (const [from, to] of attempts) assert.equal(await probe(from, to.networks![NETWORK]!), 'refused', `${from.containerName}@${from.hostId} must not reach ${to.containerName}@${to.hostId}`);
+    assert.doesNotMatch(await inside(a, 'cat /etc/hosts'), /\ty y\./, "the second application's names are not in the first's members");
+    const gone = await stack.clocker.destroy(OTHER_APP, 120_000);
+    assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
   });
 
   test('numbers: attaching to routed beside bridge; round trips over the routed network and over host addresses', async () => {

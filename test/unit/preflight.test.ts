@@ -44,15 +44,16 @@ test('shared networks run; the runs before them replay refused; the name they li
   assert.deepEqual(unsupportedFeatures({ ...bp, name: 'clocker-shared' }), ['application name "clocker-shared" (its networks would be taken for the infrastructure\'s shared networks): choose another name']);
 });
 
-test('routed networks run (the loader turns calico into routed); a gateway, shared or addIptablesRules on one is refused with the reason; the release before refused the driver', () => {
+test('routed networks run (the loader turns calico into routed), with or without addIptablesRules (they close themselves); a gateway or shared on one is refused with the reason; the release before refused the driver', () => {
   const bp = blueprint('x', [serviceSpec({ id: 'web', image: 'web' })]);
   bp.networks = [{ id: 'mesh', driver: 'routed', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
   assert.deepEqual(unsupportedFeatures(bp), []);
   assert.deepEqual(unsupportedFeatures(bp, { routed: false }), ['network mesh: driver "routed" (only "bridge", on one host, and "overlay", across a swarm, work so far)']);
+  bp.networks = [{ id: 'mesh', driver: 'routed', dnsServers: [], shared: false, addIptablesRules: true, labels: {} }];
+  assert.deepEqual(unsupportedFeatures(bp), []);
   bp.networks = [{ id: 'mesh', driver: 'routed', gateway: '10.1.0.1', dnsServers: [], shared: true, addIptablesRules: true, labels: {} }];
   assert.deepEqual(unsupportedFeatures(bp), [
     "network mesh: gateway on a routed network (each host's block has its own gateway, the first address of the block): remove it",
     'network mesh: a shared routed network (a routed network belongs to one application so far)',
-    'network mesh: addIptablesRules on a routed network (its isolation rules would drop the members\' traffic between hosts): remove it; a routed network lets in only its own subnet and published ports',
   ]);
 });
