@@ -47,6 +47,7 @@ const SUMMARIES: Record<string, (input: Input, hostOf?: HostOfMember) => string 
     return `place ${i.app}.${i.service} ${members.length === 1 ? `member ${members[0]}` : `members ${members.join(', ')}`} on infrastructure ${i.infrastructure}${avoid.length > 0 ? `, not on ${avoid.join(', ')}` : ''}`;
   },
   ensureContainer: (i, hostOf) => `create ${memberName(i.ref)}${where(i, hostOf)}`,
+  startMember: (i, hostOf) => `start ${memberName(i.ref)}${where(i, hostOf)} and wait until it is healthy`,
   waitHealthy: (i) => `wait until ${i.containerName} is healthy${i.hostAddress ? ` on ${i.hostAddress}` : ''}`,
   removeContainer: (i, hostOf) => `remove ${memberName(i.ref)}${where(i, hostOf)}`,
   stopContainer: (i, hostOf) => `stop ${memberName(i.ref)}${where(i, hostOf)}`,
