@@ -56,6 +56,8 @@ export function renderInfra(view: InfraView): string {
     const subnets = new Table({ head: ['subnet', 'owner', 'pool', 'gateway', 'addresses used'], ...plain });
     for (const s of view.subnets) subnets.push(subnetRow(s));
     lines.push(subnets.toString());
+    // Routed networks: which block of the subnet each host holds.
+    for (const s of view.subnets.filter((x) => x.blocks)) lines.push(`blocks of ${s.cidr} (${s.owner}): ${Object.entries(s.blocks!).sort(([a], [b]) => a.localeCompare(b)).map(([host, blocks]) => `${host} ${blocks.join(' ')}`).join(', ')}`);
   }
   // Views from workers before host policies carry none.
   if (view.policy !== undefined) lines.push(`host policy: ${policyLines(view.policy).join('; ')}`);

@@ -44,6 +44,8 @@ export interface SubnetStatusView extends SubnetUsage {
   family: Family;
   prefixLength: number;
   addresses: AddressHolding[];
+  /** A routed network's subnet: the block each host holds (domain/network/routedBlocks.ts). */
+  blocks?: Record<string, string[]>;
 }
 
 export interface InfraView {
@@ -96,6 +98,7 @@ export function infraView(name: string, state: InfraState): InfraView {
     family: s.family,
     prefixLength: s.prefixLength,
     addresses: Object.entries(s.addresses).map(([address, held]) => ({ address, owner: held.owner, static: held.static })),
+    ...(s.blocks && Object.keys(s.blocks).length > 0 ? { blocks: s.blocks } : {}),
   }));
   return {
     name,

@@ -136,6 +136,7 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
     subnet = held.cidr;
     blocks = await stack.clocker.temporal.workflow.getHandle(workflowIds.infrastructure(infraName())).query(hostBlocksQuery, subnet);
     assert.deepEqual(Object.keys(blocks).sort(), ['h1', 'h2', 'h3'], JSON.stringify(blocks));
+    assert.deepEqual(held.blocks, blocks, '`clocker infra status` shows them');
     const all = Object.values(blocks).flat();
     assert.equal(new Set(all).size, 3, `three different blocks: ${all.join(', ')}`);
     for (const block of all) assert.ok(contains(cidr(subnet), cidr(block)), `${block} is in ${subnet}`);

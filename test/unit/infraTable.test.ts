@@ -50,3 +50,12 @@ test('hosts and subnets render as tables; undeclared capacity shows only what is
 test('byte sizes read as people write them', () => {
   assert.deepEqual([0, 1536, 512 * 1024 ** 2, 8 * 1024 ** 3].map(formatBytes), ['0 B', '1.5 KiB', '512 MiB', '8 GiB']);
 });
+
+test("a routed network's subnet lists the block each host holds under the table", () => {
+  const infra = sample();
+  const subnet = infra.data.ipam.subnets['10.9.0.0/24']!;
+  subnet.blocks = { local: ['10.9.0.32/27'], h1: ['10.9.0.0/27'] };
+  const text = renderInfra(infra.view());
+  assert.match(text, /└─+┴─+┴─+┴─+┴─+┘\nblocks of 10\.9\.0\.0\/24 \(shop\/default\): h1 10\.9\.0\.0\/27, local 10\.9\.0\.32\/27\nhost policy/);
+  assert.deepEqual(infra.view().subnets[0]?.blocks, { local: ['10.9.0.32/27'], h1: ['10.9.0.0/27'] });
+});
