@@ -17,8 +17,9 @@ import { routedNameEntries } from '../domain/network/routedNames';
 import { quick } from './activityOptions';
 import { failureText } from './failureText';
 
-// Each host costs an SSH round trip or two (or a `docker exec` per member): more than a quick call.
-const act = proxyActivities<Activities>({ ...quick, startToCloseTimeout: '2m' });
+// Each host costs an SSH round trip or two (or a `docker exec` per member): more than a quick
+// call. The activities heartbeat, so a worker that dies mid-way is noticed in seconds.
+const act = proxyActivities<Activities>({ ...quick, startToCloseTimeout: '2m', heartbeatTimeout: '10s' });
 
 export const isRouted = (n: Pick<NetworkSpec, 'driver'>) => n.driver === 'routed';
 

@@ -22,6 +22,7 @@ import { describeEndpoint, type DockerClientFactory } from '../docker/dockerClie
 import { networkActivities } from '../docker/networks';
 import { SubnetRejectedError, UnsupportedFeatureError } from '../errors';
 import type { SecretStore } from '../secrets/secretStore';
+import { whileBeating } from '../heartbeatTicker';
 import { hostShellFor, type HostShell } from './hostShell';
 import { listRoutesCommand, listRulesScript, removalScript, routedHostScript, ruleRemovals } from './routedCommands';
 
@@ -68,54 +69,62 @@ export function routedNetworkActivities(temporal: Client, dockerFor: DockerClien
   return {
     /** Blocks, Docker networks and routes for one routed network; idempotent. */
     async ensureRoutedNetwork(req: EnsureRoutedInput): Promise<RoutedHostState[]> {
-      const owner = `${req.app}/${req.network.id}`;
-      const subnet = req.network.cidr;
-      if (!subnet) throw new SubnetRejectedError(req.infrastructure, owner, 'the routed network has no subnet from IPAM yet');
-      const known = await infra(req.infrastructure).query(hostAccessQuery);
-      const hosts = known.filter(live);
-      const targets = hosts.filter((h) => req.hostIds === undefined || req.hostIds.includes(h.id));
-      const shells = new Map(hosts.map((h) => [h.id, shellOf(h)]));
-      await infra(req.infrastructure)
-        .executeUpdate(hostBlocksUpdate, { args: [{ subnetId: subnet, hosts: targets.map((h) => h.id), ...(req.withdraw ? { knownHosts: known.map((h) => h.id) } : {}) }], updateId: updateId() })
-        .catch((err: unknown) => {
-          if (err instanceof WorkflowUpdateFailedError) throw new SubnetRejectedError(req.infrastructure, `${owner} (host blocks)`, err.cause?.message ?? err.message);
-          throw err;
-        });
-      // The books read again just before the routes: a host another ensure gave a block to meanwhile is routed too.
-      const blocks: HostBlocks = await infra(req.infrastructure).query(hostBlocksQuery, subnet);
-      for (const h of targets) {
-        const block = blocks[h.id]?.[0];
-        if (!block) throw new SubnetRejectedError(req.infrastructure, `${owner} on ${h.id}`, 'IPAM gave the host no block');
-        await ensureNetwork({ endpoint: h.docker, app: req.app, network: { ...req.network, cidr: block, gateway: blockGateway(block) } });
-      }
-      const routed: RoutedHost[] = await Promise.all(hosts.map(async (h) => ({ id: h.id, address: await ipv4Of(h), blocks: blocks[h.id] ?? [] })));
-      return Promise.all(
-        hosts.map(async (h): Promise<RoutedHostState> => {
-          const shell = shells.get(h.id)!;
-          const routes = routesFor(h.id, routed);
-          const stale = req.withdraw ? staleRoutes((await shell({ argv: listRoutesCommand(subnet) })).stdout, subnet, routes) : [];
-          const ownBlocks = blocks[h.id] ?? [];
-          await shell({ argv: routedHostScript({ owner, subnet, ownBlocks, routes, stale }), timeoutMs: 60_000 });
-          return { hostId: h.id, ...(ownBlocks[0] ? { block: ownBlocks[0] } : {}), routes: routes.length, withdrawn: stale };
-        }),
-      );
+      return whileBeating(() => ensure(req));
     },
 
     /** Takes the network's routes and rules off every host that is not FAILED; returns "host: n rules" per host. */
     async removeRoutedNetwork(req: { infrastructure: string; app: string; network: { id: string; cidr: string } }): Promise<string[]> {
-      const owner = `${req.app}/${req.network.id}`;
-      const hosts = (await infra(req.infrastructure).query(hostAccessQuery)).filter((h) => h.status !== 'FAILED' && h.status !== 'PROVISIONING');
-      return Promise.all(
-        hosts.map(async (h) => {
-          const shell = hostShellFor(h, secrets);
-          if (!shell) return `${h.id}: no shell, no routes`;
-          const removals = ruleRemovals((await shell({ argv: listRulesScript() })).stdout, owner);
-          await shell({ argv: removalScript(req.network.cidr, removals) });
-          return `${h.id}: ${removals.length} rules`;
-        }),
-      );
+      return whileBeating(() => remove(req));
     },
   };
+
+  async function ensure(req: EnsureRoutedInput): Promise<RoutedHostState[]> {
+    const owner = `${req.app}/${req.network.id}`;
+    const subnet = req.network.cidr;
+    if (!subnet) throw new SubnetRejectedError(req.infrastructure, owner, 'the routed network has no subnet from IPAM yet');
+    const known = await infra(req.infrastructure).query(hostAccessQuery);
+    const hosts = known.filter(live);
+    const targets = hosts.filter((h) => req.hostIds === undefined || req.hostIds.includes(h.id));
+    const shells = new Map(hosts.map((h) => [h.id, shellOf(h)]));
+    await infra(req.infrastructure)
+      .executeUpdate(hostBlocksUpdate, { args: [{ subnetId: subnet, hosts: targets.map((h) => h.id), ...(req.withdraw ? { knownHosts: known.map((h) => h.id) } : {}) }], updateId: updateId() })
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowUpdateFailedError) throw new SubnetRejectedError(req.infrastructure, `${owner} (host blocks)`, err.cause?.message ?? err.message);
+        throw err;
+      });
+    // The books read again just before the routes: a host another ensure gave a block to meanwhile is routed too.
+    const blocks: HostBlocks = await infra(req.infrastructure).query(hostBlocksQuery, subnet);
+    for (const h of targets) {
+      const block = blocks[h.id]?.[0];
+      if (!block) throw new SubnetRejectedError(req.infrastructure, `${owner} on ${h.id}`, 'IPAM gave the host no block');
+      await ensureNetwork({ endpoint: h.docker, app: req.app, network: { ...req.network, cidr: block, gateway: blockGateway(block) } });
+    }
+    const routed: RoutedHost[] = await Promise.all(hosts.map(async (h) => ({ id: h.id, address: await ipv4Of(h), blocks: blocks[h.id] ?? [] })));
+    return Promise.all(
+      hosts.map(async (h): Promise<RoutedHostState> => {
+        const shell = shells.get(h.id)!;
+        const routes = routesFor(h.id, routed);
+        const stale = req.withdraw ? staleRoutes((await shell({ argv: listRoutesCommand(subnet) })).stdout, subnet, routes) : [];
+        const ownBlocks = blocks[h.id] ?? [];
+        await shell({ argv: routedHostScript({ owner, subnet, ownBlocks, routes, stale }), timeoutMs: 60_000 });
+        return { hostId: h.id, ...(ownBlocks[0] ? { block: ownBlocks[0] } : {}), routes: routes.length, withdrawn: stale };
+      }),
+    );
+  }
+
+  async function remove(req: { infrastructure: string; app: string; network: { id: string; cidr: string } }): Promise<string[]> {
+    const owner = `${req.app}/${req.network.id}`;
+    const hosts = (await infra(req.infrastructure).query(hostAccessQuery)).filter((h) => h.status !== 'FAILED' && h.status !== 'PROVISIONING');
+    return Promise.all(
+      hosts.map(async (h) => {
+        const shell = hostShellFor(h, secrets);
+        if (!shell) return `${h.id}: no shell, no routes`;
+        const removals = ruleRemovals((await shell({ argv: listRulesScript() })).stdout, owner);
+        await shell({ argv: removalScript(req.network.cidr, removals) });
+        return `${h.id}: ${removals.length} rules`;
+      }),
+    );
+  }
 }
 
 /** The next hop for a host's blocks: its address, looked up when it is a name. */

@@ -11,6 +11,7 @@ import { hostAccessQuery } from '../../workflows/hostAccessQuery';
 import { describeEndpoint, type DockerClientFactory } from '../docker/dockerClient';
 import { dockerError, statusCodeOf } from '../docker/dockerErrors';
 import { RemoteCommandError } from '../errors';
+import { whileBeating } from '../heartbeatTicker';
 
 export interface WriteNamesInput {
   infrastructure: string;
@@ -26,28 +27,32 @@ export function routedNameActivities(temporal: Client, dockerFor: DockerClientFa
   return {
     /** Returns the containers written, as `<container>@<host>`. */
     async writeRoutedNames(req: WriteNamesInput): Promise<string[]> {
-      const hosts = (await temporal.workflow.getHandle(workflowIds.infrastructure(req.infrastructure)).query(hostAccessQuery)).filter(live);
-      const byName = new Map(req.networks.map((id) => [networkName(req.app, id, 'routed'), id]));
-      const written = await Promise.all(
-        hosts.map(async (h) => {
-          const docker = dockerFor(h.docker);
-          const where = describeEndpoint(h.docker);
-          const running = await docker
-            .listContainers({ filters: { label: [`${LABEL.app}=${req.app}`, `${LABEL.managed}=true`], status: ['running'] } })
-            .catch((err: unknown) => Promise.reject(dockerError(where, 'list containers', err)));
-          const done: string[] = [];
-          for (const c of running) {
-            const joined = Object.keys(c.NetworkSettings?.Networks ?? {}).flatMap((n) => byName.get(n) ?? []);
-            if (joined.length === 0) continue;
-            const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
-            if (await writeHosts(docker, where, c.Id, name, writeHostsArgv(hostsSection(req.entries, joined)))) done.push(`${name}@${h.id}`);
-          }
-          return done;
-        }),
-      );
-      return written.flat().sort();
+      return whileBeating(() => writeAll(req));
     },
   };
+
+  async function writeAll(req: WriteNamesInput): Promise<string[]> {
+    const hosts = (await temporal.workflow.getHandle(workflowIds.infrastructure(req.infrastructure)).query(hostAccessQuery)).filter(live);
+    const byName = new Map(req.networks.map((id) => [networkName(req.app, id, 'routed'), id]));
+    const written = await Promise.all(
+      hosts.map(async (h) => {
+        const docker = dockerFor(h.docker);
+        const where = describeEndpoint(h.docker);
+        const running = await docker
+          .listContainers({ filters: { label: [`${LABEL.app}=${req.app}`, `${LABEL.managed}=true`], status: ['running'] } })
+          .catch((err: unknown) => Promise.reject(dockerError(where, 'list containers', err)));
+        const done: string[] = [];
+        for (const c of running) {
+          const joined = Object.keys(c.NetworkSettings?.Networks ?? {}).flatMap((n) => byName.get(n) ?? []);
+          if (joined.length === 0) continue;
+          const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
+          if (await writeHosts(docker, where, c.Id, name, writeHostsArgv(hostsSection(req.entries, joined)))) done.push(`${name}@${h.id}`);
+        }
+        return done;
+      }),
+    );
+    return written.flat().sort();
+  }
 }
 
 /** False when the container went meanwhile (removed or stopped: its next start is written again). */

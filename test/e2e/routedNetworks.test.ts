@@ -4,7 +4,8 @@
 // the other hosts' blocks (no encapsulation); every member reaches every other by service name
 // (the names Clocker writes into each member's /etc/hosts) and by its address (`nc`), and each
 // address is in the block of its host. A second application's routed network on the same hosts
-// is closed to the first's members and they to it, both ways and on the same host. Destroy removes the bridges, routes and rules on every
+// is closed to the first's members and they to it, both ways and on the same host. A worker
+// killed while a network is being made leaves nothing twice once the next one converges. Destroy removes the bridges, routes and rules on every
 // host and gives the subnet (and its blocks) back. A fourth host added during the run gets a
 // block and routes everywhere, and its member reaches the others by name; when it fails, its
 // routes are withdrawn from the others and its member's name leaves theirs; when it comes back,
@@ -201,6 +202,39 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
     assert.doesNotMatch(await inside(a, 'cat /etc/hosts'), /\ty y\./, "the second application's names are not in the first's members");
     const gone = await stack.clocker.destroy(OTHER_APP, 120_000);
     assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
+  });
+
+  test('a worker killed while a routed network is being made: the next worker converges, with one network, one set of rules and routes per host', async () => {
+    assert.equal(members.length, 3, 'the deployment test ran');
+    const app = `routed-crash-${process.pid}`;
+    const name = networkName(app, NETWORK, 'routed');
+    const live = rig.hosts.slice(0, 3);
+    const worker = stack.workers.at(-1)!;
+    await stack.clocker.deploy(meshBlueprint(infraName(), ['x', 'y'], app));
+    // The kill lands once the network is on a host: blocks, the other hosts' bridges, routes and rules may be half made.
+    await waitUntil(`${name} on a host`, 60_000, async () => (await Promise.all(live.map((h) => engine(h).listNetworks({ filters: { name: [name] } })))).some((l) => l.length > 0));
+    worker.kill('SIGKILL');
+    const ruleCounts = async () => Promise.all(live.map(async (h) => (await inNetns(h, ['iptables-save'])).split('\n').filter((l) => l.includes(`clocker-routed:${app}/`)).length));
+    console.log(`worker killed with ${name} on ${(await Promise.all(live.map((h) => engine(h).listNetworks({ filters: { name: [name] } })))).filter((l) => l.length > 0).length} of 3 hosts and ${(await ruleCounts()).join('/')} rules on h1/h2/h3`);
+    await stack.startWorker();
+    const view = await stack.clocker.waitFor(app, (v) => v.status !== 'DEPLOYING', 180_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    const held = (await stack.clocker.infrastructureStatus(infraName())).subnets.find((x) => x.owner === `${app}/${NETWORK}`);
+    assert.ok(held?.blocks, JSON.stringify(held));
+    const crashSubnet: string = held.cidr;
+    for (const h of live) {
+      assert.equal((await engine(h).listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name).length, 1, `one ${name} on ${h.name}`);
+      const lines: string[] = (await inNetns(h, ['ip', '-o', 'route', 'show', 'root', crashSubnet, 'proto', '201'])).trim().split('\n').filter((l) => l !== '');
+      assert.equal(lines.length, 2, `a route to each other host's block on ${h.name}: ${lines.join('; ')}`);
+    }
+    // Four rules per host (ACCEPT, RETURN, DROP, MASQUERADE), none twice.
+    assert.deepEqual(await ruleCounts(), [4, 4, 4]);
+    const [x, y] = [view.services.find((s) => s.id === 'x')!.members[0]!, view.services.find((s) => s.id === 'y')!.members[0]!];
+    await waitUntil(`y in ${x.containerName}'s /etc/hosts`, 30_000, async () => (await inside(x, 'cat /etc/hosts')).includes(`\ty y.${app}`));
+    assert.match(await probe(x, 'y'), new RegExp(`^y ${y.containerId!.slice(0, 12)}$`), 'x (h1) → y (h3) by name');
+    const gone = await stack.clocker.destroy(app, 120_000);
+    assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
+    assert.deepEqual(await ruleCounts(), [0, 0, 0]);
   });
 
   test('numbers: attaching to routed beside bridge; round trips over the routed network and over host addresses', async () => {
