@@ -4,6 +4,7 @@
 // is replaced by a fresh member; a service whose image always crashes goes ON_FIRE instead of
 // looping, and a `restart` puts the fire out. Also measures the time from `docker kill` to a
 // healthy member again (the issue's comparison with Swarm's 6.8–9.2 s).
+// e2e-group: beside (its own stack and uniquely named applications on engine-chosen ports; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
