@@ -39,6 +39,12 @@ const MAX_PROBE_MS = 5_000;
  * interval): a member that starts listening a moment after its first probe is seen then.
  */
 const FIRST_RETRY_MS = 50;
+/**
+ * With no probe, a member must have been up this long since its start before it counts: a
+ * command that exits at once (a crash, a missing file) must not pass for a running member in
+ * the instant between its start and its exit.
+ */
+const MIN_UP_MS = 300;
 /** A connection straight to a container on this machine answers in well under this, or not at all. */
 const DIRECT_CONNECT_MS = 1_000;
 
@@ -74,6 +80,7 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
       let failures = 0;
       let pause = FIRST_RETRY_MS;
       let problem = 'not probed yet';
+      let settled = input.health !== undefined;
       while (Date.now() - started < input.timeoutMs) {
         heartbeat();
         const info = await docker
@@ -84,6 +91,16 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
           const raw = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
           const tail = redact(raw, hidden);
           throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
+        }
+        if (!settled) {
+          // Once: the engine's clock says how long it has been up (a skewed clock waits at most MIN_UP_MS).
+          settled = true;
+          const upMs = Date.now() - Date.parse(info.State.StartedAt);
+          const wait = Number.isFinite(upMs) ? Math.min(MIN_UP_MS, Math.max(0, MIN_UP_MS - upMs)) : MIN_UP_MS;
+          if (wait > 0) {
+            await Context.current().sleep(wait);
+            continue;
+          }
         }
         const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
         const behind = behindPorts(docker, where, input.endpoint, input.containerName, info);
