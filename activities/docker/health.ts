@@ -104,9 +104,17 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
         }
         const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
         const behind = behindPorts(docker, where, input.endpoint, input.containerName, info);
-        problem = input.health
-          ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden, behind)
-          : await firstClosedPort(input.hostAddress, input.ports, probeMs, behind);
+        try {
+          problem = input.health
+            ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden, behind)
+            : await firstClosedPort(input.hostAddress, input.ports, probeMs, behind);
+        } catch (err) {
+          // A container that exits while it is probed (an exec refused with 409) is a container that
+          // exited: the next look says so with its log tail. Anything else is the probe's own failure.
+          const still = await docker.getContainer(input.containerName).inspect().then((i) => i.State.Running, () => true);
+          if (still) throw err;
+          continue;
+        }
         if (problem === '') return;
         if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
           throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
