@@ -22,27 +22,16 @@
 // Bridge: IF is the network's Linux bridge on that host. Overlay: members are reached from the
 // host's side only through docker_gwbridge (the overlay itself carries only swarm peers'
 // VXLAN), so the same rules apply to docker_gwbridge there.
-import { quoteArgv } from '../ssh/shellQuote';
+import { commentMatch, IPT, listedRule, ownChainSteps, removalLine, stepLine, type RuleStep } from './iptablesSteps';
 
 export const ISOLATION_CHAIN = 'CLOCKER-ISOLATION';
-/** Docker's chain for its users' rules: evaluated first in FORWARD, kept across daemon restarts. */
-export const DOCKER_USER_CHAIN = 'DOCKER-USER';
 export const GWBRIDGE = 'docker_gwbridge';
-
-/** `-w`: wait for the xtables lock (dockerd and another worker may be changing rules too). */
-const IPT = ['iptables', '-w', '5'];
 
 export interface IsolatedNetwork {
   app: string;
   network: string;
   /** The interface members are reached through on this host. */
   iface: string;
-}
-
-export interface RuleStep {
-  /** Exits 0 when the rule is there already. */
-  check: string[];
-  add: string[];
 }
 
 /** The comment every rule of one application network carries (no spaces: `iptables -S` prints it bare). */
@@ -52,12 +41,9 @@ export function ruleComment(app: string, network?: string): string {
 
 /** The chain and Docker's jump to it, then each network's rules: what one host needs. */
 export function isolationSteps(networks: readonly IsolatedNetwork[]): RuleStep[] {
-  const steps: RuleStep[] = [
-    { check: [...IPT, '-n', '-L', ISOLATION_CHAIN], add: [...IPT, '-N', ISOLATION_CHAIN] },
-    { check: [...IPT, '-C', DOCKER_USER_CHAIN, '-j', ISOLATION_CHAIN], add: [...IPT, '-I', DOCKER_USER_CHAIN, '1', '-j', ISOLATION_CHAIN] },
-  ];
+  const steps = ownChainSteps(ISOLATION_CHAIN);
   for (const n of networks) {
-    const tag = ['-m', 'comment', '--comment', ruleComment(n.app, n.network)];
+    const tag = commentMatch(ruleComment(n.app, n.network));
     const returns = [
       ['-i', n.iface, '-o', n.iface, ...tag, '-j', 'RETURN'],
       ['-o', n.iface, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag, '-j', 'RETURN'],
@@ -76,8 +62,7 @@ export function isolationSteps(networks: readonly IsolatedNetwork[]): RuleStep[]
  * add only when the check failed; the first add that fails stops the script with its exit code.
  */
 export function stepsScript(steps: readonly RuleStep[]): string[] {
-  const lines = steps.map((s) => `${quoteArgv(s.check)} >/dev/null 2>&1 || ${quoteArgv(s.add)} || exit $?`);
-  return ['sh', '-c', lines.join('\n')];
+  return ['sh', '-c', steps.map(stepLine).join('\n')];
 }
 
 /** Lists the isolation chain's rules (`-S`); exit 1 when the chain does not exist. */
@@ -93,11 +78,8 @@ export function removalCommands(listing: string, app: string, network?: string):
   const wanted = ruleComment(app, network);
   const commands: string[][] = [];
   for (const line of listing.split('\n')) {
-    // iptables-nft quotes the comment ("clocker:a/n"); it has no spaces, so the words stand alone.
-    const words = line.trim().split(/\s+/).map((w) => w.replace(/^"(.*)"$/, '$1'));
+    const { words, comment } = listedRule(line);
     if (words[0] !== '-A' || words[1] !== ISOLATION_CHAIN) continue;
-    const at = words.indexOf('--comment');
-    const comment = at >= 0 ? words[at + 1] : undefined;
     if (comment === undefined || (network === undefined ? !comment.startsWith(wanted) : comment !== wanted)) continue;
     commands.push([...IPT, '-D', ...words.slice(1)]);
   }
@@ -106,5 +88,5 @@ export function removalCommands(listing: string, app: string, network?: string):
 
 /** One script for the removals; exit 1 (the rule went meanwhile: another sweep) is not a failure. */
 export function removalScript(commands: readonly string[][]): string[] {
-  return ['sh', '-c', commands.map((argv) => `${quoteArgv(argv)}; rc=$?; [ $rc -le 1 ] || exit $rc`).join('\n')];
+  return ['sh', '-c', commands.map(removalLine).join('\n')];
 }

@@ -24,12 +24,11 @@
 // are inserted at the top and DROP appended, so a run cut short converges to the same order.
 import { quoteArgv } from '../ssh/shellQuote';
 import type { Route } from '../../domain/network/routedBlocks';
+import { commentMatch, IPT, listedRule, ownChainSteps, removalLine, stepLine, type RuleStep } from './iptablesSteps';
 
 /** The routing protocol number Clocker's routes carry (unassigned in iproute2's rt_protos; Calico's Felix uses 80, BIRD 12). */
 export const ROUTE_PROTO = '201';
-const IPT = ['iptables', '-w', '5'];
 export const ROUTED_CHAIN = 'CLOCKER-ROUTED';
-const DOCKER_USER_CHAIN = 'DOCKER-USER';
 
 export interface RoutedHostPlan {
   /** app/network, for the rules' comments. */
@@ -51,17 +50,9 @@ export function listRoutesCommand(subnet: string): string[] {
   return ['ip', '-o', 'route', 'show', 'root', subnet, 'proto', ROUTE_PROTO];
 }
 
-interface RuleStep {
-  check: string[];
-  add: string[];
-}
-
 function ruleSteps(plan: RoutedHostPlan): RuleStep[] {
-  const tag = ['-m', 'comment', '--comment', routedComment(plan.owner)];
-  const steps: RuleStep[] = [
-    { check: [...IPT, '-n', '-L', ROUTED_CHAIN], add: [...IPT, '-N', ROUTED_CHAIN] },
-    { check: [...IPT, '-C', DOCKER_USER_CHAIN, '-j', ROUTED_CHAIN], add: [...IPT, '-I', DOCKER_USER_CHAIN, '1', '-j', ROUTED_CHAIN] },
-  ];
+  const tag = commentMatch(routedComment(plan.owner));
+  const steps = ownChainSteps(ROUTED_CHAIN);
   const at = (table: string[], chain: string, rule: string[], add: string[]): RuleStep => ({ check: [...IPT, ...table, '-C', chain, ...rule], add: [...IPT, ...table, ...add, ...rule] });
   for (const block of plan.ownBlocks) {
     steps.push(
@@ -80,7 +71,7 @@ export function routedHostScript(plan: RoutedHostPlan): string[] {
   // Gone already (another sweep) is what was wanted.
   for (const block of plan.stale) lines.push(`${quoteArgv(['ip', 'route', 'del', block, 'proto', ROUTE_PROTO])} 2>/dev/null || true`);
   for (const r of plan.routes) lines.push(`${quoteArgv(['ip', 'route', 'replace', r.block, 'via', r.via, 'proto', ROUTE_PROTO])} || exit $?`);
-  if (plan.ownBlocks.length > 0) for (const { check, add } of ruleSteps(plan)) lines.push(`${quoteArgv(check)} >/dev/null 2>&1 || ${quoteArgv(add)} || exit $?`);
+  if (plan.ownBlocks.length > 0) lines.push(...ruleSteps(plan).map(stepLine));
   return ['sh', '-c', lines.length > 0 ? lines.join('\n') : 'true'];
 }
 
@@ -94,11 +85,9 @@ export function ruleRemovals(listing: string, owner: string): string[][] {
   const wanted = routedComment(owner);
   const out: string[][] = [];
   for (const line of listing.split('\n')) {
-    // iptables-nft quotes the comment; it has no spaces, so the words stand alone.
-    const [table, ...words] = line.trim().split(/\s+/).map((w) => w.replace(/^"(.*)"$/, '$1'));
+    const { words: [table, ...words], comment } = listedRule(line);
     if ((table !== 'filter' && table !== 'nat') || words[0] !== '-A') continue;
-    const at = words.indexOf('--comment');
-    if (at < 0 || words[at + 1] !== wanted) continue;
+    if (comment !== wanted) continue;
     out.push([...IPT, ...(table === 'nat' ? ['-t', 'nat'] : []), '-D', ...words.slice(1)]);
   }
   return out;
@@ -106,6 +95,6 @@ export function ruleRemovals(listing: string, owner: string): string[][] {
 
 /** Destroy on one host: the network's routes and its rules go. */
 export function removalScript(subnet: string, removals: readonly string[][]): string[] {
-  const lines = [quoteArgv(['ip', 'route', 'flush', 'root', subnet, 'proto', ROUTE_PROTO]), ...removals.map((argv) => `${quoteArgv(argv)}; rc=$?; [ $rc -le 1 ] || exit $rc`)];
+  const lines = [quoteArgv(['ip', 'route', 'flush', 'root', subnet, 'proto', ROUTE_PROTO]), ...removals.map(removalLine)];
   return ['sh', '-c', lines.join('\n')];
 }
