@@ -9,7 +9,7 @@ import type { Assignment } from '../domain/infra/model';
 import { memberPlacement } from '../domain/application/memberPlacement';
 import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { containerName, networkName } from '../domain/naming';
-import { networkOwner, SHARED_NETWORK_OWNER } from '../domain/ipam';
+import { networkOwner } from '../domain/ipam';
 import { heartbeating, quick, teardown } from './activityOptions';
 import { failureText } from './failureText';
 import { inLanes } from './lanes';
@@ -172,7 +172,7 @@ export class ServiceMembers {
         const shared = network?.shared === true;
         return {
           id: n.network,
-          name: networkName(shared ? SHARED_NETWORK_OWNER : this.app, n.network, network?.driver),
+          name: networkName(networkOwner(this.app, { shared }), n.network, network?.driver),
           aliases: shared ? [spec.id, `${spec.id}.${this.app}`, ...n.aliases] : [spec.id, ...n.aliases],
           ...(n.ipv4Address || addresses[n.network] ? { ipv4Address: n.ipv4Address ?? addresses[n.network] } : {}),
         };
