@@ -31,16 +31,15 @@ import { createRig, type Rig, type RigHost } from '../rig/rig';
 import { skipUnlessPresent } from '../support/components';
 import { run } from '../support/exec';
 import { blueprint, serviceSpec } from '../support/specs';
+import { answering, MESH_PORT } from '../support/meshApp';
 import { startStack, type Stack } from '../support/stack';
 import { workflowIds } from '../../domain/naming';
 import { hostAccessQuery } from '../../workflows/hostAccessQuery';
 
 const pid = process.pid;
-const PORT = 7000;
+const PORT = MESH_PORT;
 const NETWORK = 'back';
 
-/** A member that answers every connection on PORT with "<service> <container hostname>". */
-const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
 
 /** Services `srv` (answering, PORT published on a free host port) and `cli`, each on one network; `slots` places them by host label. */
 function isolatedApp(app: string, location: string, driver: NetworkSpec['driver'], addIptablesRules: boolean, slots?: Record<string, string>): Blueprint {

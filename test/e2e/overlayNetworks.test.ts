@@ -23,7 +23,7 @@ import { createRig, type Rig } from '../rig/rig';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers } from '../support/dockerChecks';
 import { run } from '../support/exec';
-import { blueprint, serviceSpec } from '../support/specs';
+import { median, MESH_PORT, meshBlueprint } from '../support/meshApp';
 import { startStack, type Stack } from '../support/stack';
 
 const APP = 'overlay-mesh';
@@ -33,30 +33,10 @@ const SERVICES = ['a', 'b', 'c'];
 /** Where each service runs (host labels `slot: <host>`). */
 const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', x: 'h1', y: 'h3', d: 'h4' };
 const OTHER_APP = 'overlay-other';
-const PORT = 7000;
+const PORT = MESH_PORT;
 
-/** A member that answers every connection on PORT with "<service> <container hostname>". */
-const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
-
-function meshBlueprint(app = APP, services = SERVICES): Blueprint {
-  const bp = blueprint(
-    app,
-    services.map((id) =>
-      serviceSpec({
-        id,
-        image: BUSYBOX_IMAGE,
-        command: answering(id),
-        networks: [{ network: NETWORK, aliases: [] }],
-        placement: { strategies: [], constraints: { labels: { slot: SLOTS[id]! }, regions: [], zones: [] } },
-      }),
-    ),
-    INFRA,
-  );
-  bp.networks = [{ id: NETWORK, driver: 'overlay', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }];
-  return bp;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The mesh of services `services`, each on its slot's host, on the overlay network. */
+const mesh = (app = APP, services = SERVICES): Blueprint => meshBlueprint({ app, infrastructure: INFRA, services, slots: SLOTS, network: { id: NETWORK, driver: 'overlay' } });
 
 describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('temporal', 'docker', 'rig') }, () => {
   const dockerFor = createDockerClientFactory();
@@ -95,7 +75,7 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
 
   test('the application forms the swarm, makes the overlay once with the IPAM subnet, and its members land on three hosts', async () => {
     const started = Date.now();
-    await stack.clocker.deploy(meshBlueprint());
+    await stack.clocker.deploy(mesh());
     const view: AppView = await stack.clocker.waitFor(APP, (v) => v.status !== 'DEPLOYING', 240_000);
     console.log(`overlay-mesh: deploy → ${view.status} in ${Date.now() - started} ms (swarm formed on the way)`);
     assert.equal(view.status, 'RUNNING', JSON.stringify(view));
@@ -141,7 +121,7 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
 
   test("a second application's overlay network is isolated from the first, both ways; each reaches its own members", async () => {
     assert.equal(members.length, 3, 'the deployment test ran');
-    await stack.clocker.deploy(meshBlueprint(OTHER_APP, ['x', 'y']));
+    await stack.clocker.deploy(mesh(OTHER_APP, ['x', 'y']));
     const view = await stack.clocker.waitFor(OTHER_APP, (v) => v.status !== 'DEPLOYING', 120_000);
     assert.equal(view.status, 'RUNNING', JSON.stringify(view));
     const others = view.services.flatMap((s) => s.members.filter((m) => m.state === 'RUNNING'));
@@ -178,7 +158,7 @@ describe('an overlay network across the rig hosts', { skip: skipUnlessPresent('t
     await run(['docker', '-H', h4.url, 'swarm', 'leave']);
     assert.equal(((await h4.docker.info()) as { Swarm: { LocalNodeState: string } }).Swarm.LocalNodeState, 'inactive');
     // A version that adds service d, placed on h4, on the same overlay network.
-    const answer = await stack.clocker.deploy(meshBlueprint(APP, [...SERVICES, 'd']));
+    const answer = await stack.clocker.deploy(mesh(APP, [...SERVICES, 'd']));
     assert.equal(answer.kind, 'updated', JSON.stringify(answer));
     const version = answer.kind === 'updated' ? answer.version : 0;
     const view = await stack.clocker.waitFor(APP, (v) => v.version === version && v.status !== 'UPDATING' && v.status !== 'DEPLOYING', 120_000);

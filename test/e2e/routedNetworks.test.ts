@@ -35,7 +35,7 @@ import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers } from '../support/dockerChecks';
 import { run } from '../support/exec';
-import { blueprint, serviceSpec } from '../support/specs';
+import { median, MESH_PORT, meshBlueprint } from '../support/meshApp';
 import { startStack, type Stack } from '../support/stack';
 
 const APP = `routed-${process.pid}`;
@@ -43,30 +43,11 @@ const NETWORK = 'mesh';
 const SERVICES = ['a', 'b', 'c'];
 const SLOTS: Record<string, string> = { a: 'h1', b: 'h2', c: 'h3', d: 'h4', x: 'h1', y: 'h3' };
 const OTHER_APP = `routed-other-${process.pid}`;
-const PORT = 7000;
+const PORT = MESH_PORT;
 
-/** A member that answers every connection on PORT with "<service> <container hostname>". */
-const answering = (service: string) => ['sh', '-c', `printf '#!/bin/sh\\necho "${service} $(hostname)"\\n' > /answer && chmod +x /answer && exec nc -ll -p ${PORT} -e /answer`];
-
-function meshBlueprint(infrastructure: string, services = SERVICES, app = APP, addIptablesRules = false): Blueprint {
-  const bp = blueprint(
-    app,
-    services.map((id) =>
-      serviceSpec({
-        id,
-        image: BUSYBOX_IMAGE,
-        command: answering(id),
-        networks: [{ network: NETWORK, aliases: [] }],
-        placement: { strategies: [], constraints: { labels: { slot: SLOTS[id]! }, regions: [], zones: [] } },
-      }),
-    ),
-    infrastructure,
-  );
-  bp.networks = [{ id: NETWORK, driver: 'routed', dnsServers: [], shared: false, addIptablesRules, labels: {} }];
-  return bp;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The mesh of services `services`, each on its slot's host, on the routed network. */
+const mesh = (infrastructure: string, services = SERVICES, app = APP, addIptablesRules = false): Blueprint =>
+  meshBlueprint({ app, infrastructure, services, slots: SLOTS, network: { id: NETWORK, driver: 'routed', addIptablesRules } });
 const cidr = (text: string) => parseCidr(text) as Cidr;
 
 describe('a routed network across provisioned rig hosts', { skip: skipUnlessPresent('temporal', 'docker', 'rig') }, () => {
@@ -124,7 +105,7 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
 
   test('each host gets a block of the IPAM subnet, a bridge on it without masquerading, and routes to the other blocks', async () => {
     const started = Date.now();
-    await stack.clocker.deploy(meshBlueprint(infraName()));
+    await stack.clocker.deploy(mesh(infraName()));
     const view: AppView = await stack.clocker.waitFor(APP, (v) => v.status !== 'DEPLOYING', 240_000);
     console.log(`routed: deploy → ${view.status} in ${Date.now() - started} ms (3 services on 3 hosts)`);
     assert.equal(view.status, 'RUNNING', JSON.stringify(view));
@@ -180,7 +161,7 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
 
   test("a second application's routed network (with addIptablesRules: true) is closed to the first, both ways and on the same host; each reaches its own", async () => {
     assert.equal(members.length, 3, 'the deployment test ran');
-    await stack.clocker.deploy(meshBlueprint(infraName(), ['x', 'y'], OTHER_APP, true));
+    await stack.clocker.deploy(mesh(infraName(), ['x', 'y'], OTHER_APP, true));
     const view = await stack.clocker.waitFor(OTHER_APP, (v) => v.status !== 'DEPLOYING', 120_000);
     assert.equal(view.status, 'RUNNING', JSON.stringify(view));
     const others = view.services.flatMap((s) => s.members.filter((m) => m.state === 'RUNNING'));
@@ -210,7 +191,7 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
     const name = networkName(app, NETWORK, 'routed');
     const live = rig.hosts.slice(0, 3);
     const worker = stack.workers.at(-1)!;
-    await stack.clocker.deploy(meshBlueprint(infraName(), ['x', 'y'], app));
+    await stack.clocker.deploy(mesh(infraName(), ['x', 'y'], app));
     // The kill lands once the network is on a host: blocks, the other hosts' bridges, routes and rules may be half made.
     await waitUntil(`${name} on a host`, 60_000, async () => (await Promise.all(live.map((h) => engine(h).listNetworks({ filters: { name: [name] } })))).some((l) => l.length > 0));
     worker.kill('SIGKILL');
@@ -281,7 +262,7 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
     await stack.clocker.addHost(infraName(), { host: { id: 'h4', address: h4.address, port: 22, user: 'root', keyRef: '$secret:routed-rig-key', root: provisionRoot(h4.dir), labels: { slot: 'h4' } } });
     await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.some((h) => h.id === 'h4' && h.status === 'AVAILABLE'), 240_000);
     await copyImage(local, engine(h4), BUSYBOX_IMAGE);
-    const answer = await stack.clocker.deploy(meshBlueprint(infraName(), [...SERVICES, 'd']));
+    const answer = await stack.clocker.deploy(mesh(infraName(), [...SERVICES, 'd']));
     assert.equal(answer.kind, 'updated', JSON.stringify(answer));
     const version = answer.kind === 'updated' ? answer.version : 0;
     const view = await stack.clocker.waitFor(APP, (v) => v.version === version && v.status !== 'UPDATING' && v.status !== 'DEPLOYING', 180_000);
