@@ -57,7 +57,8 @@ export async function keepRoutedNetworks(
   const table = () => routedNameEntries(app, source.services(), source.view(), routed().map((n) => n.id));
   let written = '[]';
   for (;;) {
-    await condition(() => source.done() || JSON.stringify(table()) !== written);
+    // Looked at on every activation of the application: nothing is computed while it has no routed network.
+    await condition(() => source.done() || ((routed().length > 0 || written !== '[]') && JSON.stringify(table()) !== written));
     if (source.done()) return;
     if (!patched('app-routed-follow')) return;
     const entries = table();
