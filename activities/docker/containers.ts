@@ -1,6 +1,6 @@
 // Container activities. Each is idempotent: the container's name derives from its member, so
 // "create" adopts what an earlier attempt made, and "remove" accepts that it is gone.
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import type { MappedPort } from '../../domain/application/status';
 import type { ServiceSpec, Template } from '../../domain/blueprint/model';
@@ -16,6 +16,7 @@ import { ensureBuiltImage } from './imageBuild';
 import { createImageCheck } from './imageCheck';
 import { demuxLogs } from './logFrames';
 import { whileBeating } from '../heartbeatTicker';
+import { beat, reportStep } from './memberProgressReport';
 import { checkHostPolicy } from './hostPolicyGuard';
 import type { Client } from '@temporalio/client';
 
@@ -72,7 +73,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       if (!info.NetworkSettings.Networks?.[n.name]) await connect(docker, where, info.Id, name, n);
     }
     if (info.State.Running) return reported(info, input);
-    heartbeat();
+    reportStep('starting');
     await start(docker, where, name);
     return started(docker, where, info.Id, input);
   }
@@ -92,25 +93,29 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     const docker = dockerFor(endpoint);
     const where = describeEndpoint(endpoint);
     const name = containerName(ref);
-    heartbeat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
+    beat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
     // One inspect by name: a retried attempt (the worker died after create) adopts what it made.
     const found = await inspectMember(docker, ref, where);
     if (found) return adopt(docker, where, found, input);
     // A pull or a build can take long: if the workflow gives up on this member meanwhile (a destroy),
     // it stops and nothing is created; the activity ends as cancelled, not as failed.
     const cancelled = Context.current().cancellationSignal;
-    const ensureImage = () =>
-      (spec.build
-        ? ensureBuiltImage(docker, where, { app: ref.app, service: ref.service, image: spec.image, build: spec.build }, () => heartbeat(), cancelled)
-        : images.ensure(endpoint, docker, where, spec.image, () => heartbeat(), cancelled)
+    const ensureImage = () => {
+      if (spec.build) reportStep('building', { image: spec.image });
+      return (
+        spec.build
+          ? ensureBuiltImage(docker, where, { app: ref.app, service: ref.service, image: spec.image, build: spec.build }, beat, cancelled)
+          : images.ensure(endpoint, docker, where, spec.image, beat, cancelled)
       ).catch((err: unknown) => {
         cancelled.throwIfAborted();
         throw err;
       });
+    };
     await ensureImage();
     cancelled.throwIfAborted();
     await checkHostPolicy(temporal, ref, spec);
     const options = containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns);
+    reportStep('creating');
     const create = () => docker.createContainer(options).then((c) => c.id);
     let id: string;
     try {
@@ -130,6 +135,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     }
     // Create's answer is trusted: the container exists, joined to the first network only.
     for (const n of networks.slice(1)) await connect(docker, where, id, name, n);
+    reportStep('starting');
     await start(docker, where, name);
     return started(docker, where, id, input);
   }
@@ -142,7 +148,7 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
      */
     async ensureContainer(input: EnsureContainerInput): Promise<ContainerInfo> {
       // Heartbeats on a timer too: an engine slow to create (a loaded host) is not taken for a dead worker.
-      return whileBeating(() => createOrAdopt(input));
+      return whileBeating(() => createOrAdopt(input), beat);
     },
 
     /** Delete-if-present. Returns whether a container was removed. */

@@ -2,7 +2,7 @@
 // with Docker's semantics: failures inside the start period do not count, then `retries`
 // consecutive failures make it unhealthy. With no probe, every published TCP port must
 // answer. A container that stops meanwhile fails at once, with its log tail.
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { publishedAddress } from '../../domain/application/publishedAddress';
 import type { MappedPort } from '../../domain/application/status';
@@ -15,6 +15,7 @@ import { execInContainer } from './containerExec';
 import { logTail } from './containers';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError } from './dockerErrors';
+import { beat } from './memberProgressReport';
 import { directListener, probeHttp, probeTcp, type BehindPort } from './probes';
 
 export interface WaitHealthyInput {
@@ -82,7 +83,7 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
       let problem = 'not probed yet';
       let settled = input.health !== undefined;
       while (Date.now() - started < input.timeoutMs) {
-        heartbeat();
+        beat();
         const info = await docker
           .getContainer(input.containerName)
           .inspect()
@@ -163,7 +164,7 @@ async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: 
     // A port bound to loopback only cannot be reached from the worker: not probed.
     const at = publishedAddress(address, p.hostIp);
     if (p.protocol !== 'tcp' || p.boundHostPort === undefined || at === undefined) continue;
-    heartbeat();
+    beat();
     const result = await probeTcp(at, p.boundHostPort, timeoutMs, behind(p.containerPort));
     if (result !== '') return prefixed(`${at}:${p.boundHostPort}`, result);
   }

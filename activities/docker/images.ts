@@ -3,6 +3,8 @@
 import type Docker from 'dockerode';
 import { ImageNotFoundError } from '../errors';
 import { dockerError, statusCodeOf } from './dockerErrors';
+import { reportStep } from './memberProgressReport';
+import { PullTally, type PullMessage } from './pullTally';
 
 const PULL_TICK_MS = 2_000;
 
@@ -26,10 +28,18 @@ export async function pullImage(docker: Docker, where: string, image: string, on
   // The engine may say nothing for a long while (resolving a registry that does not answer):
   // the activity stays alive on a timer too, not only on progress messages.
   const ticker = setInterval(onProgress, PULL_TICK_MS);
+  // Inside a member's start the heartbeats say how far the pull is (memberProgressReport.ts).
+  const tally = new PullTally();
+  reportStep('pulling', { image });
+  const onMessage = (m: PullMessage) => {
+    tally.add(m);
+    reportStep('pulling', { image, layers: tally.layerTally, bytes: tally.byteTally });
+    onProgress();
+  };
   try {
     const stream = await docker.pull(image, abort ? { abortSignal: abort } : {});
     await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()), onProgress),
+      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()), onMessage),
     );
   } catch (err) {
     const status = statusCodeOf(err);

@@ -7,6 +7,7 @@ import type { HealthCheck } from '../../domain/blueprint/model';
 import { containerName } from '../../domain/naming';
 import type { ContainerInfo, EnsureContainerInput } from './containers';
 import type { WaitHealthyInput } from './health';
+import { reportingProgress, reportStep } from './memberProgressReport';
 
 export interface StartMemberInput extends EnsureContainerInput {
   /** Where the worker reaches the member's published ports. */
@@ -25,17 +26,22 @@ export function startMemberActivities(
   return {
     async startMember(input: StartMemberInput): Promise<ContainerInfo> {
       const { hostAddress, health, healthTimeoutMs, secretNames, ...create } = input;
-      const info = await ensureContainer(create);
-      await waitHealthy({
-        endpoint: input.endpoint,
-        containerName: containerName(input.ref),
-        hostAddress,
-        ports: info.ports,
-        ...(health ? { health } : {}),
-        timeoutMs: healthTimeoutMs,
-        ...(secretNames ? { secretNames } : {}),
+      // Every heartbeat says which step the member is on (pulling, creating, starting, waiting
+      // for health): the workflow sees one activity, a client following it sees the steps.
+      return reportingProgress(input.ref.member, 'creating', async () => {
+        const info = await ensureContainer(create);
+        reportStep('waiting for health');
+        await waitHealthy({
+          endpoint: input.endpoint,
+          containerName: containerName(input.ref),
+          hostAddress,
+          ports: info.ports,
+          ...(health ? { health } : {}),
+          timeoutMs: healthTimeoutMs,
+          ...(secretNames ? { secretNames } : {}),
+        });
+        return info;
       });
-      return info;
     },
   };
 }

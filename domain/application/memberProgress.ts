@@ -1,0 +1,67 @@
+// Where a new member is inside the one activity that makes it (startMember: pull, create,
+// start, wait for health). The activity puts this in its heartbeat details as it goes; the
+// workflow never sees it (it learns the outcome only), but a client reads it from the service
+// workflow's description (pending activities), so `clocker deploy` can say "pulling".
+
+export type MemberStep = 'pulling' | 'building' | 'creating' | 'starting' | 'waiting for health';
+
+const STEPS: readonly MemberStep[] = ['pulling', 'building', 'creating', 'starting', 'waiting for health'];
+
+export interface Tally {
+  done: number;
+  total: number;
+}
+
+export interface MemberProgress {
+  /** The member id within its service (heartbeat details say whose they are: activity ids do not). */
+  member: string;
+  step: MemberStep;
+  /** The image being pulled or built. */
+  image?: string;
+  /** Layers of a pull: pulled (or already there) of those the manifest has, as far as known. */
+  layers?: Tally;
+  /** Bytes downloaded of the layers whose size is known. */
+  bytes?: Tally;
+}
+
+const isTally = (v: unknown): v is Tally => typeof v === 'object' && v !== null && Number.isFinite((v as Tally).done) && Number.isFinite((v as Tally).total);
+
+/**
+ * Heartbeat details come from another process (any worker version): only a well-formed
+ * progress is taken, anything else is no progress at all.
+ */
+export function memberProgressOf(details: unknown): MemberProgress | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const d = details as Record<string, unknown>;
+  if (typeof d.member !== 'string' || !STEPS.includes(d.step as MemberStep)) return undefined;
+  return {
+    member: d.member,
+    step: d.step as MemberStep,
+    ...(typeof d.image === 'string' ? { image: d.image } : {}),
+    ...(isTally(d.layers) ? { layers: { done: d.layers.done, total: d.layers.total } } : {}),
+    ...(isTally(d.bytes) ? { bytes: { done: d.bytes.done, total: d.bytes.total } } : {}),
+  };
+}
+
+const MB = 1_000_000;
+
+/** `pulling clocker/x:1 (3/7 layers, 12.1 of 40.3 MB)`, `creating the container`, … */
+export function memberProgressText(p: MemberProgress): string {
+  switch (p.step) {
+    case 'pulling': {
+      const parts = [
+        ...(p.layers && p.layers.total > 0 ? [`${p.layers.done}/${p.layers.total} layers`] : []),
+        ...(p.bytes && p.bytes.total > 0 ? [`${(p.bytes.done / MB).toFixed(1)} of ${(p.bytes.total / MB).toFixed(1)} MB`] : []),
+      ];
+      return `pulling ${p.image ?? 'the image'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+    }
+    case 'building':
+      return `building ${p.image ?? 'the image'}`;
+    case 'creating':
+      return 'creating the container';
+    case 'starting':
+      return 'starting the container';
+    case 'waiting for health':
+      return 'created; waiting until healthy';
+  }
+}
