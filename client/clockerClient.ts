@@ -10,6 +10,7 @@ import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { blueprintSizeProblem } from './payloadSize';
+import { pendingMemberSteps, withMemberSteps } from './progress/memberSteps';
 import { applicationStaticDetails, applicationSummary, infrastructureStaticDetails, infrastructureSummary, preflightSummary } from '../domain/console/staticSummary';
 import type { HostPolicy } from '../domain/infra/hostPolicy';
 import { hostStatusQuery, serviceStatusQuery, setHostPolicyUpdate } from '../workflows/messages';
@@ -217,14 +218,15 @@ export class ClockerClient {
    */
   async withLiveServices(view: AppView): Promise<AppView> {
     const services = await Promise.all(
-      view.services.map((s) =>
-        s.status === 'PENDING' || s.final
-          ? s
-          : this.temporal.workflow
-              .getHandle(workflowIds.service(view.name, s.id))
-              .query(serviceStatusQuery)
-              .catch(() => s),
-      ),
+      view.services.map(async (s) => {
+        if (s.status === 'PENDING' || s.final) return s;
+        const id = workflowIds.service(view.name, s.id);
+        const live = await this.temporal.workflow.getHandle(id).query(serviceStatusQuery).catch(() => s);
+        // Members still PLACED are inside their start activity: its heartbeats say which step (pulling, creating…).
+        if (!live.members.some((m) => m.state === 'PLACED')) return live;
+        const steps = await pendingMemberSteps(this.temporal, id).catch(() => undefined);
+        return steps ? withMemberSteps(live, steps) : live;
+      }),
     );
     return { ...view, services };
   }

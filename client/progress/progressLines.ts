@@ -1,8 +1,10 @@
 // What a long command shows while it follows the work: one line per service (and per member
 // while a service has few), one per host while an infrastructure provisions. Pure: views in,
 // lines out; the printer decides how they reach the terminal.
-import type { AppView, MemberView, ServiceView } from '../../domain/application/status';
+import type { AppView, ServiceView } from '../../domain/application/status';
 import type { InfraView } from '../../domain/infra/statusView';
+import { memberProgressText } from '../../domain/application/memberProgress';
+import type { LiveMemberView } from './memberSteps';
 
 /** How a line reads at a glance: colour in a terminal, nothing in plain output. */
 export type Tone = 'ok' | 'busy' | 'bad' | 'plain';
@@ -19,13 +21,15 @@ export const MEMBER_LINES_UP_TO = 5;
 
 /**
  * A member's phase in the words a user expects. The service records PLACED when the
- * scheduler booked a host, then runs one activity that pulls the image if missing and creates
- * the container (CREATED), then waits for the health check (RUNNING).
+ * scheduler booked a host, then runs one activity that pulls the image if missing, creates
+ * and starts the container and waits for the health check (RUNNING). While it runs, its
+ * heartbeats say which of those it is on (`progress`, memberSteps.ts); without them (an older
+ * worker, the first instant) the member reads as placed.
  */
-export function memberPhase(m: Pick<MemberView, 'state' | 'error'>): { text: string; tone: Tone } {
+export function memberPhase(m: Pick<LiveMemberView, 'state' | 'error' | 'progress'>): { text: string; tone: Tone } {
   switch (m.state) {
     case 'PLACED':
-      return { text: 'placed; pulling the image and creating the container', tone: 'busy' };
+      return { text: m.progress ? memberProgressText(m.progress) : 'placed', tone: 'busy' };
     case 'CREATED':
       return { text: 'created; waiting until healthy', tone: 'busy' };
     case 'RUNNING':
@@ -67,7 +71,7 @@ export function serviceLine(s: ServiceView): ProgressLine {
   return { key: `svc:${s.id}`, text: `${s.id}: ${s.status}${size}${error}`, tone: serviceTone(s) };
 }
 
-export function memberLine(s: ServiceView, m: MemberView): ProgressLine {
+export function memberLine(s: ServiceView, m: LiveMemberView): ProgressLine {
   const phase = memberPhase(m);
   return { key: `member:${s.id}/${m.member}`, text: `  ${s.id}.${m.member} on ${m.hostId}: ${phase.text}`, tone: phase.tone };
 }

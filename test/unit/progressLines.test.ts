@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AppView, MemberView, ServiceView } from '../../domain/application/status';
-import { appLines, changedLines, infraLines, MEMBER_LINES_UP_TO } from '../../client/progress/progressLines';
+import { appLines, changedLines, infraLines, MEMBER_LINES_UP_TO, serviceLines } from '../../client/progress/progressLines';
+import { withMemberSteps, type LiveMemberView } from '../../client/progress/memberSteps';
 import { ProgressPrinter } from '../../client/progress/progressPrinter';
 import type { InfraView } from '../../domain/infra/statusView';
 
@@ -46,7 +47,7 @@ describe('progress lines', () => {
       [
         'busy|application shop: DEPLOYING',
         'busy|web: STARTING, 1 of 3 healthy (1 placed, 1 created)',
-        'busy|  web.1 on h1: placed; pulling the image and creating the container',
+        'busy|  web.1 on h1: placed',
         'busy|  web.2 on h1: created; waiting until healthy',
         'ok|  web.3 on h1: healthy',
         'bad|db: FAILED, 0 of 1 healthy (1 failed)',
@@ -54,6 +55,33 @@ describe('progress lines', () => {
         'busy|lb: PENDING',
       ],
     );
+  });
+
+  test("a member inside its start activity reads as the step its heartbeats report: pulling with counts, creating, created, then healthy", () => {
+    const placed = (progress?: LiveMemberView['progress']): LiveMemberView => ({ ...member(1, 'PLACED'), ...(progress ? { progress } : {}) });
+    const line = (m: LiveMemberView) => {
+      const s = service('web', 'STARTING', [m]);
+      return serviceLines(s).map((l) => `${l.tone}|${l.text}`)[1];
+    };
+    assert.equal(line(placed({ member: '1', step: 'pulling', image: 'clocker/x:1', layers: { done: 3, total: 7 } })), 'busy|  web.1 on h1: pulling clocker/x:1 (3/7 layers)');
+    assert.equal(line(placed({ member: '1', step: 'creating' })), 'busy|  web.1 on h1: creating the container');
+    assert.equal(line(placed({ member: '1', step: 'waiting for health' })), 'busy|  web.1 on h1: created; waiting until healthy');
+    assert.equal(line(member(1, 'RUNNING')), 'ok|  web.1 on h1: healthy');
+    // A step is shown only while the member is PLACED: past it, the service's own state speaks.
+    assert.equal(line({ ...member(1, 'FAILED', 'no such image'), progress: { member: '1', step: 'pulling', image: 'a:1' } }), 'bad|  web.1 on h1: failed: no such image');
+  });
+
+  test('the steps reach a member from its service\'s pending activities by member id, only while it is PLACED', () => {
+    const s = service('web', 'STARTING', [member(1, 'PLACED'), member(2, 'PLACED'), member(3, 'RUNNING')]);
+    const steps = new Map([
+      ['1', { member: '1', step: 'pulling' as const, image: 'a:1' }],
+      ['3', { member: '3', step: 'starting' as const }],
+    ]);
+    assert.deepEqual(
+      serviceLines(withMemberSteps(s, steps)).map((l) => l.text),
+      ['web: STARTING, 1 of 3 healthy (2 placed)', '  web.1 on h1: pulling a:1', '  web.2 on h1: placed', '  web.3 on h1: healthy'],
+    );
+    assert.equal(withMemberSteps(s, new Map()), s);
   });
 
   test('a service going away counts only what is left', () => {
@@ -102,7 +130,7 @@ describe('progress printer', () => {
       [
         '[  0.0s] application shop: DEPLOYING',
         '[  0.0s] web: STARTING, 0 of 1 healthy (1 placed)',
-        '[  0.0s]   web.1 on h1: placed; pulling the image and creating the container',
+        '[  0.0s]   web.1 on h1: placed',
         '[  2.5s] application shop: RUNNING',
         '[  2.5s] web: RUNNING, 1 of 1 healthy',
         '[  2.5s]   web.1 on h1: healthy',
