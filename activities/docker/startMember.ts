@@ -28,7 +28,7 @@ export function startMemberActivities(
       const { hostAddress, health, healthTimeoutMs, secretNames, ...create } = input;
       // Every heartbeat says which step the member is on (pulling, creating, starting, waiting
       // for health): the workflow sees one activity, a client following it sees the steps.
-      return reportingProgress(input.ref.member, 'creating', async () => {
+      return reportingProgress(input.ref.member, async () => {
         const info = await ensureContainer(create);
         reportStep('waiting for health');
         await waitHealthy({
