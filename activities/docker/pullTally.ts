@@ -13,12 +13,15 @@ export interface PullMessage {
 
 export class PullTally {
   private readonly layers = new Map<string, { done: boolean; current: number; total: number }>();
+  /** "Already exists": nothing to download, so no size will come. */
+  private readonly present = new Set<string>();
 
   add(m: PullMessage): void {
     if (!m.id || !m.status || m.status.startsWith('Pulling from')) return;
     const layer = this.layers.get(m.id) ?? { done: false, current: 0, total: 0 };
     this.layers.set(m.id, layer);
     if (m.status === 'Pull complete' || m.status === 'Already exists') layer.done = true;
+    if (m.status === 'Already exists') this.present.add(m.id);
     if (m.status === 'Downloading' && m.progressDetail) {
       layer.current = m.progressDetail.current ?? layer.current;
       layer.total = m.progressDetail.total ?? layer.total;
@@ -32,14 +35,20 @@ export class PullTally {
     return { done: all.filter((l) => l.done).length, total: all.length };
   }
 
-  /** Bytes of the layers that are downloaded or downloading (their size is known only then). */
+  /**
+   * Bytes downloaded so far. A layer's size is known only once its download starts (the
+   * engine fetches a few at a time), so the total is given (non-zero) only when every layer
+   * still to come has announced its size; until then it is 0, for unknown.
+   */
   get byteTally(): Tally {
     let done = 0;
     let total = 0;
-    for (const l of this.layers.values()) {
+    let unknown = false;
+    for (const [id, l] of this.layers) {
       done += l.current;
       total += l.total;
+      if (!l.done && l.total === 0 && !this.present.has(id)) unknown = true;
     }
-    return { done, total };
+    return { done, total: unknown ? 0 : total };
   }
 }

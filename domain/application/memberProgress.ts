@@ -20,7 +20,7 @@ export interface MemberProgress {
   image?: string;
   /** Layers of a pull: pulled (or already there) of those the manifest has, as far as known. */
   layers?: Tally;
-  /** Bytes downloaded of the layers whose size is known. */
+  /** Bytes downloaded, of a total that is 0 while some layer's size is not known yet. */
   bytes?: Tally;
 }
 
@@ -52,6 +52,7 @@ export function memberProgressText(p: MemberProgress): string {
       const parts = [
         ...(p.layers && p.layers.total > 0 ? [`${p.layers.done}/${p.layers.total} layers`] : []),
         ...(p.bytes && p.bytes.total > 0 ? [`${(p.bytes.done / MB).toFixed(1)} of ${(p.bytes.total / MB).toFixed(1)} MB`] : []),
+        ...(p.bytes && p.bytes.total === 0 && p.bytes.done > 0 ? [`${(p.bytes.done / MB).toFixed(1)} MB so far`] : []),
       ];
       return `pulling ${p.image ?? 'the image'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
     }
