@@ -223,6 +223,14 @@ program
   });
 
 const infra = program.command('infra').description('infrastructures: pools of Docker hosts');
+const infraDetachHelp = 'return at once: the hosts move on in Temporal (follow them with `clocker infra status NAME --watch`)';
+/** What `infra resize`, `add-host` and `remove-host` take to follow their hosts. */
+interface HostFollowFlags {
+  wait: boolean;
+  detach?: boolean;
+  timeout: number;
+}
+const hostFollow = (o: HostFollowFlags) => ({ wait: o.wait && !o.detach, timeoutSec: o.timeout });
 infra
   .command('status [name]')
   .description('hosts with capacity, usage and reservations; subnets with their addresses')
@@ -268,11 +276,14 @@ infra
 
 infra
   .command('resize <name> <hosts>')
-  .description('grow (provisioning spares) or shrink (draining hosts) to this many hosts')
-  .action(async (name: string, hosts: string) => {
+  .description('grow (provisioning spares) or shrink (draining hosts) to this many hosts, following each host')
+  .option('--no-wait', 'return once the infrastructure has the request')
+  .option(detachFlag, infraDetachHelp)
+  .option('--timeout <seconds>', 'how long to follow the hosts', integer, 600)
+  .action(async (name: string, hosts: string, o: HostFollowFlags) => {
     const { infraResize } = load<typeof import('./commands/infraHosts')>('./commands/infraHosts');
     await withClocker(async (c) => {
-      console.log(await infraResize(c, name, integer(hosts)));
+      console.log(await infraResize(c, name, integer(hosts), hostFollow(o)));
     });
   });
 
@@ -283,20 +294,26 @@ infra
   .option('--user <user>', 'SSH user', 'root')
   .option('--port <port>', 'SSH port', integer, 22)
   .option('--spare', 'keep it as a spare for `resize` instead of provisioning it now')
-  .action(async (name: string, id: string, address: string, o: { key: string; user: string; port: number; spare?: boolean }) => {
+  .option('--no-wait', 'return once the infrastructure has the request')
+  .option(detachFlag, infraDetachHelp)
+  .option('--timeout <seconds>', 'how long to follow its provisioning', integer, 600)
+  .action(async (name: string, id: string, address: string, o: HostFollowFlags & { key: string; user: string; port: number; spare?: boolean }) => {
     const { infraAddHost } = load<typeof import('./commands/infraHosts')>('./commands/infraHosts');
     await withClocker(async (c) => {
-      console.log(await infraAddHost(c, name, { id, address, keyRef: o.key, user: o.user, port: o.port }, o.spare ?? false));
+      console.log(await infraAddHost(c, name, { id, address, keyRef: o.key, user: o.user, port: o.port }, o.spare ?? false, hostFollow(o)));
     });
   });
 
 infra
   .command('remove-host <name> <id>')
-  .description('drain a host (its members move elsewhere), then decommission and forget it')
-  .action(async (name: string, id: string) => {
+  .description('drain a host (its members move elsewhere), then decommission and forget it, following the drain')
+  .option('--no-wait', 'return once the infrastructure has the request')
+  .option(detachFlag, infraDetachHelp)
+  .option('--timeout <seconds>', 'how long to follow the drain', integer, 600)
+  .action(async (name: string, id: string, o: HostFollowFlags) => {
     const { infraRemoveHost } = load<typeof import('./commands/infraHosts')>('./commands/infraHosts');
     await withClocker(async (c) => {
-      console.log(await infraRemoveHost(c, name, id));
+      console.log(await infraRemoveHost(c, name, id, hostFollow(o)));
     });
   });
 

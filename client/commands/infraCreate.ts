@@ -33,12 +33,21 @@ export async function infraCreate(clocker: ClockerClient, file: string, opts: { 
   const outcome = await clocker.createInfrastructure(input);
   if (!opts.wait) return `infrastructure "${input.name}" ${outcome}; ${detachedText('provisioning', infraWatchHint(input.name))}`;
   console.log(`infrastructure "${input.name}" ${outcome}`);
+  const view = await followInfra(clocker, input.name, (v) => v.hosts.every((h) => h.status !== 'PROVISIONING'), opts.timeoutSec);
+  return renderInfra(view);
+}
+
+/**
+ * Shows the hosts as they move until `done`; Ctrl-C stops following (the workflow goes on)
+ * and says how to reattach. `infra create` and the host commands (infraHosts.ts) follow alike.
+ */
+export async function followInfra(clocker: ClockerClient, name: string, done: (v: InfraView) => boolean, timeoutSec: number): Promise<InfraView> {
   const printer = new ProgressPrinter();
-  const view = await followUntilInterrupted(printer, infraWatchHint(input.name), () =>
-    clocker.waitForInfrastructure(input.name, (v) => v.hosts.every((h) => h.status !== 'PROVISIONING'), opts.timeoutSec * 1000, (v) => showInfra(clocker, printer, v), FOLLOW_INTERVAL_MS),
+  const view = await followUntilInterrupted(printer, infraWatchHint(name), () =>
+    clocker.waitForInfrastructure(name, done, timeoutSec * 1000, (v) => showInfra(clocker, printer, v), FOLLOW_INTERVAL_MS),
   );
   printer.end();
-  return renderInfra(view);
+  return view;
 }
 
 /** The infrastructure's hosts, with the step each provisioning host's own workflow is on. */

@@ -94,7 +94,9 @@ export type HostSteps = Record<string, string | undefined>;
 export function infraLines(view: InfraView, steps: HostSteps = {}): ProgressLine[] {
   const lines: ProgressLine[] = [{ key: 'infra', text: `infrastructure ${view.name}: ${view.hosts.length} host${view.hosts.length === 1 ? '' : 's'}`, tone: 'plain' }];
   for (const h of view.hosts) {
-    const step = h.status === 'PROVISIONING' && steps[h.id] ? ` (${steps[h.id]})` : '';
+    // A draining host is done when its members have moved: how many are left is its progress.
+    const left = h.reserved?.containers ?? 0;
+    const step = h.status === 'PROVISIONING' && steps[h.id] ? ` (${steps[h.id]})` : h.status === 'DRAINING' && left > 0 ? ` (${left} member${left === 1 ? '' : 's'} to move)` : '';
     const detail = h.problem ? `: ${h.problem}` : h.dockerVersion && h.status === 'AVAILABLE' ? `, Docker ${h.dockerVersion}` : '';
     const tone: Tone = h.status === 'AVAILABLE' ? 'ok' : h.status === 'FAILED' ? 'bad' : 'busy';
     lines.push({ key: `host:${h.id}`, text: `  ${h.id} ${h.address}: ${h.status}${step}${detail}`, tone });
