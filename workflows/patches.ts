@@ -120,6 +120,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-member-addresses-batch': {
+    change: "the members one placement gives a service take their IPAM addresses in one activity (allocateMembersAddresses, asked while the networks are made) instead of one allocateMemberAddresses per member after its network: three events per placement instead of three per member; a member IPAM refuses fails alone, as before",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'svc-iptables-rules': {
     change: "a service that makes an `addIptablesRules: true` network on a host for the first time puts the network's isolation rules there too (isolateNetworks for that host); the release before ignored the field",
     since: '0.2.0',
@@ -137,6 +142,11 @@ export const PATCHES = {
   },
   'svc-autoscaler': {
     change: 'a service with an autoscaler policy measures its members every period while RUNNING (a timer and the local activity measureServiceMetric) and pushes the sizes it decides as resizes; services of earlier releases never evaluated theirs',
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'app-overlay-default': {
+    change: "a new application whose blueprint has networks that name no driver asks the infrastructure its size once, before allocating them (infrastructureShape), and gives those networks `overlay` on more than one host (or spares), `bridge` on one (kept across continueAsNew); applications started before keep bridge",
     since: '0.2.0',
     removeAfter: '0.2.0',
   },

@@ -1,9 +1,10 @@
 // Starting and removing a service's members: place through the infrastructure, networks on
 // each host, create and start, wait for health; and the reverse. Used by the first deployment,
 // rolling updates, rollbacks and resizes alike.
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MemberCheck } from '../activities/monitoring/hostWatcher';
+import type { MemberAddressAnswer, MemberAddressRequest } from '../activities/network/memberAddresses';
 import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
 import type { Assignment } from '../domain/infra/model';
 import { memberPlacement } from '../domain/application/memberPlacement';
@@ -39,6 +40,14 @@ const HEALTH_TIMEOUT_MS = 120_000;
 /** Container removals in flight on one host: a teardown goes at Docker's pace without piling 300 calls on one engine. */
 const REMOVALS_PER_HOST = 16;
 
+/** A member's addresses from the batch, or IPAM's refusal as the failure the one-member activity would have raised. */
+function answered(member: string, answers: Record<string, MemberAddressAnswer>): Record<string, string> {
+  const answer = answers[member];
+  if (answer === undefined) throw ApplicationFailure.create({ type: 'SubnetRejectedError', message: `no address was allocated for member ${member}`, nonRetryable: true });
+  if ('refused' in answer) throw ApplicationFailure.create({ type: 'SubnetRejectedError', message: answer.refused, nonRetryable: true });
+  return answer.addresses;
+}
+
 export class ServiceMembers {
   /** Networks already ensured on a host (once per host and network). */
   private readonly networksReady = new Map<string, Promise<void>>();
@@ -70,7 +79,12 @@ export class ServiceMembers {
       ...(avoidHosts.length > 0 ? { avoidHosts: [...avoidHosts] } : {}),
     });
     this.state.placed(assignments, generation);
-    const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version)));
+    // Every placed member's addresses in one activity (svc-member-addresses-batch), asked while the networks are made.
+    const batched = version.memberAddresses && this.addressNetworks(version).length > 0 && patched('svc-member-addresses') && patched('svc-member-addresses-batch');
+    const addressing = batched ? this.addressesOfAll(assignments, version) : undefined;
+    // Settled here too: a failed batch is each member's failure, met in startOne.
+    addressing?.catch(() => undefined);
+    const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version, addressing)));
     await this.changed();
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
@@ -160,12 +174,17 @@ export class ServiceMembers {
     return [...errors, ...(await this.remove(failed.map((m) => m.member)))];
   }
 
-  private async startOne(a: Assignment, version: ServiceVersion): Promise<void> {
+  /** `addressing`: the batch that allocates this member's addresses with the others of its placement. */
+  private async startOne(a: Assignment, version: ServiceVersion, addressing?: Promise<Record<string, MemberAddressAnswer>>): Promise<void> {
     const { spec } = version;
     const ref = { app: this.app, service: spec.id, member: a.member };
     try {
       await this.ensureNetworks(a, version.networks);
-      const addresses = version.memberAddresses && patched('svc-member-addresses') ? await this.addressesFor(a.member, version) : {};
+      const addresses = addressing
+        ? answered(a.member, await addressing)
+        : version.memberAddresses && patched('svc-member-addresses')
+          ? await this.addressesFor(a.member, version)
+          : {};
       const attachments = spec.networks.map((n) => {
         const network = version.networks.find((x) => x.id === n.network);
         // On a shared network (the infrastructure's) other applications' services are there too: `<service>.<app>` names this one.
@@ -204,21 +223,32 @@ export class ServiceMembers {
     }
   }
 
-  /** The member's address on each of its networks, from IPAM (a static one the blueprint names is booked there too). */
-  private async addressesFor(member: string, version: ServiceVersion): Promise<Record<string, string>> {
-    const networks = version.spec.networks.flatMap((n) => {
+  /** The networks a member takes an IPAM address on (a static one the blueprint names is booked there too). */
+  private addressNetworks(version: ServiceVersion): MemberAddressRequest['networks'] {
+    return version.spec.networks.flatMap((n) => {
       // A routed network's members take addresses in their host's block, which Docker hands out (the block is IPAM's).
       const subnetId = version.networks.find((x) => x.id === n.network && !isRouted(x))?.cidr;
       return subnetId ? [{ id: n.network, subnetId, ...(n.ipv4Address ? { address: n.ipv4Address } : {}) }] : [];
     });
+  }
+
+  /** The member's address on each of its networks, from IPAM: one activity for one member (a restart; histories from before the batch). */
+  private async addressesFor(member: string, version: ServiceVersion): Promise<Record<string, string>> {
+    const networks = this.addressNetworks(version);
     if (networks.length === 0) return {};
     return act.allocateMemberAddresses({ infrastructure: this.infrastructure, app: this.app, service: version.spec.id, member, networks });
+  }
+
+  /** Every placed member's addresses from IPAM in one activity. */
+  private addressesOfAll(assignments: Assignment[], version: ServiceVersion): Promise<Record<string, MemberAddressAnswer>> {
+    const networks = this.addressNetworks(version);
+    return slow.allocateMembersAddresses({ infrastructure: this.infrastructure, app: this.app, service: version.spec.id, members: assignments.map((a) => ({ member: a.member, networks })) });
   }
 
   private async joinSwarm(a: Assignment): Promise<void> {
     const live = await act.liveHostEndpoints({ infrastructure: this.infrastructure });
     const mine = JSON.stringify(a.host.docker);
-    await act.ensureSwarm({ hosts: live.some((e) => JSON.stringify(e) === mine) ? live : [...live, a.host.docker] });
+    await act.ensureSwarm({ hosts: live.some((e) => JSON.stringify(e) === mine) ? live : [...live, a.host.docker], infrastructure: this.infrastructure });
   }
 
   private ensureNetworks(a: Assignment, networks: NetworkSpec[]): Promise<void> {

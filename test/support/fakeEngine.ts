@@ -24,6 +24,7 @@ type ContainerActivities = Pick<
   | 'missingSecrets'
   | 'checkHost'
   | 'measureServiceMetric'
+  | 'ensureSwarm'
 >;
 
 export interface FakeContainer {
@@ -32,6 +33,8 @@ export interface FakeContainer {
   image: string;
   /** The environment as the activity received it: literal values plus bound templates as text. */
   env: Record<string, string>;
+  /** The Docker networks it was created on, by name (`<app>.<id>` bridge, `<app>_<id>` overlay). */
+  networks?: string[];
 }
 
 export class FakeEngine {
@@ -115,6 +118,8 @@ export class FakeEngine {
   readonly takenSubnets = new Set<string>();
   /** Networks by `host/name`. */
   readonly networks = new Set<string>();
+  /** Hosts in the swarm (overlay networks: the default on more than one host), by Docker host name. */
+  readonly swarm = new Set<string>();
   /** The most containers of one service that existed at once, by `app.service`. */
   readonly peak = new Map<string, number>();
   /** Creates, removals and execs in order: `create <name>`, `remove <name>`, `exec <name> <argv…>`. */
@@ -148,7 +153,7 @@ export class FakeEngine {
             throw ApplicationFailure.create({ type: 'ImageNotFoundError', message: `image ${spec.image} is not on ${host}`, nonRetryable: true });
           }
           const templated = Object.fromEntries(Object.entries(env).map(([k, t]) => [k, templateText(t)]));
-          this.containers.set(key, { name, host, image: spec.image, env: { ...spec.env, ...templated } });
+          this.containers.set(key, { name, host, image: spec.image, env: { ...spec.env, ...templated }, networks: networks.map((n) => n.name) });
           this.created.push(key);
           this.log.push(`create ${name}`);
           const svc = `${ref.app}.${ref.service}`;
@@ -160,7 +165,8 @@ export class FakeEngine {
           containerId: `id-${name}`,
           running: true,
           ports: spec.ports.map((p) => ({ ...p, boundHostPort: p.hostPort || 30000 + Number(ref.member) })),
-          networks: Object.fromEntries(networks.map((n, i) => [n.id, `10.9.${i}.${10 + Number(ref.member)}`])),
+          // The address the service asked for (IPAM's), as Docker gives it; else a made-up one.
+          networks: Object.fromEntries(networks.map((n, i) => [n.id, n.ipv4Address ?? `10.9.${i}.${10 + Number(ref.member)}`])),
         };
       },
       ensureNetwork: async ({ endpoint, app, network }) => {
@@ -231,6 +237,12 @@ export class FakeEngine {
         });
       },
       missingSecrets: async ({ names }) => names.filter((n) => this.missingSecrets.has(n)),
+      // Every host joins at once; the first is the manager, as the real one picks it.
+      ensureSwarm: async ({ hosts }) => {
+        const joined = hosts.filter((e) => !this.swarm.has(endpointHost(e)));
+        for (const e of joined) this.swarm.add(endpointHost(e));
+        return { manager: hosts[0]!, joined: joined.map((e) => `worker ${endpointHost(e)}`) };
+      },
       // Images are always "there" for the preflight: `missingImages` stands for an image that fails at create.
       checkHost: async ({ hostId, docker, ports }) => {
         const host = docker.kind === 'tcp' ? docker.host : docker.socketPath;
@@ -252,3 +264,5 @@ interface Death {
   event: MemberEvent['event'];
   exitCode?: number;
 }
+
+const endpointHost = (e: { kind: 'tcp'; host: string } | { kind: 'socket'; socketPath: string }) => (e.kind === 'tcp' ? e.host : e.socketPath);
