@@ -7,9 +7,14 @@ import type { TemporalConfig } from '../client/temporal/config';
 import { connectClient, connectionOptions } from '../client/temporal/connect';
 import { clockerDataConverter } from '../client/temporal/encryption/dataConverter';
 import { activityMetrics } from './activityMetrics';
+import { workflowInterceptorModules, workflowSource } from './workflowBundle';
+
+export { workflowInterceptorModules, workflowsPath } from './workflowBundle';
 
 export interface ClockerWorker {
   worker: Worker;
+  /** Where its workflow code came from, for the log. */
+  workflows: string;
   /** Closes the connections the worker opened; call after `worker.run()` returns. */
   close(): Promise<void>;
 }
@@ -23,35 +28,26 @@ export async function createClockerWorker(
   // worker share one data converter (the encrypting codec when a keyring is configured).
   const dataConverter = clockerDataConverter();
   const temporal = await connectClient(config, { dataConverter: dataConverter ?? null });
-  const workflowSource = extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: workflowsPath() };
+  const source = extra.workflowBundle ? { options: { workflowBundle: extra.workflowBundle }, description: 'workflows from a given bundle' } : workflowSource();
   const worker = await Worker.create({
     connection: native,
     namespace: config.namespace,
     ...(dataConverter ? { dataConverter } : {}),
     taskQueue: config.taskQueue,
-    ...workflowSource,
+    ...source.options,
     activities: createActivities({ docker: createDockerClientFactory(), temporal, secrets: createSecretStore() }),
-    // Activity summaries for the Web UI and Clocker's metrics (a given bundle must have been
-    // built with workflowInterceptorModules() to carry them).
-    interceptors: { workflowModules: workflowInterceptorModules(), activity: [activityMetrics] },
+    // Activity summaries for the Web UI and Clocker's metrics: bundled now, or carried by the
+    // bundle file (writeWorkflowBundle includes workflowInterceptorModules()).
+    interceptors: { ...(source.options.workflowsPath ? { workflowModules: workflowInterceptorModules() } : {}), activity: [activityMetrics] },
     ...(extra.identity ? { identity: extra.identity } : {}),
     shutdownGraceTime: extra.shutdownGraceTime ?? '10s',
   });
   return {
     worker,
+    workflows: source.description,
     async close() {
       await temporal.connection.close();
       await native.close();
     },
   };
-}
-
-/** The workflows' entry, as source (under tsx) or compiled JavaScript. */
-export function workflowsPath(): string {
-  return require.resolve('../workflows');
-}
-
-/** The workflow interceptor modules every Clocker worker's bundle includes (summaries, metrics). */
-export function workflowInterceptorModules(): string[] {
-  return [require.resolve('../workflows/consoleInterceptors')];
 }

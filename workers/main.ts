@@ -49,8 +49,9 @@ async function ensureMonitors(config: ReturnType<typeof temporalConfig>): Promis
 async function main(): Promise<void> {
   const config = temporalConfig();
   await registerSearchAttributes(config);
-  const { worker, close } = await createClockerWorker(config);
+  const { worker, workflows, close } = await createClockerWorker(config);
   log.info(`clocker worker: task queue "${config.taskQueue}" on ${describeConnection(config)}${clockerDataConverter() ? ', payloads encrypted' : ''}`);
+  log.info(`clocker worker: ${workflows}`);
   if (telemetry.metricsAddress) log.info(`clocker worker: Prometheus metrics at http://${telemetry.metricsAddress}/metrics`);
   void ensureMonitors(config);
   try {
