@@ -15,6 +15,9 @@ export async function executeStep(step: SetupStep): Promise<void> {
     if (r.status !== 0) throw new Error(`${step.argv.join(' ')} exited with ${r.status ?? r.signal}`);
     return;
   }
+  // The plan was made before the packages came: with no `docker` CLI then, an engine that was
+  // already there (a socket from elsewhere, a rootful engine) looked silent. Ask again first.
+  if (dockerState() === 'answers') return;
   mkdirSync(dirname(step.log), { recursive: true });
   const log = openSync(step.log, 'a');
   // Detached, in its own process group: the engine outlives setup and a Ctrl-C typed into it.
