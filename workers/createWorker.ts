@@ -41,6 +41,9 @@ export async function createClockerWorker(
     interceptors: { ...(source.options.workflowsPath ? { workflowModules: workflowInterceptorModules() } : {}), activity: [activityMetrics] },
     ...(extra.identity ? { identity: extra.identity } : {}),
     shutdownGraceTime: extra.shutdownGraceTime ?? '10s',
+    // A heartbeat reaches the server at most this long after it is sent (else 80% of the
+    // heartbeat timeout, 8 s): a member's step (pulling, creating…) shows while it happens.
+    maxHeartbeatThrottleInterval: '1s',
   });
   return {
     worker,
