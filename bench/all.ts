@@ -6,6 +6,8 @@
 //   node --import tsx bench/all.ts             (~9–10 min on 2 busy cores; most of it Swarm)
 //   BENCH_TRIALS=3 node --import tsx bench/all.ts   (fewer kills and resizes: a quick look)
 //   BENCH_ONLY=placement,ipam …                 (some benches only; the doc is then not written)
+//   BENCH_FULL=1 …                               (also the slow ones: compose, ~2 min, and scale, ~10 min:
+//                                                 200 members beside Swarm, the deploy curve 10–300 in docs/deploy-curve.svg)
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,6 +17,8 @@ import { parseResults, type BenchResult, type Figure, type ResultRow } from './s
 const ROOT = join(__dirname, '..');
 /** In the order they run: the pure ones first, the Docker ones (which share the engine) last. */
 const BENCHES = ['placement', 'ipam', 'workflow', 'deploy', 'recovery'];
+/** Run with BENCH_FULL=1 (or named in BENCH_ONLY): they take long (scale) or need docker-compose installed (compose). */
+const SLOW_BENCHES = ['compose', 'scale'];
 
 function run(bench: string): Promise<{ output: string; code: number }> {
   return new Promise((resolve) => {
@@ -45,14 +49,14 @@ function ratio(row: ResultRow, other: Figure | undefined): string {
 
 function table(results: BenchResult[]): string {
   const lines = [
-    '| measure | bench | n | floor / naive | Clocker | Swarm | Clocker/floor | Clocker/Swarm | target |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| measure | bench | n | floor / naive | Clocker | Swarm | docker-compose | Clocker/floor | Clocker/Swarm | Clocker/compose | target |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { bench, rows } of results) {
     for (const r of rows) {
       const n = typeof r.clocker === 'number' ? 1 : r.clocker.n;
       const measure = r.note ? `${r.measure} (${r.note})` : r.measure;
-      lines.push(`| ${measure} | ${bench} | ${n} | ${cell(r, r.floor)} | ${cell(r, r.clocker)} | ${cell(r, r.swarm)} | ${ratio(r, r.floor)} | ${ratio(r, r.swarm)} | ${r.target ?? '—'} |`);
+      lines.push(`| ${measure} | ${bench} | ${n} | ${cell(r, r.floor)} | ${cell(r, r.clocker)} | ${cell(r, r.swarm)} | ${cell(r, r.compose)} | ${ratio(r, r.floor)} | ${ratio(r, r.swarm)} | ${ratio(r, r.compose)} | ${r.target ?? '—'} |`);
     }
   }
   return lines.join('\n');
@@ -63,7 +67,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: BenchResult[] = [];
   const failed: string[] = [];
-  for (const bench of BENCHES.filter((b) => !only || only.includes(b))) {
+  const full = process.env.BENCH_FULL === '1';
+  for (const bench of [...BENCHES, ...SLOW_BENCHES].filter((b) => (only ? only.includes(b) : BENCHES.includes(b) || full))) {
     console.log(`\n=== ${bench} ===`);
     const { output, code } = await run(bench);
     if (code !== 0) failed.push(`${bench} (exit ${code})`);
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
         'same health check (every second) and a stop grace period of 0 (Clocker removes members with force);',
         'its restart delay is its default (5 s) except in the row that says otherwise. What each bench does:',
         'bench/README.md.',
+        ...(results.some((r) => r.bench === 'scale') ? ['', 'Deploy to healthy against member count, from the same run:', '', '![deploy time against members](deploy-curve.svg)'] : []),
         '',
         text,
         ...(failed.length > 0 ? ['', `Failed in this run: ${failed.join(', ')}`] : []),

@@ -18,6 +18,8 @@ const MEMBERS = Number(process.env.MEMBERS ?? 30);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
 const FLOOR_APP = `bench-floor-${process.pid}`;
+/** NETWORK=1: the members join an application network (bridge, subnet and addresses from IPAM). */
+const NETWORK = process.env.NETWORK === '1';
 
 async function floorDeploy(docker: Docker): Promise<number> {
   const started = performance.now();
@@ -67,7 +69,9 @@ let deployStartedAt = 0;
 async function clockerDeploy(stack: Stack, app: string): Promise<number> {
   deployStartedAt = Date.now();
   const started = performance.now();
-  await stack.clocker.deploy(blueprint(app, [serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] })]));
+  const web = serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], ...(NETWORK ? { networks: [{ network: 'net', aliases: [] }] } : {}) });
+  const networks = NETWORK ? [{ id: 'net', driver: 'bridge' as const, dnsServers: [], shared: false, addIptablesRules: false, labels: {} }] : [];
+  await stack.clocker.deploy({ ...blueprint(app, [web]), networks });
   // Polled more often than waitFor's 500 ms, so the measure is not rounded up to it.
   for (;;) {
     const view = await stack.clocker.status(app).catch(() => undefined);
@@ -129,11 +133,40 @@ function timeline(app: Event[], svc: Event[]): string {
   const starts = activity(svc, 'startMember').concat(activity(svc, 'ensureContainer'));
   const points: [string, Event | undefined][] = [
     ['application started', app[0]],
+    ['dry run done', closedAfter(app, activity(app, 'admissionDryRun'))[0]],
+    ['hosts checked', closedAfter(app, activity(app, 'checkHost')).at(-1)],
+    ['networks made', closedAfter(app, activity(app, 'ensureNetwork')).at(-1)],
     ['service started', svc[0]],
     ['placed', closedAfter(svc, activity(svc, 'placeMembers'))[0]],
     ['first create asked', starts[0]],
     ['first member up', closedAfter(svc, activity(svc, starts[0]?.activityTaskScheduledEventAttributes?.activityType?.name === 'startMember' ? 'startMember' : 'waitHealthy'))[0]],
     ['last member up', closedAfter(svc, activity(svc, starts[0]?.activityTaskScheduledEventAttributes?.activityType?.name === 'startMember' ? 'startMember' : 'waitHealthy')).at(-1)],
+  ];
+  return points.map(([what, e]) => `${what} ${at(e)}`).join(', ');
+}
+
+/** When the destroy's milestones happened, in ms after the client asked. */
+function destroyTimeline(app: Event[], svc: Event[], askedAt: number): string {
+  const at = (e: Event | undefined) => (e ? `${ms(e.eventTime) - askedAt}` : '?');
+  const after = (events: Event[]) => events.filter((e) => ms(e.eventTime) >= askedAt);
+  const [a, v] = [after(app), after(svc)];
+  const scheduled = (events: Event[], name: string) => events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
+  const closed = (events: Event[], name: string) => {
+    const ids = new Set(scheduled(events, name).map((e) => String(e.eventId)));
+    return events.filter((e) => ids.has(String((e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes)?.scheduledEventId ?? '')));
+  };
+  const points: [string, Event | undefined][] = [
+    ['app signalled', a.find((e) => e.workflowExecutionSignaledEventAttributes)],
+    ['service signalled', v.find((e) => e.workflowExecutionSignaledEventAttributes)],
+    ['first remove asked', scheduled(v, 'removeContainer')[0]],
+    ['first removed', closed(v, 'removeContainer')[0]],
+    ['last removed', closed(v, 'removeContainer').at(-1)],
+    ['released', closed(v, 'releaseMembers').at(-1)],
+    ['service closed', v.at(-1)],
+    ['app hears child end', a.find((e) => e.childWorkflowExecutionCompletedEventAttributes)],
+    ['hosts listed', closed(a, 'liveHostEndpoints').at(-1)],
+    ['swept', closed(a, 'removeAppResources').at(-1)],
+    ['app closed', a.at(-1)],
   ];
   return points.map(([what, e]) => `${what} ${at(e)}`).join(', ');
 }
@@ -151,6 +184,7 @@ async function main(): Promise<void> {
   let perMember = '';
   let milestones = '';
   let times = '';
+  let teardown = '';
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       const floorUp = await floorDeploy(docker);
@@ -161,6 +195,7 @@ async function main(): Promise<void> {
       const running = rssMiB(pid);
       const svcEvents = await events(raw, workflowIds.service(app, 'web'));
       const appEvents = await events(raw, workflowIds.application(app));
+      const destroyAskedAt = Date.now();
       const destroyed = await sampled(pid, async () => {
         const t = performance.now();
         await stack.clocker.destroy(app, 300_000);
@@ -174,6 +209,7 @@ async function main(): Promise<void> {
         milestones = timeline(appEvents, svcEvents);
         perMember = `service workflow ${svcEvents.length} events (${(svcEvents.length / MEMBERS).toFixed(1)} per member), application ${appEvents.length}`;
         const all = await events(raw, workflowIds.service(app, 'web'));
+        teardown = destroyTimeline(await events(raw, workflowIds.application(app)), all, destroyAskedAt);
         times = [...activityTimes(all)].map(([type, t]) => `  ${type.padEnd(20)} ×${String(t.n).padStart(3)}  queue+run ${(t.total / t.n).toFixed(0).padStart(5)} ms  run ${(t.run / t.n).toFixed(0).padStart(5)} ms${t.retried > 0 ? `  (${t.retried} retried)` : ''}`).join('\n');
       }
     }
@@ -188,6 +224,7 @@ async function main(): Promise<void> {
   console.log(`  destroy floor ${s(median(rows.map((r) => r.floorDown)))}  clocker ${s(median(rows.map((r) => r.down)))}  ratio ${down.toFixed(2)}x`);
   console.log(`  history (deploy, last round): ${perMember}`);
   console.log(`  deploy milestones (last round, ms after the request): ${milestones}`);
+  console.log(`  destroy milestones (last round, ms after the request): ${teardown}`);
   console.log(`  activities of the last round's service workflow (deploy + destroy):\n${times}`);
   console.log(`  worker RSS MiB per round (idle / peak deploy / running / peak destroy / 3 s after destroy):`);
   for (const r of rss) console.log(`    ${r.idle} / ${r.peakDeploy} / ${r.running} / ${r.peakDestroy} / ${r.afterDestroy}`);

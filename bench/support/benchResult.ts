@@ -17,6 +17,8 @@ export interface ResultRow {
   /** Docker directly with dockerode, in parallel (times), or the naive algorithm (rates). */
   floor?: Figure;
   swarm?: Figure;
+  /** Debian's docker-compose (v1) on one host. */
+  compose?: Figure;
   /** What the issue asks, e.g. `≤ 0.5× Swarm`. */
   target?: string;
   note?: string;

@@ -1,0 +1,153 @@
+// Deploy time against member count (issue #16): one service of N busybox httpd members on the
+// local engine, for N from 10 to 300, on three sides in one run: the floor (dockerode, all in
+// parallel, until each answers), Clocker (to RUNNING: every member passed its http probe) and
+// Docker Swarm mode (every task running and healthy), both orchestrators checking health every
+// second. Each count is deployed and destroyed once per side, the sides one after the other
+// for each count. Writes the curve to docs/deploy-curve.svg and prints the 200-member rows
+// (deploy and destroy) for `npm run bench`.
+//   node --import tsx bench/scale.bench.ts      (~10 min on 2 busy cores; own dev server and worker)
+// BENCH_CURVE=10,50,100,200,300 (the counts); BENCH_SWARM_AT=200 (counts Swarm is measured at,
+// `all` for every one: Swarm takes a minute or more at 200); BENCH_SCALE_AT=200 (the table's row).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
+import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
+import { blueprint, serviceSpec } from '../test/support/specs';
+import { startLocalStack, type Stack } from '../test/support/stack';
+import { printResult, type ResultRow } from './support/benchResult';
+import { lineChartSvg, type Series } from './support/curveSvg';
+import { floorDown, floorUp, HTTPD_COMMAND } from './support/floor';
+import { createSwarmService, joinLocalSwarm, leaveLocalSwarm, removeSwarmService, swarmHealthy } from './support/swarmPeer';
+
+const COUNTS = (process.env.BENCH_CURVE ?? '10,50,100,200,300').split(',').map(Number);
+const SWARM_AT = process.env.BENCH_SWARM_AT === 'all' ? COUNTS : (process.env.BENCH_SWARM_AT ?? '200').split(',').map(Number);
+const ROW_AT = Number(process.env.BENCH_SCALE_AT ?? 200);
+const HEALTH_INTERVAL_MS = 1000;
+const POLL_MS = 50;
+const DEADLINE_MS = 600_000;
+const RUN = `s${process.pid}`;
+
+interface Point {
+  n: number;
+  floor: { up: number; down: number };
+  clocker: { up: number; down: number };
+  swarm?: { up: number; down: number };
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+async function clocker(stack: Stack, n: number): Promise<{ up: number; down: number }> {
+  const app = `scl${RUN}n${n}`;
+  const spec = serviceSpec({
+    id: 'web',
+    image: BUSYBOX_IMAGE,
+    count: n,
+    command: HTTPD_COMMAND,
+    ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+    health: { probe: { kind: 'http', port: 80, path: '/', expectStatus: 200 }, intervalMs: HEALTH_INTERVAL_MS, timeoutMs: 2000, retries: 3, startPeriodMs: 0 },
+  });
+  const started = performance.now();
+  await stack.clocker.deploy(blueprint(app, [spec]));
+  await until(`clocker deploy ${n}`, async () => {
+    const view = await stack.clocker.status(app).catch(() => undefined);
+    if (view?.status === 'FAILED') throw new Error(`${app} failed: ${view.error}`);
+    return view?.status === 'RUNNING';
+  });
+  const up = performance.now() - started;
+  const t = performance.now();
+  const gone = await stack.clocker.destroy(app, DEADLINE_MS);
+  if (gone.status !== 'DESTROYED') throw new Error(`${app} not destroyed: ${gone.status}`);
+  return { up, down: performance.now() - t };
+}
+
+async function swarm(docker: Docker, n: number): Promise<{ up: number; down: number }> {
+  const name = `swarm-${RUN}-${n}`;
+  const started = performance.now();
+  await createSwarmService(docker, name, n, HTTPD_COMMAND, { healthIntervalMs: HEALTH_INTERVAL_MS });
+  await until(`swarm ${n} healthy`, async () => {
+    const h = await swarmHealthy(docker, name);
+    return h.tasks === n && h.containers === n;
+  });
+  const up = performance.now() - started;
+  return { up, down: await removeSwarmService(docker, name, DEADLINE_MS) };
+}
+
+async function floor(docker: Docker, n: number): Promise<{ up: number; down: number }> {
+  const group = `floor-${RUN}-${n}`;
+  const up = await floorUp(docker, group, 1, n);
+  return { up, down: await floorDown(docker, group) };
+}
+
+const s = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
+
+async function main(): Promise<void> {
+  const docker = createDockerClientFactory()(localDockerEndpoint());
+  const wantSwarm = COUNTS.some((n) => SWARM_AT.includes(n));
+  const joined = wantSwarm ? await joinLocalSwarm(docker) : undefined;
+  const stack = await startLocalStack(docker);
+  const points: Point[] = [];
+  try {
+    for (const n of COUNTS) {
+      const point: Point = { n, floor: await floor(docker, n), clocker: await clocker(stack, n), ...(SWARM_AT.includes(n) ? { swarm: await swarm(docker, n) } : {}) };
+      points.push(point);
+      console.log(`${n} members: deploy floor ${s(point.floor.up)}, clocker ${s(point.clocker.up)}, swarm ${s(point.swarm?.up)}; destroy floor ${s(point.floor.down)}, clocker ${s(point.clocker.down)}, swarm ${s(point.swarm?.down)}`);
+    }
+  } catch (err) {
+    console.error('scale bench failed:', err);
+    process.exitCode = 1;
+  } finally {
+    for (const n of COUNTS) {
+      await floorDown(docker, `floor-${RUN}-${n}`).catch((err: unknown) => console.error(`cleanup of the floor's ${n} failed:`, err));
+      if (SWARM_AT.includes(n)) await removeSwarmService(docker, `swarm-${RUN}-${n}`).catch((err: unknown) => console.error(`cleanup of swarm ${n} failed:`, err));
+    }
+    await stack.stop().catch((err: unknown) => console.error('stack stop failed:', err));
+    if (joined) console.log(await leaveLocalSwarm(docker, joined));
+  }
+  if (points.length === 0) return;
+  report(points);
+}
+
+function report(points: Point[]): void {
+  console.log('\n| members | floor deploy | Clocker deploy | Swarm deploy | Clocker/floor | Clocker/Swarm | floor destroy | Clocker destroy | Swarm destroy |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const p of points) {
+    const vsSwarm = p.swarm ? `${(p.clocker.up / p.swarm.up).toFixed(2)}×` : '—';
+    console.log(`| ${p.n} | ${s(p.floor.up)} | ${s(p.clocker.up)} | ${s(p.swarm?.up)} | ${(p.clocker.up / p.floor.up).toFixed(2)}× | ${vsSwarm} | ${s(p.floor.down)} | ${s(p.clocker.down)} | ${s(p.swarm?.down)} |`);
+  }
+  const svg = lineChartSvg({
+    title: `Deploy to healthy against members (one host, ${new Date().toISOString().slice(0, 10)})`,
+    xLabel: 'members of one service',
+    yLabel: 'seconds',
+    series: ([
+      { name: 'floor (dockerode)', color: '#777777', points: points.map((p): [number, number] => [p.n, p.floor.up / 1000]) },
+      { name: 'Clocker', color: '#1f6fd1', points: points.map((p): [number, number] => [p.n, p.clocker.up / 1000]) },
+      { name: 'Swarm mode', color: '#d1481f', points: points.flatMap((p): [number, number][] => (p.swarm ? [[p.n, p.swarm.up / 1000]] : [])) },
+    ] satisfies Series[]).filter((x) => x.points.length > 0),
+  });
+  const file = join(__dirname, '..', 'docs', 'deploy-curve.svg');
+  mkdirSync(join(__dirname, '..', 'docs'), { recursive: true });
+  writeFileSync(file, svg);
+  console.log(`written: docs/deploy-curve.svg`);
+  const at = points.find((p) => p.n === ROW_AT);
+  const curve = points.map((p) => `${p.n}: ${(p.clocker.up / p.floor.up).toFixed(2)}×`).join(', ');
+  const rows: ResultRow[] = at
+    ? [
+        { measure: `deploy ${at.n} to healthy`, kind: 'time', floor: at.floor.up, clocker: at.clocker.up, ...(at.swarm ? { swarm: at.swarm.up } : {}), target: '≤ 1.2× floor, below Swarm' },
+        { measure: `destroy ${at.n}`, kind: 'time', floor: at.floor.down, clocker: at.clocker.down, ...(at.swarm ? { swarm: at.swarm.down } : {}), target: '≤ 1.3× floor' },
+      ]
+    : [];
+  rows.push({ measure: `deploy curve ${points[0]!.n}–${points.at(-1)!.n} members (docs/deploy-curve.svg)`, kind: 'time', clocker: points.at(-1)!.clocker.up, floor: points.at(-1)!.floor.up, note: `Clocker/floor by count: ${curve}` });
+  printResult({ bench: 'scale', rows });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
