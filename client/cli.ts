@@ -294,13 +294,15 @@ infra
   .option('--user <user>', 'SSH user', 'root')
   .option('--port <port>', 'SSH port', integer, 22)
   .option('--spare', 'keep it as a spare for `resize` instead of provisioning it now')
+  .option('--root <dir>', 'prefix for every path Clocker writes on the host (hosts sharing one filesystem, as the test rig does)')
   .option('--no-wait', 'return once the infrastructure has the request')
   .option(detachFlag, infraDetachHelp)
   .option('--timeout <seconds>', 'how long to follow its provisioning', integer, 600)
-  .action(async (name: string, id: string, address: string, o: HostFollowFlags & { key: string; user: string; port: number; spare?: boolean }) => {
+  .action(async (name: string, id: string, address: string, o: HostFollowFlags & { key: string; user: string; port: number; spare?: boolean; root?: string }) => {
     const { infraAddHost } = load<typeof import('./commands/infraHosts')>('./commands/infraHosts');
     await withClocker(async (c) => {
-      console.log(await infraAddHost(c, name, { id, address, keyRef: o.key, user: o.user, port: o.port }, o.spare ?? false, hostFollow(o)));
+      const host = { id, address, keyRef: o.key, user: o.user, port: o.port, ...(o.root !== undefined ? { root: o.root } : {}) };
+      console.log(await infraAddHost(c, name, host, o.spare ?? false, hostFollow(o)));
     });
   });
 
