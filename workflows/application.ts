@@ -2,7 +2,7 @@
 // RUNNING or FAILED; take new blueprint versions (services added, removed, rolled, resized);
 // keep dependents in step with what their dependencies publish; on `destroy`, tear the
 // services down, then its networks, and end. Continues as new when its history grows long.
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { bindReloadArgv, bindServiceEnv, resolveDnsServers, serviceAttributes } from '../domain/application/attributes';
 import { planChanges, planText } from '../domain/application/plan';
@@ -12,6 +12,8 @@ import { serviceProblem } from '../domain/application/appHealth';
 import { repairText } from './repairText';
 import { startLayers } from '../domain/application/startLayers';
 import type { Blueprint, NetworkSpec, ServiceSpec } from '../domain/blueprint/model';
+import { defaultNetworkDriver, overlayDefaultNotice, type DriverChoice } from '../domain/network/defaultDriver';
+import { networkView } from '../domain/application/networkView';
 import type { PublishedAttributes } from '../domain/blueprint/references/resolveValue';
 import { quick, teardown } from './activityOptions';
 import { ApplicationState, type ApplicationSnapshot } from './applicationState';
@@ -45,6 +47,8 @@ export interface ApplicationInput {
   carried?: CarriedApplication;
   /** Continue as new once the history is this long (tests); otherwise when Temporal suggests it. */
   continueAsNewAtHistoryLength?: number;
+  /** The client ran the preflight for this blueprint just before (`clocker deploy`): the same admission is not run twice. */
+  admitted?: boolean;
 }
 
 interface CarriedApplication {
@@ -58,6 +62,8 @@ interface CarriedApplication {
   requests: number;
   /** Members get their addresses from IPAM (app-member-addresses): decided when the application started. */
   memberAddresses?: boolean;
+  /** The driver networks that name none get (app-overlay-default): decided when the application started; absent: bridge. */
+  driverChoice?: DriverChoice;
 }
 
 const act = proxyActivities<Activities>(quick);
@@ -100,7 +106,7 @@ export async function application(input: ApplicationInput) {
       validator: (next) => {
         if (destroyRequested) throw new Error(`"${app}" is being destroyed`);
         if (state.blocked && !state.derivesStatus) throw new Error(`"${app}" could not start (${state.view.error ?? ''}); destroy it and deploy again`);
-        validateNextBlueprint(versions.at(-1) ?? state.blueprint, next, !(state.blocked && state.derivesStatus));
+        validateNextBlueprint(versions.at(-1) ?? state.blueprint, next, !(state.blocked && state.derivesStatus), networks);
       },
     },
   );
@@ -147,6 +153,30 @@ export async function application(input: ApplicationInput) {
     }
   };
 
+  /**
+   * The driver for networks that name none (app-overlay-default), chosen by the infrastructure
+   * once, before the first network is allocated, and kept: applications started before keep
+   * bridge, and a network added later gets the same driver as the first ones.
+   */
+  let driverChoice: DriverChoice | undefined = carried?.driverChoice;
+  const driverFor = (n: NetworkSpec): NetworkSpec['driver'] => n.driver ?? driverChoice?.driver ?? 'bridge';
+  const chooseDefaultDriver = async (target: Blueprint) => {
+    const unwritten = target.networks.filter((n) => n.driver === undefined);
+    if (driverChoice || unwritten.length === 0 || !patched('app-overlay-default')) return;
+    driverChoice = defaultNetworkDriver(target.location, await act.infrastructureShape({ infrastructure: target.location }));
+    if (driverChoice.driver === 'overlay') {
+      const notice = overlayDefaultNotice(unwritten.map((n) => n.id), driverChoice);
+      state.view.lastEvent = notice;
+      log.info(notice, { app });
+    }
+  };
+  /** Records a network as made (its subnet and driver chosen), for services and for status. */
+  const keepNetwork = (n: NetworkSpec, subnet: { cidr: string; gateway?: string }) => {
+    const made = { ...n, driver: driverFor(n), cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway };
+    networks.push(made);
+    state.view.networks = [...(state.view.networks ?? []).filter((v) => v.id !== n.id), networkView(made, n.driver === undefined ? driverChoice : undefined)];
+  };
+
   /** A network's subnet from IPAM: the application's own, or a shared network's, which it joins (app-shared-networks; refused before it). */
   const subnetFor = async (location: string, n: NetworkSpec) =>
     n.shared && patched('app-shared-networks')
@@ -178,10 +208,10 @@ export async function application(input: ApplicationInput) {
     });
     if (unsupported.length > 0) state.cannotStart(`not supported yet: ${unsupported.join('; ')}`);
     try {
+      if (unsupported.length === 0) await chooseDefaultDriver(target);
       for (const n of unsupported.length > 0 ? [] : target.networks) {
         if (networks.some((x) => x.id === n.id)) continue; // allocated by an earlier attempt
-        const subnet = await subnetFor(target.location, n);
-        networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
+        keepNetwork(n, await subnetFor(target.location, n));
       }
       if (unsupported.length === 0 && patched('app-networks-up-front')) await makeNetworks(target, networks);
     } catch (err) {
@@ -192,7 +222,7 @@ export async function application(input: ApplicationInput) {
   // Members' addresses from IPAM, for applications started with this release on (an older one's
   // members hold addresses Docker picked, which IPAM does not know, so it keeps Docker's).
   const memberAddresses = carried ? carried.memberAddresses === true : patched('app-member-addresses');
-  if (!carried && patched('app-preflight')) await admitApplication(blueprint, (error) => state.cannotStart(error));
+  if (!carried && !input.admitted && patched('app-preflight')) await admitApplication(blueprint, (error) => state.cannotStart(error));
   if (!carried && !state.blocked) await prepare(blueprint);
   // Routed networks follow the members (app-routed-follow): routes on every live host, names in every member's /etc/hosts.
   void keepRoutedNetworks(app, blueprint.location, { networks: () => networks, services: () => state.blueprint.services, view: () => state.view, done: () => destroyRequested });
@@ -318,10 +348,7 @@ export async function application(input: ApplicationInput) {
   /** Allocates and makes the networks a version adds; answers why not, when they could not be. */
   const addNetworks = async (next: Blueprint, added: NetworkSpec[]): Promise<string | undefined> => {
     try {
-      for (const n of added) {
-        const subnet = await subnetFor(next.location, n);
-        networks.push({ ...n, cidr: subnet.cidr, gateway: n.gateway ?? subnet.gateway });
-      }
+      for (const n of added) keepNetwork(n, await subnetFor(next.location, n));
       await makeNetworks(next, networks.filter((n) => added.some((a) => a.id === n.id)));
       return undefined;
     } catch (err) {
@@ -413,7 +440,7 @@ export async function application(input: ApplicationInput) {
       // reaches them by id.
       await continueAsNew<typeof application>({
         ...input,
-        carried: { state: state.snapshot(), networks, children: children.ids(), follower: follower.snapshot(), versions, effectors, rollWanted, requests, ...(memberAddresses ? { memberAddresses } : {}) },
+        carried: { state: state.snapshot(), networks, children: children.ids(), follower: follower.snapshot(), versions, effectors, rollWanted, requests, ...(memberAddresses ? { memberAddresses } : {}), ...(driverChoice ? { driverChoice } : {}) },
       });
     }
     const effector = effectors.shift();

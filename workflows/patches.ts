@@ -150,6 +150,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-overlay-default': {
+    change: "a new application whose blueprint has networks that name no driver asks the infrastructure its size once, before allocating them (infrastructureShape), and gives those networks `overlay` on more than one host (or spares), `bridge` on one (kept across continueAsNew); applications started before keep bridge",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -8,6 +8,7 @@ import { avoidingHosts } from '../../domain/application/memberPlacement';
 import { placementOptions } from '../../domain/infra/blueprintPlacement';
 import type { Assignment, DockerEndpoint } from '../../domain/infra/model';
 import { networkName, workflowIds } from '../../domain/naming';
+import type { InfrastructureShape } from '../../domain/network/defaultDriver';
 import { allocateSubnetUpdate, infraStatusQuery, placeContainersUpdate, releaseContainersUpdate, releaseSubnetUpdate, type SubnetInfo } from '../../workflows/messages';
 import type { DockerClientFactory } from '../docker/dockerClient';
 import { subnetsInUse } from '../docker/subnetsInUse';
@@ -114,6 +115,17 @@ export function placementActivities(temporal: Client, docker?: DockerClientFacto
     /** The Docker engines of the infrastructure's hosts that take members (AVAILABLE or DRAINING); none if it is gone. */
     async liveHostEndpoints(req: { infrastructure: string }): Promise<DockerEndpoint[]> {
       return liveHostEndpoints(req.infrastructure);
+    },
+
+    /** How many hosts and spares the infrastructure has: networks that name no driver get one by it (domain/network/defaultDriver.ts). */
+    async infrastructureShape(req: { infrastructure: string }): Promise<InfrastructureShape> {
+      try {
+        const view = await infra(req.infrastructure).query(infraStatusQuery);
+        return { found: true, hosts: view.hosts.length, spares: view.spares?.length ?? 0 };
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { found: false, hosts: 0, spares: 0 };
+        throw err;
+      }
     },
 
     /** Frees the service's bookings; an infrastructure that is gone holds none (0 released). */

@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { boundAddress } from '../../domain/application/publishedAddress';
 import type { AppView } from '../../domain/application/status';
+import { networkLine } from '../../domain/application/networkView';
 import { autoscalerLines } from './autoscalerLines';
 
 export function renderApp(view: AppView): string {
@@ -26,6 +27,7 @@ export function renderApp(view: AppView): string {
   return [
     `application ${view.name} on ${view.location}: ${view.status} (version ${view.version})`,
     table.toString(),
+    ...(view.networks ?? []).map(networkLine),
     ...errors.map((e) => `error: ${e}`),
     ...rollbacks.map((r) => `rolled back: ${r}`),
     ...recoveries.map((r) => `recovery: ${r}`),

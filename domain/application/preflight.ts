@@ -35,7 +35,8 @@ export function unsupportedFeatures(
     if (n.addIptablesRules && refuseIptables) problems.push(`network ${n.id}: addIptablesRules (${IPTABLES_REASON})`);
     if (n.driver === 'overlay' && !overlay) problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, works so far)`);
     else if (n.driver === 'routed' && !routed) problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, and "overlay", across a swarm, work so far)`);
-    else if (n.driver !== 'bridge' && n.driver !== 'overlay' && n.driver !== 'routed') problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, "overlay", across a swarm, and "routed" work so far)`);
+    // No driver written: the application chooses one its infrastructure runs (domain/network/defaultDriver.ts).
+    else if (n.driver !== undefined && n.driver !== 'bridge' && n.driver !== 'overlay' && n.driver !== 'routed') problems.push(`network ${n.id}: driver "${n.driver}" (only "bridge", on one host, "overlay", across a swarm, and "routed" work so far)`);
     if (n.driver === 'routed' && routed) problems.push(...routedProblems(n));
     if (n.shared && refuseShared) problems.push(`network ${n.id}: shared networks (every network is per application so far)`);
   }

@@ -3,6 +3,7 @@ import type { PortSpec } from '../blueprint/model';
 import { boundAddress } from './publishedAddress';
 import type { DockerEndpoint } from '../infra/model';
 import type { AutoscalerView } from './autoscalerRecord';
+import type { NetworkView } from './networkView';
 
 /**
  * DEPLOYING, UPDATING, DESTROYING: an operation is under way. Otherwise derived from the
@@ -92,6 +93,8 @@ export interface AppView {
   rolledBack?: { version: number; services: string[] };
   /** The last thing the application did by itself: a reload run, a dependent re-bound. */
   lastEvent?: string;
+  /** Its networks as made: driver (chosen by the infrastructure where none was written) and subnet. */
+  networks?: NetworkView[];
 }
 
 /** The reachable endpoints of a service: `address:port` for every published port of every member. */

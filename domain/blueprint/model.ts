@@ -256,6 +256,8 @@ export interface ReplacerPolicy {
   avoidFailedHost: boolean;
 }
 
+export type NetworkDriver = 'bridge' | 'overlay' | 'routed' | 'weave' | 'calico';
+
 export interface NetworkSpec {
   /** Unique within the blueprint; part of Docker network names; never contains '.'. */
   id: string;
@@ -263,12 +265,20 @@ export interface NetworkSpec {
   gateway?: string;
   /** Literal addresses or references (e.g. a DNS service's `host.address`). */
   dnsServers: Template[];
-  /** `weave` and `calico` are the seeds' spellings, loaded as `overlay` and `routed` (old histories keep them). */
-  driver: 'bridge' | 'overlay' | 'routed' | 'weave' | 'calico';
+  /**
+   * `weave` and `calico` are the seeds' spellings, loaded as `overlay` and `routed` (old histories keep them).
+   * Absent when the blueprint names none: the application chooses by its infrastructure when it
+   * allocates the network (domain/network/defaultDriver.ts; `bridge` on one host, `overlay` on
+   * several), and hands its services the network with the driver chosen. Blueprints loaded before
+   * this always carry one (`bridge` was the loader's default).
+   */
+  driver?: NetworkDriver;
   /** Shared by applications on the infrastructure, instead of per-application. */
   shared: boolean;
   /** Isolate the network from others with iptables rules. */
   addIptablesRules: boolean;
+  /** Overlay only: IPsec ESP between hosts (Docker's `--opt encrypted`); refused where a host's kernel lacks it. */
+  encrypted?: boolean;
   labels: Record<string, string>;
 }
 

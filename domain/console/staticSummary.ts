@@ -20,7 +20,7 @@ export function applicationStaticDetails(blueprint: Blueprint): string {
       '',
       table(['service', 'image', 'members', 'depends on'], services),
       '',
-      blueprint.networks.length > 0 ? `Networks: ${blueprint.networks.map((n) => `${n.id} (${n.driver})`).join(', ')}.` : '',
+      blueprint.networks.length > 0 ? `Networks: ${blueprint.networks.map((n) => `${n.id} (${n.driver ?? 'driver by the infrastructure: overlay on several hosts, bridge on one'})`).join(', ')}.` : '',
       'Signals: `destroy`, `stop`, `start`, `restart`; query `status`. The current details follow every service and member.',
     ]
       .filter((l, i, all) => l !== '' || all[i - 1] !== '')

@@ -25,10 +25,11 @@ describe('application networks', { skip: skipUnlessPresent('temporal') }, () => 
 
   after(() => tier?.stop());
 
-  test('the default network is made on every live host up front, also where no member lands', async () => {
+  test('a bridge network is made on every live host up front, also where no member lands', async () => {
     await clocker.ensureInfrastructure(hosts('upfront'));
     const bp = blueprint('upfront', [serviceSpec({ id: 'one', image: 'one:1', networks: [{ network: 'default', aliases: [] }] })], 'upfront');
-    bp.networks = [defaultNetworkSpec()];
+    // Written: with no driver, two hosts would make it overlay (test/workflow/defaultDriver.test.ts).
+    bp.networks = [{ ...defaultNetworkSpec(), driver: 'bridge' }];
     await clocker.deploy(bp);
     const view = await clocker.waitFor('upfront', (v) => v.status !== 'DEPLOYING', 30_000);
     assert.equal(view.status, 'RUNNING', JSON.stringify(view));

@@ -1,15 +1,16 @@
 // Every application gets a default network, as Compose gives each project one: services that
 // name no network join it, and reach each other by service id on it (Docker's embedded DNS
 // answers container aliases on user-defined networks, never on the engine's `bridge`). Its
-// subnet comes from the infrastructure's IPAM like any declared network's. On one host it is a
-// bridge; across hosts each host gets its own bridge with that subnet until the multi-host
-// overlay exists, so names resolve only between members on the same host for now.
+// subnet comes from the infrastructure's IPAM like any declared network's. It names no driver,
+// like a declared network without `driver:`: the application gives it its infrastructure's
+// (domain/network/defaultDriver.ts): a bridge on one host, Docker's swarm overlay across
+// several, so names and addresses reach members on every host.
 import type { NetworkSpec, ServiceSpec } from '../model';
 
 export const DEFAULT_NETWORK_ID = 'default';
 
 export function defaultNetworkSpec(): NetworkSpec {
-  return { id: DEFAULT_NETWORK_ID, dnsServers: [], driver: 'bridge', shared: false, addIptablesRules: false, labels: {} };
+  return { id: DEFAULT_NETWORK_ID, dnsServers: [], shared: false, addIptablesRules: false, labels: {} };
 }
 
 /**

@@ -9,9 +9,12 @@ export const networkSpec = z.strictObject({
   gateway: z.ipv4('expected an IPv4 address').optional(),
   /** Addresses or references (`${dns.host.address}`), parsed by the model builder. */
   dnsServers: z.array(z.string()).default([]),
-  driver: z.enum(['bridge', 'overlay', 'routed', 'weave', 'calico']).default('bridge'),
+  /** No default: a network that names no driver gets its infrastructure's (bridge on one host, overlay on several). */
+  driver: z.enum(['bridge', 'overlay', 'routed', 'weave', 'calico']).optional(),
   shared: z.boolean().default(false),
   addIptablesRules: z.boolean().default(false),
+  /** Overlay networks only: IPsec between hosts. */
+  encrypted: z.boolean().optional(),
   labels: stringMap.default({}),
 });
 

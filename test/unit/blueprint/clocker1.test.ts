@@ -18,10 +18,10 @@ test("the seed's network spec loads as written", () => {
     {
       id: 'database-net', cidr: '192.168.34.0/24', gateway: '192.168.34.1',
       dnsServers: [{ parts: [{ kind: 'attribute', service: 'bind-server', attribute: 'host.address' }] }],
-      addIptablesRules: true, driver: 'bridge', shared: false, labels: {},
+      addIptablesRules: true, shared: false, labels: {},
     },
     // bind-server names no network: it joins the application's default one.
-    { id: 'default', dnsServers: [], driver: 'bridge', shared: false, addIptablesRules: false, labels: {} },
+    { id: 'default', dnsServers: [], shared: false, addIptablesRules: false, labels: {} },
   ]);
   assert.deepEqual(bp.services.map((s) => s.id), ['bind-server', 'db']);
 });

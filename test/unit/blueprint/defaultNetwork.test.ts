@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { linkEnvironment } from '../../../domain/blueprint/build/linkEnvironment';
 import { load, yaml } from './helpers';
 
-const DEFAULT = { id: 'default', dnsServers: [], driver: 'bridge', shared: false, addIptablesRules: false, labels: {} };
+const DEFAULT = { id: 'default', dnsServers: [], shared: false, addIptablesRules: false, labels: {} };
 
 test('services that name no network join the default network, which is added after the declared ones', () => {
   const bp = load(yaml(`

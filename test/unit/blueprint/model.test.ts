@@ -64,7 +64,7 @@ test('every native field loads into the model', () => {
       dnsServers: [{ parts: [{ kind: 'text', text: '10.1.0.2' }] }, { parts: [{ kind: 'attribute', service: 'dns', attribute: 'host.address' }] }],
       driver: 'overlay', shared: true, addIptablesRules: true, labels: { team: 'a' },
     },
-    { id: 'default', dnsServers: [], driver: 'bridge', shared: false, addIptablesRules: false, labels: {} },
+    { id: 'default', dnsServers: [], shared: false, addIptablesRules: false, labels: {} },
   ]);
   const web = bp.services[1];
   assert.ok(web);
@@ -123,7 +123,7 @@ test('defaults: location local, one member, tcp, empty lists and maps', () => {
         image: clocker/busybox:1
   `));
   assert.equal(bp.location, 'local');
-  assert.deepEqual(bp.networks, [{ id: 'default', dnsServers: [], driver: 'bridge', shared: false, addIptablesRules: false, labels: {} }]);
+  assert.deepEqual(bp.networks, [{ id: 'default', dnsServers: [], shared: false, addIptablesRules: false, labels: {} }]);
   assert.deepEqual(bp.secrets, []);
   assert.deepEqual(bp.services[0], {
     id: 'web', image: 'clocker/busybox:1', env: {}, envTemplates: {}, ports: [], count: 1, size: { initial: 1, min: 1, max: 1 },
