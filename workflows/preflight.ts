@@ -34,8 +34,10 @@ export interface PreflightInput {
 }
 
 const act = proxyActivities<Activities>(quick);
-// Asking a registry about an image may take a few seconds per image.
-const hostLook = proxyActivities<Activities>({ ...quick, startToCloseTimeout: '2m', retry: { ...quick.retry, maximumAttempts: 3 } });
+// Asking a registry about an image may take a few seconds per image. The look heartbeats, so
+// a worker that dies during it costs the 10 s heartbeat timeout, not the 2 min bound (changes
+// no command: replay compares an activity's type and id, not its timeouts).
+const hostLook = proxyActivities<Activities>({ ...quick, startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: { ...quick.retry, maximumAttempts: 3 } });
 
 export async function preflightProblems(blueprint: Blueprint, services?: string[]): Promise<PreflightProblem[]> {
   const [dry, missing] = await Promise.all([

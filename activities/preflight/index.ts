@@ -3,6 +3,7 @@
 // registered with the placement activities.)
 import type { HostCheckRequest } from '../../domain/application/preflightProblems';
 import type { DockerClientFactory } from '../docker/dockerClient';
+import { whileBeating } from '../heartbeatTicker';
 import type { SecretStore } from '../secrets/secretStore';
 import { checkHost } from './hostChecks';
 import { missingSecrets } from './secretsPresent';
@@ -13,8 +14,9 @@ export function preflightActivities(docker: DockerClientFactory, secrets: Secret
     async missingSecrets(req: { names: string[] }): Promise<string[]> {
       return missingSecrets(secrets, req.names);
     },
+    /** Heartbeats while it looks (registries may be slow): its caller waits 10 s, not minutes, on a dead worker. */
     async checkHost(req: HostCheckRequest) {
-      return checkHost(docker, req);
+      return whileBeating(() => checkHost(docker, req));
     },
   };
 }

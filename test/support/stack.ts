@@ -13,6 +13,8 @@ import { temporalConfig } from '../../client/temporal/config';
 import { connectClient } from '../../client/temporal/connect';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../client/temporal/devServer';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
+import { distProblem } from '../../client/repoRoot';
+import { BUNDLE_ENV, bundleProblem, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { waitUntil } from '../rig/waitUntil';
 import { freePort } from './ports';
 
@@ -50,10 +52,11 @@ export async function startStack(): Promise<Stack> {
   const startWorker = async () => {
     const logFile = join(home, `worker-${++workerCount}.log`);
     const log = openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')], {
+    const { command, bundleEnv } = await workerLaunch();
+    const child = spawn(process.execPath, command, {
       cwd: ROOT,
       stdio: ['ignore', log, log],
-      env: { ...process.env, CLOCKER_TEMPORAL_ADDRESS: config.address, CLOCKER_TASK_QUEUE: config.taskQueue },
+      env: { ...process.env, ...bundleEnv, CLOCKER_TEMPORAL_ADDRESS: config.address, CLOCKER_TASK_QUEUE: config.taskQueue },
     });
     closeSync(log);
     workers.push(child);
@@ -90,6 +93,29 @@ export async function startStack(): Promise<Stack> {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * How a test starts the product's worker: compiled (dist/, as CI builds it and `clocker worker`
+ * runs it) while dist/ is fresh, else from the sources through tsx. Its workflows come from the
+ * built bundle while that is fresh, else from one bundle made once per test process, so a test
+ * that starts many workers (chaos: eleven) does not bundle at each start.
+ */
+async function workerLaunch(): Promise<{ command: string[]; bundleEnv: Record<string, string> }> {
+  const command = distProblem(ROOT) === undefined ? [join(ROOT, 'dist', 'workers', 'main.js')] : ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')];
+  if (bundleProblem() === undefined) return { command, bundleEnv: {} };
+  return { command, bundleEnv: { [BUNDLE_ENV]: await processBundle() } };
+}
+
+let bundleFile: Promise<string> | undefined;
+function processBundle(): Promise<string> {
+  bundleFile ??= (async () => {
+    const file = join(tmpdir(), `clocker-workflows-${process.pid}.js`);
+    await writeWorkflowBundle(file);
+    process.once('exit', () => rmSync(file, { force: true }));
+    return file;
+  })();
+  return bundleFile;
 }
 
 /**
