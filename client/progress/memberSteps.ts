@@ -9,31 +9,51 @@ import { temporal as proto } from '@temporalio/proto';
 import { memberProgressOf, type MemberProgress } from '../../domain/application/memberProgress';
 import type { MemberView, ServiceView } from '../../domain/application/status';
 
-/** A member as a follower shows it: the service's view, plus its activity's step while it starts. */
-export type LiveMemberView = MemberView & { progress?: MemberProgress };
+/** An attempt after the first: which one, and why the one before failed. */
+export interface MemberRetry {
+  attempt: number;
+  /** The last attempt's failure, while the next one waits for its turn. */
+  waitingAfter?: string;
+}
 
-/** The step of each member whose startMember runs now, by member id. */
-export async function pendingMemberSteps(temporal: Client, workflowId: string): Promise<Map<string, MemberProgress>> {
+/** Where a member is inside its start activity, as the server has it. */
+export interface MemberInFlight {
+  progress: MemberProgress;
+  retry?: MemberRetry;
+}
+
+/** A member as a follower shows it: the service's view, plus its activity's step while it starts. */
+export type LiveMemberView = MemberView & Partial<MemberInFlight>;
+
+const { PENDING_ACTIVITY_STATE_STARTED: STARTED, PENDING_ACTIVITY_STATE_SCHEDULED: SCHEDULED } = proto.api.enums.v1.PendingActivityState;
+
+/** The step of each member whose startMember is in flight, by member id. */
+export async function pendingMemberSteps(temporal: Client, workflowId: string): Promise<Map<string, MemberInFlight>> {
   const description = await temporal.workflow.getHandle(workflowId).describe();
-  const steps = new Map<string, MemberProgress>();
+  const steps = new Map<string, MemberInFlight>();
   for (const a of description.raw.pendingActivities ?? []) {
-    // A retry waiting for its turn still carries the last attempt's step: not where it is now.
-    if (a.activityType?.name !== 'startMember' || a.state !== proto.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) continue;
+    const attempt = a.attempt ?? 1;
+    // Scheduled again after a failure: the details are the last attempt's, which say whose it is.
+    const waiting = a.state === SCHEDULED && attempt > 1;
+    if (a.activityType?.name !== 'startMember' || (a.state !== STARTED && !waiting)) continue;
     const payloads = a.heartbeatDetails?.payloads;
     if (!payloads?.length) continue;
     const [details] = await decodeArrayFromPayloads(temporal.options.loadedDataConverter, payloads);
     const progress = memberProgressOf(details);
-    if (progress) steps.set(progress.member, progress);
+    if (!progress) continue;
+    const failure = a.lastFailure?.message ?? undefined;
+    const retry: MemberRetry | undefined = attempt > 1 ? { attempt, ...(waiting ? { waitingAfter: failure ?? 'a failure' } : {}) } : undefined;
+    steps.set(progress.member, { progress, ...(retry ? { retry } : {}) });
   }
   return steps;
 }
 
 /** The service's members with the steps of those still PLACED (the others have left their activity). */
-export function withMemberSteps(service: ServiceView, steps: ReadonlyMap<string, MemberProgress>): ServiceView {
+export function withMemberSteps(service: ServiceView, steps: ReadonlyMap<string, MemberInFlight>): ServiceView {
   if (steps.size === 0) return service;
   const members = service.members.map((m): LiveMemberView => {
-    const progress = m.state === 'PLACED' ? steps.get(m.member) : undefined;
-    return progress ? { ...m, progress } : m;
+    const step = m.state === 'PLACED' ? steps.get(m.member) : undefined;
+    return step ? { ...m, ...step } : m;
   });
   return { ...service, members };
 }

@@ -26,10 +26,12 @@ export const MEMBER_LINES_UP_TO = 5;
  * heartbeats say which of those it is on (`progress`, memberSteps.ts); without them (an older
  * worker, the first instant) the member reads as placed.
  */
-export function memberPhase(m: Pick<LiveMemberView, 'state' | 'error' | 'progress'>): { text: string; tone: Tone } {
+export function memberPhase(m: Pick<LiveMemberView, 'state' | 'error' | 'progress' | 'retry'>): { text: string; tone: Tone } {
   switch (m.state) {
     case 'PLACED':
-      return { text: m.progress ? memberProgressText(m.progress) : 'placed', tone: 'busy' };
+      if (m.retry?.waitingAfter) return { text: `retrying (attempt ${m.retry.attempt}) after: ${m.retry.waitingAfter}`, tone: 'bad' };
+      if (!m.progress) return { text: 'placed', tone: 'busy' };
+      return { text: `${memberProgressText(m.progress)}${m.retry ? ` (attempt ${m.retry.attempt})` : ''}`, tone: 'busy' };
     case 'CREATED':
       return { text: 'created; waiting until healthy', tone: 'busy' };
     case 'RUNNING':

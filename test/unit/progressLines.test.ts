@@ -67,6 +67,9 @@ describe('progress lines', () => {
     assert.equal(line(placed({ member: '1', step: 'creating' })), 'busy|  web.1 on h1: creating the container');
     assert.equal(line(placed({ member: '1', step: 'waiting for health' })), 'busy|  web.1 on h1: created; waiting until healthy');
     assert.equal(line(member(1, 'RUNNING')), 'ok|  web.1 on h1: healthy');
+    // A later attempt says so; one waiting for its turn says why the last one failed.
+    assert.equal(line({ ...placed({ member: '1', step: 'creating' }), retry: { attempt: 2 } }), 'busy|  web.1 on h1: creating the container (attempt 2)');
+    assert.equal(line({ ...placed({ member: '1', step: 'pulling', image: 'a:1' }), retry: { attempt: 3, waitingAfter: 'pull a:1: connection reset' } }), 'bad|  web.1 on h1: retrying (attempt 3) after: pull a:1: connection reset');
     // A step is shown only while the member is PLACED: past it, the service's own state speaks.
     assert.equal(line({ ...member(1, 'FAILED', 'no such image'), progress: { member: '1', step: 'pulling', image: 'a:1' } }), 'bad|  web.1 on h1: failed: no such image');
   });
@@ -74,8 +77,8 @@ describe('progress lines', () => {
   test('the steps reach a member from its service\'s pending activities by member id, only while it is PLACED', () => {
     const s = service('web', 'STARTING', [member(1, 'PLACED'), member(2, 'PLACED'), member(3, 'RUNNING')]);
     const steps = new Map([
-      ['1', { member: '1', step: 'pulling' as const, image: 'a:1' }],
-      ['3', { member: '3', step: 'starting' as const }],
+      ['1', { progress: { member: '1', step: 'pulling' as const, image: 'a:1' } }],
+      ['3', { progress: { member: '3', step: 'starting' as const } }],
     ]);
     assert.deepEqual(
       serviceLines(withMemberSteps(s, steps)).map((l) => l.text),
