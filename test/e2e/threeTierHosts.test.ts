@@ -1,9 +1,11 @@
 // The three-tier example across the 3-host rig, for real: db, a web cluster of 3 spread over the
-// hosts and the nginx balancer, reaching each other through host addresses and published ports
-// (a bridge network does not span hosts). The balancer answers from its host's published port
-// with pages from every web member, each naming the db address it reached; a rolling update of
-// web goes member by member while the balancer keeps answering (polled every 100 ms), and a
-// version with a missing image rolls back.
+// hosts and the nginx balancer, on one network that names no driver, so overlay on this
+// 3-host infrastructure (the swarm formed by Clocker). Web reaches the db by name, the
+// balancer lists web's members by their network addresses, and no db or web port is published
+// on any host: only the balancer's 8000. The balancer answers from its host's published port
+// with pages from every web member, at least one of them on another host, each naming the db it
+// reached; a rolling update of web goes member by member while the balancer keeps answering
+// (polled every 100 ms), and a version with a missing image rolls back.
 // e2e-group: beside (its own rig hosts; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -25,6 +27,9 @@ const APP = 'three-tier-hosts';
 const FILE = 'examples/three-tier-hosts.yaml';
 const INFRA = 'rig';
 const LB_PORT = 8000;
+const NETWORK = 'tiers';
+/** What web asks for, by name on the network (the example's DB_ADDRESS). */
+const DB_BY_NAME = 'db:5432';
 /**
  * An image no host has and none can pull: its registry (port 1 on the host itself) refuses at
  * once, on any machine. (A Docker Hub name would depend on the machine's DNS and network: the
@@ -43,11 +48,11 @@ function service(view: AppView, id: string): ServiceView {
 
 const running = (s: ServiceView): MemberView[] => s.members.filter((m) => m.state === 'RUNNING');
 
-/** Where a member's container port is published: "hostAddress:boundHostPort". */
-function published(m: MemberView, containerPort: number): string {
-  const bound = m.ports.find((p) => p.containerPort === containerPort)?.boundHostPort;
-  assert.ok(bound !== undefined, `member ${m.member} publishes ${containerPort}: ${JSON.stringify(m)}`);
-  return `${m.hostAddress}:${bound}`;
+/** Where a member's container port answers on the network: "networkAddress:containerPort" (what `${web.members.tiers.8080}` lists). */
+function onNetwork(m: MemberView, containerPort: number): string {
+  const ip = m.networks?.[NETWORK];
+  assert.ok(ip, `member ${m.member} has an address on ${NETWORK}: ${JSON.stringify(m)}`);
+  return `${ip}:${containerPort}`;
 }
 
 /** The example on the rig, with web's VERSION (and image) as given. */
@@ -180,7 +185,7 @@ describe('three tiers across the rig hosts', { skip: skipUnlessPresent('temporal
     await rig?.teardown(); // removes whatever containers are left on the hosts
   });
 
-  test('deploys across the hosts; the balancer answers with pages from all three web members, which reach the db', async () => {
+  test('deploys across the hosts on one overlay network; the balancer answers with pages from all three web members, which reach the db by name; only the balancer publishes a port', async () => {
     const started = Date.now();
     await stack.clocker.deploy(blueprintWith('v1'));
     const view = await watch(stack, (v) => v.status !== 'DEPLOYING', 300_000);
@@ -201,16 +206,29 @@ describe('three tiers across the rig hosts', { skip: skipUnlessPresent('temporal
     const rigAddresses = rig.hosts.map((h) => h.address);
     for (const m of [...db, ...web, ...lb]) assert.ok(rigAddresses.includes(m.hostAddress), `${m.containerName} is on a rig host: ${m.hostAddress}`);
 
-    const dbAddress = published(db[0]!, 5432);
-    page = pagePattern(dbAddress, db[0]!.containerId!.slice(0, 12));
+    // One overlay network across the hosts, chosen because the blueprint named no driver.
+    assert.deepEqual(view.networks?.map((n) => [n.id, n.driver, n.chosen]), [[NETWORK, 'overlay', `infrastructure "${INFRA}" has ${rig.hosts.length} hosts`]]);
+    // No host port between the tiers: db and web publish nothing, on any host; lb only 8000.
+    for (const m of [...db, ...web]) assert.deepEqual(m.ports.filter((p) => p.boundHostPort !== undefined), [], `${m.containerName} publishes nothing`);
+    assert.deepEqual(lb[0]!.ports.map((p) => p.boundHostPort), [LB_PORT]);
+    const onRig = (await Promise.all(rigDocker().map(({ docker }) => appContainers(docker, APP)))).flat();
+    for (const c of onRig) {
+      // (Docker lists a port bound on 0.0.0.0 and on :: once each.)
+      const hostPorts = [...new Set(c.Ports.filter((p) => p.PublicPort !== undefined).map((p) => p.PublicPort))];
+      assert.deepEqual(hostPorts, c.Names[0]?.startsWith(`/${APP}.lb.`) ? [LB_PORT] : [], `${c.Names[0]} host ports`);
+    }
+    // Pages must cross hosts: the balancer's host is not every web member's.
+    assert.ok(web.some((m) => m.hostId !== lb[0]!.hostId), `a web member on another host than the balancer (${lb[0]!.hostId}): ${JSON.stringify(placement.web)}`);
+
+    page = pagePattern(DB_BY_NAME, db[0]!.containerId!.slice(0, 12));
     lbUrl = `http://${lb[0]!.hostAddress}:${LB_PORT}/`;
     backendsUrl = `http://${lb[0]!.hostAddress}:${LB_PORT}/clocker-lb/backends`;
 
     const webContainers = web.map((m) => m.containerId!.slice(0, 12)).sort();
     const seen = await sample(12);
-    assert.deepEqual(seen.containers, webContainers, `pages came from every web member (db at ${dbAddress})`);
+    assert.deepEqual(seen.containers, webContainers, `pages came from every web member (each reached the db at ${DB_BY_NAME})`);
     assert.deepEqual(seen.versions, ['v1']);
-    assert.deepEqual(await backends(), web.map((m) => published(m, 8080)).sort());
+    assert.deepEqual(await backends(), web.map((m) => onNetwork(m, 8080)).sort());
   });
 
   test('a rolling update of web goes member by member with the balancer answering; a broken image rolls back', async () => {
@@ -233,7 +251,7 @@ describe('three tiers across the rig hosts', { skip: skipUnlessPresent('temporal
       );
       const rolloutMs = Date.now() - rolloutStarted;
       // The balancer hears of the last member change by its reload: give that a moment.
-      const expected = running(service(done, 'web')).map((m) => published(m, 8080)).sort();
+      const expected = running(service(done, 'web')).map((m) => onNetwork(m, 8080)).sort();
       const settleDeadline = Date.now() + 20_000;
       let lastBackends = await backends();
       while (JSON.stringify(lastBackends) !== JSON.stringify(expected) && Date.now() < settleDeadline) {
@@ -251,7 +269,7 @@ describe('three tiers across the rig hosts', { skip: skipUnlessPresent('temporal
     assert.equal(web.rollout?.outcome, 'DONE', JSON.stringify(web.rollout));
     const current = running(web);
     assert.equal(current.length, 3);
-    const expectedBackends = current.map((m) => published(m, 8080)).sort();
+    const expectedBackends = current.map((m) => onNetwork(m, 8080)).sort();
 
     const bad = badPolls(polls, page, ['v1', 'v2']);
     if (bad.length > 0) console.log(describePolls('during the rolling update', polls, bad));
@@ -284,9 +302,13 @@ describe('three tiers across the rig hosts', { skip: skipUnlessPresent('temporal
     assert.deepEqual((await sample(6)).versions, ['v2']);
   });
 
-  test('destroy leaves no container of the application on any host', async () => {
+  test('destroy leaves no container or network of the application on any host', async () => {
     const view = await stack.clocker.destroy(APP, 120_000);
     assert.equal(view.status, 'DESTROYED', JSON.stringify(view));
-    for (const { host, docker } of rigDocker()) assert.deepEqual((await appContainers(docker, APP)).map((c) => c.Names[0]), [], `on ${host.name}`);
+    for (const { host, docker } of rigDocker()) {
+      assert.deepEqual((await appContainers(docker, APP)).map((c) => c.Names[0]), [], `on ${host.name}`);
+      const left = await docker.listNetworks({ filters: { name: [APP] } });
+      assert.deepEqual(left.map((n) => n.Name), [], `no network of ${APP} left on ${host.name}`);
+    }
   });
 });

@@ -13,6 +13,7 @@ const summaries: Record<string, string> = {
   'network-seed.yaml': 'database-app: 2 services, 2 containers, 2 networks; start order: bind-server → db',
   'clocker1.yaml': 'clocker-redis-demo: 2 services, 2 containers, 1 network; start order: redis → app',
   'docker-compose.yaml': 'compose-shop: 2 services, 3 containers, 1 network; start order: db → web',
+  'three-tier-hosts.yaml': 'three-tier-hosts: 3 services, 5 containers, 1 network; start order: db → web → lb',
 };
 
 for (const file of readdirSync(examplesDir).filter((f) => f.endsWith('.yaml'))) {
