@@ -118,6 +118,8 @@ export class FakeEngine {
   readonly takenSubnets = new Set<string>();
   /** Networks by `host/name`. */
   readonly networks = new Set<string>();
+  /** The addresses a member's container was asked to take (IPAM's), by container name → network id → address. */
+  readonly addressesAsked = new Map<string, Record<string, string>>();
   /** Hosts in the swarm (overlay networks: the default on more than one host), by Docker host name. */
   readonly swarm = new Set<string>();
   /** The most containers of one service that existed at once, by `app.service`. */
@@ -145,6 +147,8 @@ export class FakeEngine {
         const key = `${host}/${name}`;
         this.stopped.delete(key); // ensureContainer starts what it finds stopped
         this.dead.delete(key);
+        const asked = networks.filter((n) => n.ipv4Address !== undefined).map((n) => [n.id, n.ipv4Address!] as const);
+        if (asked.length > 0) this.addressesAsked.set(name, Object.fromEntries(asked));
         if (!this.containers.has(key)) {
           if (this.failingNames.has(name)) {
             throw ApplicationFailure.create({ type: 'DockerRequestError', message: `create ${name} refused`, nonRetryable: true });
@@ -165,8 +169,7 @@ export class FakeEngine {
           containerId: `id-${name}`,
           running: true,
           ports: spec.ports.map((p) => ({ ...p, boundHostPort: p.hostPort || 30000 + Number(ref.member) })),
-          // The address the service asked for (IPAM's), as Docker gives it; else a made-up one.
-          networks: Object.fromEntries(networks.map((n, i) => [n.id, n.ipv4Address ?? `10.9.${i}.${10 + Number(ref.member)}`])),
+          networks: Object.fromEntries(networks.map((n, i) => [n.id, `10.9.${i}.${10 + Number(ref.member)}`])),
         };
       },
       ensureNetwork: async ({ endpoint, app, network }) => {
