@@ -125,6 +125,16 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-start-lean': {
+    change: "a new service asks for its placement while its PLACING report is on its way (the signal is no longer awaited first; the next report waits for it, so reports still arrive in order)",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'svc-teardown-lean': {
+    change: "a destroyed service starts removing its members while its DESTROYING report is on its way (the signal is no longer awaited first; the next report waits for it), and once every container went gives every booking and address back in one releaseMembers with no report in between (was: a report, releaseMembers of the removed, then releaseMembers of the rest)",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'svc-iptables-rules': {
     change: "a service that makes an `addIptablesRules: true` network on a host for the first time puts the network's isolation rules there too (isolateNetworks for that host); the release before ignored the field",
     since: '0.2.0',

@@ -94,8 +94,10 @@ export class ServiceMembers {
   /**
    * Removes members' containers, then gives their room back; returns what could not be removed.
    * In a teardown a host that does not answer is given up on after a few tries, not twenty.
+   * `whole`: the service is going (svc-teardown-lean): once every container went, every booking
+   * and address it holds goes back in one call, with no report in between (its last follows).
    */
-  async remove(members: string[], inTeardown = false): Promise<string[]> {
+  async remove(members: string[], inTeardown = false, whole = false): Promise<string[]> {
     const docker = inTeardown ? sweep : act;
     const problems: string[] = [];
     const removed: string[] = [];
@@ -126,7 +128,10 @@ export class ServiceMembers {
       if (problem === '') removed.push(m.member);
       else if (problem !== undefined) problems.push(problem);
     }
-    if (removed.length > 0) {
+    if (whole && problems.length === 0) {
+      await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id });
+      this.state.forget(removed);
+    } else if (removed.length > 0) {
       // The application hears first that they are gone, then their room is given back.
       await this.changed();
       await act.releaseMembers({ infrastructure: this.infrastructure, app: this.app, service: this.state.view.id, members: removed });
