@@ -246,3 +246,8 @@ export const allErrorClasses = [
   MemberCommandError,
   NotInSwarmError,
 ] as const;
+
+/** A host's kernel lacks what a network asks of it (e.g. IPsec ESP for an encrypted overlay); another host or no such field is the fix. */
+export class KernelFeatureMissingError extends ClockerError {
+  readonly retryable = false;
+}

@@ -9,6 +9,7 @@ import { startMemberActivities } from './docker/startMember';
 import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
 import { isolationActivities } from './network/isolation';
+import { overlayEncryptionActivities } from './network/overlayEncryption';
 import { sharedNetworkActivities } from './network/sharedNetworks';
 import { routedNetworkActivities } from './network/routed';
 import { routedNameActivities } from './network/routedNames';
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),
     ...isolationActivities(deps.temporal, deps.docker, deps.secrets),
+    ...overlayEncryptionActivities(deps.temporal, deps.secrets),
     ...sharedNetworkActivities(deps.temporal, deps.docker),
     ...routedNetworkActivities(deps.temporal, deps.docker, deps.secrets),
     ...routedNameActivities(deps.temporal, deps.docker),

@@ -25,6 +25,7 @@ export const NON_RETRYABLE_ERRORS = [
   'CertificateError',
   'SshKeyNotFoundError',
   'MemberCommandError',
+  'KernelFeatureMissingError',
 ];
 
 const retry = {

@@ -47,6 +47,10 @@ async function makeNetworks(app: string, infrastructure: string, networks: reado
   const hosts = await act.liveHostEndpoints({ infrastructure });
   // Old validators refused overlay networks, so no old history reaches this branch.
   if (networks.some((n) => n.driver === 'overlay') && patched('app-overlay-swarm')) {
+    // encrypted: true (refused by the loaders before it, so no old history has one): every live
+    // host's kernel is asked for IPsec first; a refusal fails the deployment before any network is made.
+    const encrypted = networks.filter((n) => n.driver === 'overlay' && n.encrypted);
+    if (encrypted.length > 0 && patched('app-encrypted-overlay')) await act.checkOverlayEncryption({ infrastructure, networks: encrypted.map((n) => n.id) });
     const { manager } = await act.ensureSwarm({ hosts });
     const outcomes = await Promise.allSettled(
       networks.flatMap((network) => (network.driver === 'overlay' ? [manager] : hosts).map((endpoint) => act.ensureNetwork({ endpoint, app: networkOwner(app, network), network }))),

@@ -165,6 +165,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'app-encrypted-overlay': {
+    change: "a new application with an `encrypted: true` overlay network asks every live host's kernel for IPsec ESP (checkOverlayEncryption) before its networks are made, and fails with the reason where one lacks it; the loaders refused the field before",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

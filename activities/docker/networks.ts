@@ -16,7 +16,7 @@ import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { removeMemberContainers } from './orphans';
 
-export type NetworkToEnsure = Pick<NetworkSpec, 'id' | 'driver' | 'cidr' | 'gateway' | 'labels'>;
+export type NetworkToEnsure = Pick<NetworkSpec, 'id' | 'driver' | 'cidr' | 'gateway' | 'labels' | 'encrypted'>;
 
 export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.NetworkCreateOptions {
   const options: Docker.NetworkCreateOptions = {
@@ -27,6 +27,8 @@ export function networkCreateOptions(app: string, n: NetworkToEnsure): Docker.Ne
   };
   // Attachable: members are plain containers (not swarm services) on any swarm node.
   if (n.driver === 'overlay') options.Attachable = true;
+  // IPsec between hosts; the application asked every host's kernel first (activities/network/overlayEncryption.ts).
+  if (n.driver === 'overlay' && n.encrypted) options.Options = { encrypted: '' };
   // Routed: members keep their addresses between hosts (routes, not NAT); routed.ts masquerades only what leaves the network.
   if (n.driver === 'routed') options.Options = { 'com.docker.network.bridge.enable_ip_masquerade': 'false' };
   if (n.cidr) {

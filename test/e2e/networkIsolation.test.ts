@@ -33,8 +33,9 @@ import { run } from '../support/exec';
 import { blueprint, serviceSpec } from '../support/specs';
 import { answering, MESH_PORT } from '../support/meshApp';
 import { startStack, type Stack } from '../support/stack';
-import { workflowIds } from '../../domain/naming';
+import { networkName, workflowIds } from '../../domain/naming';
 import { hostAccessQuery } from '../../workflows/hostAccessQuery';
+import { espProbeCommand } from '../../activities/network/overlayEncryption';
 
 const pid = process.pid;
 const PORT = MESH_PORT;
@@ -347,6 +348,41 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
           await run(['ip', 'netns', 'exec', host.netns, 'iptables', '-D', ...bypass.filter((w) => w !== '1')]);
         }
       }
+    });
+
+    test("encrypted: true asks every host's kernel first: it runs where IPsec ESP does, and is refused naming the hosts and the fix where it does not", async () => {
+      const E = `iso-enc-${pid}`;
+      const bp = isolatedApp(E, rigInfra(), 'overlay', false, SLOTS_A);
+      bp.networks[0]!.encrypted = true;
+      // The rig's hosts are namespaces of this machine: its kernel is theirs.
+      const kernel = await runOnWorker(espProbeCommand());
+      await stack.clocker.deploy(bp);
+      const view = await stack.clocker.waitFor(E, (v) => v.status !== 'DEPLOYING', 240_000);
+      try {
+        if (kernel.exitCode === 0) {
+          assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+          const [srv, cli] = [runningMember(view, 'srv'), runningMember(view, 'cli')];
+          assert.match(await probe(execIn(cli), 'srv', PORT), /^srv [0-9a-f]{12}$/, 'cli → srv across hosts over the encrypted overlay');
+          const states = await run(['ip', 'netns', 'exec', rig.hosts.find((h) => h.name === srv.hostId)!.netns, 'ip', 'xfrm', 'state']);
+          assert.match(states, /proto esp/, `ESP states on ${srv.hostId}`);
+        } else {
+          console.log(`this kernel cannot carry an encrypted overlay (${kernel.stderr.trim()}): the deployment must be refused`);
+          assert.equal(view.status, 'FAILED', JSON.stringify(view));
+          const said = JSON.stringify(view);
+          for (const h of ['h1', 'h2', 'h3']) assert.match(said, new RegExp(`host ${h}: its kernel`), `names ${h}: ${said}`);
+          assert.match(said, /Remove `encrypted: true`/, said);
+          // Refused before any network was made, on any host.
+          for (const h of rig.hosts.slice(0, 3)) {
+            const made = await tlsDocker(h).listNetworks({ filters: { name: [networkName(E, NETWORK, 'overlay')] } });
+            assert.deepEqual(made.map((n) => n.Name), [], `${h.name} has no network of ${E}`);
+          }
+        }
+      } finally {
+        const gone = await stack.clocker.destroy(E, 120_000);
+        assert.equal(gone.status, 'DESTROYED', JSON.stringify(gone));
+      }
+      const infra = await stack.clocker.infrastructureStatus(rigInfra());
+      assert.equal(infra.subnets.find((s) => s.owner === `${E}/${NETWORK}`), undefined, 'its subnet went back to IPAM');
     });
 
     test('numbers: the rules cost one round trip per host (local and over SSH); destroy takes them off every host', async () => {

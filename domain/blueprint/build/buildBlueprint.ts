@@ -16,6 +16,10 @@ export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['f
     const dnsServers = n.dnsServers.flatMap((text, j) => values.template(text, undefined, ['networks', i, 'dnsServers', j]) ?? []);
     const { description: _description, ...rest } = n;
     if (n.addIptablesRules) reporter.warn('network-isolation', ['networks', i, 'addIptablesRules'], IPTABLES_RULES_NOTICE);
+    // Encryption is the overlay's (IPsec between hosts): said with the driver, never implied by a default that may be bridge.
+    if (n.encrypted && n.driver !== 'overlay' && n.driver !== 'weave') {
+      reporter.error('network.encrypted', ['networks', i, 'encrypted'], `encrypted: true needs \`driver: overlay\` (IPsec between the hosts of a swarm); ${n.driver ? `driver "${n.driver}"` : 'a network that names no driver'} cannot encrypt: add \`driver: overlay\` or remove encrypted`);
+    }
     // The seed's Weave network (one L2 segment across hosts) runs as Docker's swarm overlay:
     // the Weave router is archived and cannot be installed here.
     if (n.driver === 'weave') {
