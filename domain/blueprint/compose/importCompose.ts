@@ -48,6 +48,12 @@ function composeNetwork(id: string, spec: unknown, notes: Notes): PlainMap {
         if (k === 'driver' && value[k] === 'default') continue;
         if (k !== 'config') notes.refuse([...at, key, k], `networks.ipam.${k} is not supported`, 'key');
       }
+    } else if (key === 'driver_opts' && isPlainMap(value)) {
+      // Docker turns IPsec on when the option is present, whatever its value ("" in most files).
+      for (const k of Object.keys(value)) {
+        if (k === 'encrypted') out['encrypted'] = true;
+        else notes.refuse([...at, key, k], `networks.driver_opts.${k} is not supported (only encrypted, on an overlay network)`, 'key');
+      }
     } else if (key === 'labels') out['labels'] = value;
     else if (key === 'attachable') notes.warn([...at, key], 'networks.attachable is ignored: it lets containers outside Swarm services join, it does not change what runs');
     else notes.refuse([...at, key], `networks.${key} is not supported`, 'key');

@@ -438,3 +438,28 @@ test('a Compose file is told from a blueprint by its services map', () => {
   assert.equal(isComposeText('services: ['), false);
   assert.equal(loadBlueprintOrCompose(example('docker-compose.yaml'), 'x.yaml').ok, true);
 });
+
+test('driver_opts encrypted on an overlay network is the encrypted field; other driver_opts are refused at their key', () => {
+  const { blueprint: bp } = imported(`services:
+  web:
+    image: clocker/busybox:1
+    networks: [secure]
+networks:
+  secure:
+    driver: overlay
+    driver_opts:
+      encrypted: ""
+`);
+  assert.equal(bp.networks.find((n) => n.id === 'secure')?.encrypted, true);
+  const errors = refused(`services:
+  web:
+    image: clocker/busybox:1
+    networks: [secure]
+networks:
+  secure:
+    driver: overlay
+    driver_opts:
+      com.docker.network.driver.mtu: "1400"
+`);
+  assert.deepEqual(errors, ['/srv/shop/compose.yaml:9:7: error: networks.secure.driver_opts["com.docker.network.driver.mtu"]: networks.driver_opts.com.docker.network.driver.mtu is not supported (only encrypted, on an overlay network)']);
+});
