@@ -90,15 +90,19 @@ export class ClockerClient {
     return this.temporal.workflow.getHandle(workflowIds.infrastructure(infrastructure)).executeUpdate(setHostPolicyUpdate, { args: [policy] });
   }
 
-  /** Starts the application, or hands a running one its new version; says which and the plan. */
-  async deploy(blueprint: Blueprint): Promise<{ kind: 'started' } | { kind: 'updated'; plan: string; version: number }> {
+  /**
+   * Starts the application, or hands a running one its new version; says which and the plan.
+   * `admitted`: the caller has just run the preflight on this blueprint and found nothing, so a
+   * new application does not run the same admission again before it starts.
+   */
+  async deploy(blueprint: Blueprint, { admitted = false }: { admitted?: boolean } = {}): Promise<{ kind: 'started' } | { kind: 'updated'; plan: string; version: number }> {
     refuseOversized(blueprint);
     try {
       await this.temporal.workflow.start('application', {
         taskQueue: this.taskQueue,
         workflowId: workflowIds.application(blueprint.name),
         workflowIdConflictPolicy: 'FAIL',
-        args: [{ blueprint }],
+        args: [{ blueprint, ...(admitted ? { admitted } : {}) }],
         staticSummary: applicationSummary(blueprint),
         staticDetails: applicationStaticDetails(blueprint),
       });

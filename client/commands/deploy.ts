@@ -31,7 +31,7 @@ export async function deployAndWait(clocker: ClockerClient, file: string, opts: 
   console.log(`checking "${blueprint.name}" against the infrastructure (secrets, location, room, ports, images)…`);
   await refuseOnProblems(clocker, file, blueprint); // the preflight: nothing is started when it finds anything
   const started = Date.now();
-  const outcome = await clocker.deploy(blueprint);
+  const outcome = await clocker.deploy(blueprint, { admitted: true }); // the application need not run the same preflight again
   if (outcome.kind === 'started') console.log(`deploying "${blueprint.name}" (workflow clocker/app/${blueprint.name})`);
   else console.log(`updating "${blueprint.name}" to version ${outcome.version}:\n${outcome.plan}`);
   if (opts.detach) console.log(detachedText(`"${blueprint.name}"`, watchHint(blueprint.name)));

@@ -98,6 +98,22 @@ describe('admission', { skip: skipUnlessPresent('temporal') }, () => {
     assert.equal((await clocker.destroy('checked', 30_000)).status, 'DESTROYED');
   });
 
+  test('a deploy the client has just checked (clocker deploy runs the preflight first) is not admitted a second time by the application', async () => {
+    await clocker.ensureInfrastructure(hosts('twice', 2, 10));
+    const checked = () => engine.checkedHosts.length; // the tests of this file run one at a time
+    assert.deepEqual(await clocker.preflight(blueprint('checked', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'twice')), []);
+    const byPreflight = checked();
+    assert.ok(byPreflight > 0, 'the preflight looked at the hosts');
+    await clocker.deploy(blueprint('checked', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'twice'), { admitted: true });
+    assert.equal((await clocker.waitFor('checked', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    assert.equal(checked(), byPreflight, 'the application asked no host again');
+    // Without the client's word, the application runs the admission itself.
+    await clocker.deploy(blueprint('unchecked', [serviceSpec({ id: 'web', image: 'web:1', count: 2 })], 'twice'));
+    assert.equal((await clocker.waitFor('unchecked', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    assert.ok(checked() > byPreflight, 'the application looked at the hosts');
+    for (const app of ['checked', 'unchecked']) assert.equal((await clocker.destroy(app, 30_000)).status, 'DESTROYED');
+  });
+
   test('an unknown location is named, and the secrets are still checked', async () => {
     const bp = blueprint('lost', [serviceSpec({ id: 'web', image: 'web:1', envTemplates: { KEY: secret('api-key') } })], 'nowhere');
     bp.secrets = ['api-key'];
