@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Runs the test tiers. Usage: node scripts/test.js [unit|workflow|e2e|prod ...] [node --test flags]
-// Default: all tiers, as three `node --test` runs side by side: unit + workflow (their own
-// Temporal test server, no Docker), e2e (the local Docker engine, one file at a time) and prod
-// (its own Temporal cluster on PostgreSQL from scripts/prod-stack.sh, two workers, the Docker
-// engine under its own names) followed by the e2e files marked `e2e-group: beside` (their own
-// rig hosts, or unique names on free ports). The e2e output is printed as it comes, the
-// others' once everything has ended.
 'use strict';
+// Runs the test tiers: `node scripts/test.js [unit|workflow|e2e|prod]… [node --test flags]`.
+//
+// With several tiers, groups run side by side (most of an end-to-end test's time is waiting on
+// Docker, SSH and Temporal, not the CPU): unit + workflow in one `node --test`; the e2e files
+// that use the local engine's shared names and ports one after another (their output is live);
+// and the files marked `// e2e-group: beside` (own rig hosts, unique names) plus the production
+// tier, dealt to BESIDE_GROUPS groups longest first, by each file's duration in the last run
+// (kept in the cache, else scripts/test-durations.json), so the groups end together. In those
+// groups each file is its own `node --test`, timed, its output under a header naming it.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -23,6 +25,12 @@ for (const tier of wanted) {
   }
 }
 
+const BESIDE_GROUPS = Number(process.env.CLOCKER_TEST_BESIDE_GROUPS ?? 3);
+/** A file never timed yet counts as this long when dealing. */
+const UNKNOWN_FILE_S = 90;
+const durationsCache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'clocker', 'test-durations.json');
+const durationsBaseline = path.join(__dirname, 'test-durations.json');
+
 function testFiles(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs
@@ -32,62 +40,106 @@ function testFiles(dir) {
 }
 
 const filesOf = (list) => list.flatMap((tier) => testFiles(path.join(root, 'test', tier)));
+const rel = (f) => path.relative(root, f);
 
-// End-to-end files that share nothing with the others but the engine's capacity (their own rig
-// hosts, or only uniquely named apps on free ports) say so with this marker in their header;
-// they run in the group beside the local-engine files, so the e2e time is shared by two.
 const BESIDE_MARKER = 'e2e-group: beside';
 const besides = (file) => fs.readFileSync(file, 'utf8').slice(0, 2000).includes(BESIDE_MARKER);
+
+function readDurations(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    if (err.code === 'ENOENT') return {};
+    throw new Error(`${file}: ${err.message} (delete it to start over)`);
+  }
+}
+
+/** Longest first, each to the group that ends soonest. */
+function deal(files, count, durations) {
+  const groups = Array.from({ length: count }, () => ({ files: [], seconds: 0 }));
+  const cost = (f) => durations[rel(f)] ?? UNKNOWN_FILE_S;
+  for (const f of [...files].sort((a, b) => cost(b) - cost(a) || a.localeCompare(b))) {
+    const g = groups.reduce((best, x) => (x.seconds < best.seconds ? x : best));
+    g.files.push(f);
+    g.seconds += cost(f);
+  }
+  return groups.filter((g) => g.files.length > 0);
+}
 
 /** One `node --test` run over the files, one file at a time; resolves to its exit code. */
 function run(files, output) {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...extra, ...files.map((f) => path.relative(root, f))],
-      { cwd: root, stdio: ['ignore', output, output] },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...extra, ...files.map(rel)], {
+      cwd: root,
+      stdio: ['ignore', output, output],
+    });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+/** Each file on its own, timed into `durations`; the first failing code, once all ran. */
+async function runEach(files, log, durations) {
+  let failed = 0;
+  for (const f of files) {
+    fs.writeSync(log, `\n---- ${rel(f)} ----\n`);
+    const began = Date.now();
+    const code = await run([f], log);
+    const seconds = Math.round((Date.now() - began) / 1000);
+    durations[rel(f)] = seconds;
+    fs.writeSync(log, `---- ${rel(f)}: exit ${code} after ${seconds} s ----\n`);
+    if (code !== 0 && failed === 0) failed = code;
+  }
+  return failed;
 }
 
 async function main() {
   const selected = wanted.length ? wanted : tiers;
   const e2e = filesOf(selected.filter((t) => t === 'e2e'));
+  const known = { ...readDurations(durationsBaseline), ...readDurations(durationsCache) };
+  const besideFiles = [...filesOf(selected.filter((t) => t === 'prod')), ...e2e.filter(besides)];
   const groups = [
-    { name: 'unit and workflow', tiers: selected.filter((t) => t === 'unit' || t === 'workflow'), files: filesOf(selected.filter((t) => t === 'unit' || t === 'workflow')) },
-    { name: 'e2e', tiers: ['e2e'], files: e2e.filter((f) => !besides(f)) },
-    // The "beside" files are dealt alternately to two runs, one after the prod tier: each run
-    // mostly waits on engines, SSH and timers, so two of them share the two cores well.
-    { name: 'prod and e2e beside', tiers: ['prod', 'e2e'], files: [...filesOf(selected.filter((t) => t === 'prod')), ...e2e.filter(besides).filter((_, i) => i % 2 === 1)] },
-    { name: 'e2e beside', tiers: ['e2e'], files: e2e.filter(besides).filter((_, i) => i % 2 === 0) },
+    { name: 'unit and workflow', files: filesOf(selected.filter((t) => t === 'unit' || t === 'workflow')), each: false },
+    { name: 'e2e', files: e2e.filter((f) => !besides(f)), each: false },
+    ...deal(besideFiles, BESIDE_GROUPS, known).map((g, i) => ({ name: `beside ${i + 1} (~${g.seconds} s)`, files: g.files, each: true })),
   ].filter((g) => g.files.length > 0);
   if (groups.length === 0) {
     console.error('no test files found');
     return 1;
   }
-  if (groups.length === 1) return run(groups[0].files, 'inherit');
-  // One group prints as it runs (e2e when present); the others write to files shown after.
+  if (groups.length === 1 && !groups[0].each) return run(groups[0].files, 'inherit');
   const live = groups.find((g) => g.name === 'e2e') ?? groups[0];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clocker-tests-'));
+  const timed = {};
+  const began = Date.now();
+  console.log(`groups: ${groups.map((g) => `${g.name}: ${g.files.length} files`).join('; ')} (logs of the others in ${dir})`);
   const codes = await Promise.all(
     groups.map(async (g) => {
-      if (g === live) return run(g.files, 'inherit');
-      const logFile = path.join(dir, `${g.name.replace(/\W+/g, '-')}.log`);
-      const log = fs.openSync(logFile, 'w');
-      const code = await run(g.files, log);
+      if (g === live && !g.each) return run(g.files, 'inherit');
+      g.logFile = path.join(dir, `${g.name.replace(/\W+/g, '-')}.log`);
+      const log = fs.openSync(g.logFile, 'w');
+      const code = g.each ? await runEach(g.files, log, timed) : await run(g.files, log);
       fs.closeSync(log);
-      g.logFile = logFile;
+      g.seconds = Math.round((Date.now() - began) / 1000);
       return code;
     }),
   );
   for (const g of groups) {
-    if (g === live) continue;
-    console.log(`\n==== ${g.name} tier${g.tiers.length > 1 ? 's' : ''} (run beside the ${live.name} tier; exit ${codes[groups.indexOf(g)]}) ====\n`);
+    if (!g.logFile) continue;
+    console.log(`\n==== ${g.name} (beside the ${live.name} group; exit ${codes[groups.indexOf(g)]}, done after ${g.seconds} s) ====\n`);
     process.stdout.write(fs.readFileSync(g.logFile));
   }
-  console.log(`\n==== exit codes: ${groups.map((g, i) => `${g.name} ${codes[i]}`).join(', ')} ====`);
+  if (Object.keys(timed).length > 0) {
+    fs.mkdirSync(path.dirname(durationsCache), { recursive: true });
+    fs.writeFileSync(durationsCache, `${JSON.stringify({ ...readDurations(durationsCache), ...timed }, null, 2)}\n`);
+  }
+  console.log(`\n==== exit codes: ${groups.map((g, i) => `${g.name} ${codes[i]}`).join(', ')}; ${Math.round((Date.now() - began) / 1000)} s ====`);
   return codes.find((c) => c !== 0) ?? 0;
 }
 
-main().then((code) => process.exit(code));
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
