@@ -348,6 +348,8 @@ export async function application(input: ApplicationInput) {
   /** Allocates and makes the networks a version adds; answers why not, when they could not be. */
   const addNetworks = async (next: Blueprint, added: NetworkSpec[]): Promise<string | undefined> => {
     try {
+      // A first network that names no driver (all before named one): chosen now, by the same rule.
+      await chooseDefaultDriver(next);
       for (const n of added) keepNetwork(n, await subnetFor(next.location, n));
       await makeNetworks(next, networks.filter((n) => added.some((a) => a.id === n.id)));
       return undefined;

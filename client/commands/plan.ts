@@ -4,6 +4,7 @@
 // unknown has no hosts to check against, so one file cannot show every kind of problem).
 import { readBlueprintFile, type FileOptions } from '../blueprintFile';
 import type { ClockerClient } from '../clockerClient';
+import { networkPlan } from '../networkPlan';
 import { formatProblems, preflightFor } from '../preflightReport';
 
 /** Prints each file's plan and problems; answers whether every file passed. */
@@ -12,6 +13,7 @@ export async function plan(clocker: ClockerClient, files: readonly string[], opt
   for (const file of files) {
     const blueprint = readBlueprintFile(file, options);
     console.log(await clocker.plan(blueprint));
+    for (const line of await networkPlan(clocker, blueprint)) console.log(line);
     const problems = await preflightFor(clocker, blueprint);
     if (problems.length === 0) {
       console.log(`${file}: preflight ok: infrastructure "${blueprint.location}" can take "${blueprint.name}"`);

@@ -20,3 +20,18 @@ export function networkView(made: Pick<NetworkSpec, 'id' | 'driver' | 'cidr'>, c
 export function networkLine(v: NetworkView): string {
   return `network ${v.id}: ${v.driver}${v.cidr ? ` ${v.cidr}` : ''}${v.chosen ? ` (no driver written; ${v.chosen})` : ''}`;
 }
+
+/**
+ * What `clocker plan` says of a blueprint's networks: the ones it would make (a running
+ * application's are kept as they are), each with the driver it would run on. `running`: the
+ * application's networks as it made them (absent: a new application); `choice`: what the
+ * infrastructure would give a network that names none now. A running application that chose
+ * already keeps its choice.
+ */
+export function plannedNetworkLines(networks: readonly Pick<NetworkSpec, 'id' | 'driver' | 'cidr'>[], running: readonly NetworkView[] | undefined, choice: DriverChoice): string[] {
+  const made = running?.find((v) => v.chosen !== undefined);
+  const kept: DriverChoice = made ? { driver: made.driver === 'overlay' ? 'overlay' : 'bridge', reason: made.chosen ?? '' } : choice;
+  return networks
+    .filter((n) => !running?.some((v) => v.id === n.id))
+    .map((n) => `+ ${networkLine(n.driver ? { id: n.id, driver: n.driver, ...(n.cidr ? { cidr: n.cidr } : {}) } : { id: n.id, driver: kept.driver, ...(n.cidr ? { cidr: n.cidr } : {}), chosen: kept.reason })}`);
+}

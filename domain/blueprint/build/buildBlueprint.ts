@@ -7,6 +7,7 @@ import type { RawBlueprint } from '../schema/blueprint';
 import { buildService } from './buildService';
 import { addLinkAlias, joinDefaultNetwork, sharedNetwork } from './defaultNetwork';
 import { linkEnvironment } from './linkEnvironment';
+import { referencedServices } from '../references/resolveValue';
 import { ValueBuilder } from './valueBuilder';
 
 export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['format'], reporter: Reporter): Blueprint {
@@ -43,6 +44,15 @@ export function buildBlueprint(raw: RawBlueprint, format: Blueprint['source']['f
     s.dependsOn = s.dependsOn.filter((d, j) => j < declared || ids.has(d));
   });
   const networks = joinDefaultNetwork(declaredNetworks, services);
+  // A service on a network whose DNS server is another service's address waits for that service,
+  // as for any reference: its members are made with the address, which exists only once the DNS
+  // service runs (the application starts services by dependsOn alone).
+  for (const network of networks) {
+    const dns = [...new Set(network.dnsServers.flatMap(referencedServices))].filter((d) => ids.has(d));
+    for (const s of services.filter((x) => x.networks.some((a) => a.network === network.id))) {
+      for (const d of dns) if (d !== s.id && !s.dependsOn.includes(d)) s.dependsOn.push(d);
+    }
+  }
   // Link variables need the target's ports and networks, so they come once every service is built.
   for (const service of services) {
     for (const link of service.links) {

@@ -24,6 +24,8 @@ test("the seed's network spec loads as written", () => {
     { id: 'default', dnsServers: [], shared: false, addIptablesRules: false, labels: {} },
   ]);
   assert.deepEqual(bp.services.map((s) => s.id), ['bind-server', 'db']);
+  // db is on database-net, whose DNS server is bind-server's address: it starts after bind-server.
+  assert.deepEqual(bp.services.map((s) => [s.id, s.dependsOn]), [['bind-server', []], ['db', ['bind-server']]]);
 });
 
 test('Clocker 1.x container keys: docker: types, brooklyn.config, ports, links, volumes, image name and tag', () => {

@@ -2,7 +2,7 @@
 // several hosts, bridge on one; a running network keeps its driver across versions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { networkLine, networkView } from '../../../domain/application/networkView';
+import { networkLine, networkView, plannedNetworkLines } from '../../../domain/application/networkView';
 import { defaultNetworkSpec } from '../../../domain/blueprint/build/defaultNetwork';
 import type { NetworkSpec } from '../../../domain/blueprint/model';
 import { defaultNetworkDriver, overlayDefaultNotice, sameNetwork, withDefaultDriver } from '../../../domain/network/defaultDriver';
@@ -64,4 +64,18 @@ test('a new version whose network names no driver keeps the running one; a writt
   // The old release's blueprint (driver written by the loader) takes the new loader's file unchanged.
   const oldBlueprint = { ...current, networks: [old] };
   assert.doesNotThrow(() => validateNextBlueprint(oldBlueprint, current, true, [oldRunning]));
+});
+
+test('clocker plan lists the networks a deploy would make, with the driver each would run on', () => {
+  const overlay = defaultNetworkDriver('rig', { found: true, hosts: 3, spares: 0 });
+  const declared = [{ id: 'front', driver: 'bridge' as const }, { id: 'back', cidr: '192.168.34.0/24' }, { id: 'default' }];
+  // A new application: the infrastructure's choice where none is written.
+  assert.deepEqual(plannedNetworkLines(declared, undefined, overlay), [
+    '+ network front: bridge',
+    '+ network back: overlay 192.168.34.0/24 (no driver written; infrastructure "rig" has 3 hosts)',
+    '+ network default: overlay (no driver written; infrastructure "rig" has 3 hosts)',
+  ]);
+  // A running application keeps what it made, and the choice it made (here bridge, on one host back then).
+  const running = [networkView({ id: 'default', driver: 'bridge', cidr: '10.128.0.0/24' }, defaultNetworkDriver('rig', { found: true, hosts: 1, spares: 0 }))];
+  assert.deepEqual(plannedNetworkLines(declared, running, overlay), ['+ network front: bridge', '+ network back: bridge 192.168.34.0/24 (no driver written; infrastructure "rig" has 1 host)']);
 });
