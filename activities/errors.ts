@@ -220,6 +220,11 @@ export class NotInSwarmError extends ClockerError {
   }
 }
 
+/** A host's kernel lacks what a network asks of it (e.g. IPsec ESP for an encrypted overlay); another host or no such field is the fix. */
+export class KernelFeatureMissingError extends ClockerError {
+  readonly retryable = false;
+}
+
 export const allErrorClasses = [
   RemoteCommandError,
   HostUnreachableError,
@@ -245,9 +250,5 @@ export const allErrorClasses = [
   SshKeyNotFoundError,
   MemberCommandError,
   NotInSwarmError,
+  KernelFeatureMissingError,
 ] as const;
-
-/** A host's kernel lacks what a network asks of it (e.g. IPsec ESP for an encrypted overlay); another host or no such field is the fix. */
-export class KernelFeatureMissingError extends ClockerError {
-  readonly retryable = false;
-}
