@@ -84,7 +84,8 @@ test('10,000 mutated blueprints: no throw, no hang, every rejection positioned',
     result.warnings.forEach((d) => assertPositioned(d, where));
   }
   assert.ok(rejected > 1000, `mutations should break many blueprints (rejected ${rejected})`);
-  assert.ok(slowest < 2000, `one load took ${slowest} ms`);
+  // A hang guard, not a timing (loads take milliseconds; a loaded CI machine stretches them).
+  assert.ok(slowest < 10_000, `one load took ${slowest} ms`);
 });
 
 /** Hostile shapes beyond small mutations: each loads without a throw, in bounded time, with positioned errors. */
@@ -125,7 +126,8 @@ test('hostile shapes (deep nesting, huge lines, NUL, invalid UTF-8, 10,000 servi
       assert.fail(`${where} threw ${String(e).slice(0, 300)}`);
     }
     const took = performance.now() - started;
-    assert.ok(took < 10_000, `${where} took ${took} ms`);
+    // A hang guard, not a timing: wide enough for a loaded CI machine (the 10,000-service cycle took 13 s at load 18).
+    assert.ok(took < 60_000, `${where} took ${took} ms`);
     if (!result.ok) {
       result.errors.forEach((d) => assertPositioned(d, where));
       result.errors.forEach((d) => assert.ok(d.message.length < 2000 || d.code === 'graph.cycle', `${where}: a ${d.message.length}-character message`));
