@@ -61,7 +61,17 @@ describe('chaos: the worker killed at ten points of a deployment', { skip: skipU
     return count;
   }
 
-  test('each time, the deployment finishes with exactly the blueprint containers', async () => {
+  /** What the killed worker left in flight (its activities then wait out their timeouts): for the timings below. */
+  async function inFlight(app: string): Promise<string[]> {
+    const types: string[] = [];
+    for (const id of [workflowIds.application(app), workflowIds.service(app, 'db'), workflowIds.service(app, 'web')]) {
+      const description = await stack.clocker.temporal.workflow.getHandle(id).describe().catch(() => undefined); // not started yet
+      for (const a of description?.raw.pendingActivities ?? []) types.push(a.activityType?.name ?? '?');
+    }
+    return types;
+  }
+
+  test('each time, the deployment finishes with exactly the blueprint containers', async (t) => {
     let worker: ChildProcess = await stack.startWorker();
     for (let k = 1; k <= KILL_POINTS; k++) {
       const app = `chaos${k}`;
@@ -73,9 +83,14 @@ describe('chaos: the worker killed at ten points of a deployment', { skip: skipU
       }
       worker.kill('SIGKILL');
       await new Promise((r) => worker.once('exit', r));
+      const killed = Date.now();
+      const left = await inFlight(app);
       worker = await stack.startWorker();
+      const started = Date.now();
 
       const view = await stack.clocker.waitFor(app, (v) => v.status !== 'DEPLOYING', 180_000);
+      // Where a slow run's time goes (worker start; the rest is mostly timeouts of what was in flight).
+      t.diagnostic(`kill ${k}: in flight ${left.join(', ') || 'no activity'}; worker start ${((started - killed) / 1000).toFixed(1)} s, then finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       assert.equal(view.status, 'RUNNING', `killed after activity ${k}: ${JSON.stringify(view)}`);
       const names = (await appContainers(docker, app)).map((c) => c.Names[0]).sort();
       assert.deepEqual(names, [`/${app}.db.1`, `/${app}.web.1`, `/${app}.web.2`].sort(), `killed after activity ${k}`);
