@@ -2,6 +2,7 @@
 // several hosts, bridge on one; a running network keeps its driver across versions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { renderApp } from '../../../client/render/appTable';
 import { networkLine, networkView, plannedNetworkLines } from '../../../domain/application/networkView';
 import { defaultNetworkSpec } from '../../../domain/blueprint/build/defaultNetwork';
 import type { NetworkSpec } from '../../../domain/blueprint/model';
@@ -78,4 +79,10 @@ test('clocker plan lists the networks a deploy would make, with the driver each 
   // A running application keeps what it made, and the choice it made (here bridge, on one host back then).
   const running = [networkView({ id: 'default', driver: 'bridge', cidr: '10.128.0.0/24' }, defaultNetworkDriver('rig', { found: true, hosts: 1, spares: 0 }))];
   assert.deepEqual(plannedNetworkLines(declared, running, overlay), ['+ network front: bridge', '+ network back: bridge 192.168.34.0/24 (no driver written; infrastructure "rig" has 1 host)']);
+});
+
+test('clocker status prints each network under the member table', () => {
+  const choice = defaultNetworkDriver('rig', { found: true, hosts: 3, spares: 0 });
+  const text = renderApp({ name: 'shop', location: 'rig', status: 'RUNNING', version: 1, services: [], networks: [networkView({ id: 'default', driver: 'overlay', cidr: '10.128.1.0/24' }, choice)] });
+  assert.match(text, /^network default: overlay 10\.128\.1\.0\/24 \(no driver written; infrastructure "rig" has 3 hosts\)$/m);
 });
