@@ -465,16 +465,20 @@ export async function application(input: ApplicationInput) {
 
   state.destroying();
   setStatus();
+  // The hosts to sweep are listed while the services tear down (app-destroy-lean), not after.
+  const listHosts = () =>
+    act.liveHostEndpoints({ infrastructure: blueprint.location }).catch((err: unknown) => {
+      state.leftBehind(`the infrastructure's hosts were not listed, only the reported ones were swept: ${failureText(err)}`);
+      return [];
+    });
+  const listing = patched('app-destroy-lean') ? listHosts() : undefined;
   await Promise.all(children.ids().map((id) => children.tell(id, (c) => c.signal(destroySignal))));
   await Promise.all(children.ids().map((id) => children.end(id)));
   // Networks and named volumes go last, once no member uses them.
   // Each host on its own: one that does not answer is named, the others are swept anyway.
   // The hosts the services reported, and every live host of the infrastructure: a service that
   // ended before reporting a host it had placed members on leaves nothing behind there either.
-  const live = await act.liveHostEndpoints({ infrastructure: blueprint.location }).catch((err: unknown) => {
-    state.leftBehind(`the infrastructure's hosts were not listed, only the reported ones were swept: ${failureText(err)}`);
-    return [];
-  });
+  const live = await (listing ?? listHosts());
   const endpoints = [...new Map([...state.allEndpoints(), ...live].map((e) => [JSON.stringify(e), e])).values()];
   const swept = await Promise.allSettled(endpoints.map((endpoint) => sweep.removeAppResources({ app, endpoints: [endpoint] })));
   const strays = swept.flatMap((o) => (o.status === 'fulfilled' ? o.value.filter((r) => r.startsWith('container ')) : []));

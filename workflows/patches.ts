@@ -135,6 +135,16 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-teardown-wide': {
+    change: "a destroyed service removes up to 64 members at once on each host (was 16 per host, as in a resize): more removeContainer activities scheduled in the teardown's first workflow task",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'app-destroy-lean': {
+    change: "a destroyed application lists its infrastructure's live hosts (liveHostEndpoints) while its services tear down, not after they ended: the command comes before the services' destroy signals",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'svc-iptables-rules': {
     change: "a service that makes an `addIptablesRules: true` network on a host for the first time puts the network's isolation rules there too (isolateNetworks for that host); the release before ignored the field",
     since: '0.2.0',

@@ -39,6 +39,8 @@ const look = proxyActivities<Activities>({ ...quick, retry: { ...quick.retry, ma
 const HEALTH_TIMEOUT_MS = 120_000;
 /** Container removals in flight on one host: a teardown goes at Docker's pace without piling 300 calls on one engine. */
 const REMOVALS_PER_HOST = 16;
+/** In a teardown nothing is served any more: a host's members go at once, as the floor removes them (bounded all the same). */
+const TEARDOWN_REMOVALS_PER_HOST = 64;
 
 /** A member's addresses from the batch, or IPAM's refusal as the failure the one-member activity would have raised. */
 function answered(member: string, answers: Record<string, MemberAddressAnswer>): Record<string, string> {
@@ -120,7 +122,9 @@ export class ServiceMembers {
       }
     };
     // Several at a time on each host, every host at once (was: one after the other).
-    if (targets.length > 1 && patched('svc-parallel-remove')) await inLanes(targets, (m) => m.hostId, REMOVALS_PER_HOST, removeOne);
+    // A teardown goes as wide as the floor (all of a host's members at once, up to 64) since svc-teardown-wide.
+    const width = inTeardown && targets.length > REMOVALS_PER_HOST && patched('svc-teardown-wide') ? TEARDOWN_REMOVALS_PER_HOST : REMOVALS_PER_HOST;
+    if (targets.length > 1 && patched('svc-parallel-remove')) await inLanes(targets, (m) => m.hostId, width, removeOne);
     else for (const m of targets) await removeOne(m);
     // Reported in the members' order, whichever call ended first.
     for (const m of targets) {
