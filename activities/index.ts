@@ -14,6 +14,7 @@ import { sharedNetworkActivities } from './network/sharedNetworks';
 import { routedNetworkActivities } from './network/routed';
 import { routedNameActivities } from './network/routedNames';
 import { swarmActivities } from './docker/swarm';
+import { swarmRepairActivities } from './docker/swarmRepair';
 import { orphanActivities } from './docker/orphans';
 import { placementActivities } from './infrastructure/placement';
 import { monitoringActivities } from './monitoring/hostWatcher';
@@ -42,7 +43,8 @@ export function createActivities(deps: ActivityDeps) {
     ...sharedNetworkActivities(deps.temporal, deps.docker),
     ...routedNetworkActivities(deps.temporal, deps.docker, deps.secrets),
     ...routedNameActivities(deps.temporal, deps.docker),
-    ...swarmActivities(deps.docker),
+    ...swarmActivities(deps.docker, deps.temporal),
+    ...swarmRepairActivities(deps.docker),
     ...orphanActivities(deps.docker),
     ...appResourceActivities(deps.docker),
     ...placementActivities(deps.temporal, deps.docker, { monitorHosts: true }),

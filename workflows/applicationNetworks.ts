@@ -51,7 +51,7 @@ async function makeNetworks(app: string, infrastructure: string, networks: reado
     // host's kernel is asked for IPsec first; a refusal fails the deployment before any network is made.
     const encrypted = networks.filter((n) => n.driver === 'overlay' && n.encrypted);
     if (encrypted.length > 0 && patched('app-encrypted-overlay')) await act.checkOverlayEncryption({ infrastructure, networks: encrypted.map((n) => n.id) });
-    const { manager } = await act.ensureSwarm({ hosts });
+    const { manager } = await act.ensureSwarm({ hosts, infrastructure });
     const outcomes = await Promise.allSettled(
       networks.flatMap((network) => (network.driver === 'overlay' ? [manager] : hosts).map((endpoint) => act.ensureNetwork({ endpoint, app: networkOwner(app, network), network }))),
     );

@@ -29,8 +29,9 @@ import { failureText } from './failureText';
 import { hostAccessQuery } from './hostAccessQuery';
 import { setSharedNetworkHandlers } from './infraSharedNetworks';
 import { setRoutedBlockHandlers } from './infraRoutedBlocks';
-import { HostBooks } from './hostBooks';
+import { HostBooks, type ServiceMembers } from './hostBooks';
 import { HostLifecycle } from './hostLifecycle';
+import { InfraSwarm } from './infraSwarm';
 import { keepHeadroom } from './infraHeadroom';
 import { WaitingPlacements } from './infraWaitingPlacements';
 import { byonSparePool } from './sparePool';
@@ -161,7 +162,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
 
   const books = new HostBooks(state.data);
   const lifecycle = new HostLifecycle(input.name, books);
-  wireHostSignals(input, books, lifecycle);
+  wireHostSignals(input, books, lifecycle, new InfraSwarm(books, lifecycle));
   // Only an infra file with `headroom:` starts the loop (its timers are new commands).
   if (state.data.provisioning?.headroom && patched('infra-headroom')) {
     void keepHeadroom(books, byonSparePool(books, lifecycle)).catch((err: unknown) => log.error(`headroom: ${failureText(err)}`));
@@ -185,7 +186,7 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
 }
 
 /** Byon hosts: first run adopts the file's machines; every run (re)attaches to their children and resumes drains. */
-function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle: HostLifecycle): void {
+function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle: HostLifecycle, swarm: InfraSwarm): void {
   if (!input.state && input.provision) {
     books.data.provisioning = input.provision.provisioning;
     for (const h of input.provision.hosts) books.addMachine(h, 'active');
@@ -207,7 +208,10 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
   setHandler(
     hostReadySignal,
     guarded<HostReadyReport>('hostReady', validateHostReport, (r) => {
-      if (!books.isFailed(r.hostId)) return books.markReady(r);
+      if (!books.isFailed(r.hostId)) {
+        books.markReady(r);
+        return swarm.changed(`host ${r.hostId} ready`);
+      }
       // Back from a failure: the members written off there were replaced elsewhere, so their
       // containers go before the host takes new ones (it stays FAILED, unplaceable, meanwhile).
       // One sweep per host at a time; a report that comes meanwhile is swept for once it ends.
@@ -236,6 +240,7 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
         if (books.failures(hostId) !== failures || readyAfterSweep.has(hostId)) continue;
         books.markReady(report);
         if (problem) books.noteProblem(hostId, problem);
+        swarm.changed(`host ${hostId} back`);
       }
     } finally {
       sweepsUnderWay.delete(hostId);
@@ -246,13 +251,23 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
     hostFailedSignal,
     guarded<HostFailedReport>('hostFailed', validateHostReport, (r) => {
       const released = books.markFailed(r.hostId, r.reason);
+      swarm.changed(`host ${r.hostId} failed`);
       lifecycle.spawn(`telling services host ${r.hostId} failed`, () => lifecycle.notify(serviceHostFailedSignal, r.hostId, r.reason, released));
     }),
     { description: HELP.hostFailedSignal },
   );
   const drain = (hostId: string, then: 'forget' | 'spare') => {
     const groups = books.startDrain(hostId, then);
-    if (groups) lifecycle.spawn(`draining host ${hostId}`, () => lifecycle.drain(hostId, groups));
+    if (groups) {
+      swarm.changed(`host ${hostId} draining`);
+      lifecycle.spawn(`draining host ${hostId}`, () => drained(hostId, groups));
+    }
+  };
+  /** After the drain the host has left the infrastructure: its swarm node goes too. */
+  const drained = async (hostId: string, groups: ServiceMembers[]) => {
+    const record = books.entry(hostId)?.record;
+    await lifecycle.drain(hostId, groups);
+    if (record && !books.entry(hostId)) swarm.changed(`host ${hostId} removed`, record);
   };
   setHandler(
     resizeSignal,
@@ -281,5 +296,5 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
   for (const m of books.machines) {
     if (m.role === 'active' && !m.afterDrain) lifecycle.spawn(`provisioning host ${m.host.id}`, () => lifecycle.provision(m.host.id, false));
   }
-  for (const id of books.draining()) lifecycle.spawn(`draining host ${id}`, () => lifecycle.drain(id, []));
+  for (const id of books.draining()) lifecycle.spawn(`draining host ${id}`, () => drained(id, []));
 }

@@ -150,6 +150,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'infra-swarm-repair': {
+    change: "an infrastructure whose engines are in a Docker swarm (swarmInUse, signalled by ensureSwarm) repairs the swarm's membership when a host is ready, draining, failed or removed (repairSwarm, beside the main line: workflows/infraSwarm.ts); the release before left removed and failed nodes in the swarm",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'infra-capacity-nudge': {
     change: 'an infrastructure remembers the services it refused a placement and, once room grows (a host AVAILABLE, members released), signals each `capacityFreed` so it tries again at once instead of at its next backoff step',
     since: '0.2.0',
@@ -162,11 +167,6 @@ export const PATCHES = {
   },
   'svc-autoscaler': {
     change: 'a service with an autoscaler policy measures its members every period while RUNNING (a timer and the local activity measureServiceMetric) and pushes the sizes it decides as resizes; services of earlier releases never evaluated theirs',
-    since: '0.2.0',
-    removeAfter: '0.2.0',
-  },
-  'app-overlay-default': {
-    change: "a new application whose blueprint has networks that name no driver asks the infrastructure its size once, before allocating them (infrastructureShape), and gives those networks `overlay` on more than one host (or spares), `bridge` on one (kept across continueAsNew); applications started before keep bridge",
     since: '0.2.0',
     removeAfter: '0.2.0',
   },

@@ -86,4 +86,6 @@ export interface InfraState {
   headroom?: HeadroomState;
   /** Services refused a placement, told when room grows (workflows/infraWaitingPlacements.ts). */
   waiting?: Array<{ app: string; service: string }>;
+  /** Its engines are in a Docker swarm (an overlay network formed it): host changes repair it (workflows/infraSwarm.ts). */
+  swarm?: boolean;
 }
