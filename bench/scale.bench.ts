@@ -94,6 +94,9 @@ async function main(): Promise<void> {
   const stack = await startLocalStack(docker);
   const points: Point[] = [];
   try {
+    // Warm-up (a fresh worker's first workflows, the engine's first creates): not counted.
+    await floor(docker, 1);
+    await clocker(stack, 1);
     for (const n of COUNTS) {
       const point: Point = { n, floor: await floor(docker, n), clocker: await clocker(stack, n), ...(SWARM_AT.includes(n) ? { swarm: await swarm(docker, n) } : {}) };
       points.push(point);
