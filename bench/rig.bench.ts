@@ -1,0 +1,352 @@
+// Deploy, resize and destroy across the 3-host rig (issue #16: "30 members across the 3 rig
+// hosts"), on three sides in one run: the floor (dockerode, in parallel, the containers spread
+// round-robin over the 3 engines), Clocker (one service of 30 members, placed by its default
+// strategy, a tcp probe), and Docker Swarm mode (the 3 engines in one swarm, a service of 30
+// replicas with the same health check as the local bench). Each: deploy 30 to healthy, resize
+// 30 → 40 (new members healthy), destroy the 40.
+//
+// Clocker is measured per network: `none` (published ports only, as the floor), `bridge` (an
+// application network with `driver: bridge`: one bridge per host) and `overlay` (an application
+// network naming no driver, which on a 3-host infrastructure becomes Docker's swarm overlay; the
+// application forms the rig's swarm on its first deploy). Swarm mode on the engines is left for
+// last: first alternating rounds of the floor and the Clocker variants that need no swarm, then
+// alternating rounds of Clocker on the overlay and Swarm mode.
+//
+//   node --import tsx bench/rig.bench.ts     (~8–10 min; root: a 3-host rig with a dockerd each, own dev server and worker)
+//   BENCH_ROUNDS (default 3), BENCH_MEMBERS (default 30), BENCH_RIG_NETWORKS (default none,bridge,overlay),
+//   BENCH_RIG_SWARM=0 leaves Swarm mode out.
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import type Docker from 'dockerode';
+import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
+import { probeTcp } from '../activities/docker/probes';
+import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../client/images/busyboxImage';
+import { copyImage } from '../client/images/imageTransfer';
+import type { ServiceView } from '../domain/application/status';
+import type { Blueprint, NetworkSpec } from '../domain/blueprint/model';
+import { LABEL, workflowIds } from '../domain/naming';
+import { serviceStatusQuery } from '../workflows/messages';
+import { createRig, type Rig, type RigHost } from '../test/rig/rig';
+import { blueprint, serviceSpec } from '../test/support/specs';
+import { startStack, type Stack } from '../test/support/stack';
+import { printResult, type ResultRow } from './support/benchResult';
+import { floorDown, HTTPD_COMMAND } from './support/floor';
+import { formatSummary, summarize, type Summary } from './support/stats';
+import { createSwarmService, removeSwarmService, scaleSwarmService, swarmContainers } from './support/swarmPeer';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 30);
+const GROW = 10;
+type Variant = 'none' | 'bridge' | 'overlay';
+const VARIANTS = (process.env.BENCH_RIG_NETWORKS ?? 'none,bridge,overlay').split(',').map((s) => s.trim()) as Variant[];
+const SWARM = process.env.BENCH_RIG_SWARM !== '0';
+/** As the local bench: Docker's HEALTHCHECK for Swarm and Clocker's probe, every second. */
+const HEALTH_INTERVAL_MS = 1000;
+const POLL_MS = 50;
+const DEADLINE_MS = 240_000;
+const RUN = `r${process.pid}`;
+const INFRA = `rigbench-${RUN}`;
+const FLOOR = `floor-${RUN}`;
+const SWARM_SERVICE = `swarm-${RUN}`;
+
+interface Engine {
+  host: RigHost;
+  docker: Docker;
+}
+interface Side {
+  deploy: number[];
+  resize: number[];
+  destroy: number[];
+}
+const emptySide = (): Side => ({ deploy: [], resize: [], destroy: [] });
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+async function timed(what: string, act: () => Promise<unknown>, done: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  await act();
+  await until(what, done);
+  return performance.now() - started;
+}
+
+// --- the floor -------------------------------------------------------------------------------
+/** Members `from`…`from+count-1`, member i on engine i mod 3, all at once, each until its published port answers on its host's address. */
+async function floorUpRig(engines: Engine[], group: string, from: number, count: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const { host, docker } = engines[(from + i) % engines.length]!;
+      const c = await docker.createContainer({
+        name: `${group}-${from + i}`,
+        Image: BUSYBOX_IMAGE,
+        Cmd: HTTPD_COMMAND,
+        Labels: { [LABEL.app]: group },
+        ExposedPorts: { '80/tcp': {} },
+        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
+      });
+      await c.start();
+      const port = Number((await c.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
+      while ((await probeTcp(host.address, port, 1000)) !== '') await new Promise((r) => setTimeout(r, POLL_MS));
+    }),
+  );
+  return performance.now() - started;
+}
+
+async function floorRound(engines: Engine[], side: Side): Promise<void> {
+  side.deploy.push(await floorUpRig(engines, FLOOR, 0, MEMBERS));
+  side.resize.push(await floorUpRig(engines, FLOOR, MEMBERS, GROW));
+  const started = performance.now();
+  await Promise.all(engines.map(({ docker }) => floorDown(docker, FLOOR)));
+  side.destroy.push(performance.now() - started);
+}
+
+// --- Clocker -------------------------------------------------------------------------------
+function appBlueprint(app: string, variant: Variant): Blueprint {
+  const web = serviceSpec({
+    id: 'web',
+    image: BUSYBOX_IMAGE,
+    count: MEMBERS,
+    size: { initial: MEMBERS, min: MEMBERS, max: MEMBERS + GROW },
+    command: HTTPD_COMMAND,
+    ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+    health: { probe: { kind: 'tcp', port: 80 }, intervalMs: HEALTH_INTERVAL_MS, timeoutMs: 2000, retries: 3, startPeriodMs: 0 },
+    ...(variant === 'none' ? {} : { networks: [{ network: 'net', aliases: [] }] }),
+  });
+  // overlay: no driver written, so the application's default for a 3-host infrastructure (overlay).
+  const net: NetworkSpec = { id: 'net', dnsServers: [], shared: false, addIptablesRules: false, labels: {}, ...(variant === 'bridge' ? { driver: 'bridge' as const } : {}) };
+  return { ...blueprint(app, [web], INFRA), networks: variant === 'none' ? [] : [net] };
+}
+
+interface ClockerRound {
+  app: string;
+  deployAskedAt: number;
+  resizeAskedAt: number;
+  destroyAskedAt: number;
+}
+
+async function clockerRound(stack: Stack, app: string, variant: Variant, side: Side): Promise<ClockerRound> {
+  const service = stack.clocker.temporal.workflow.getHandle(workflowIds.service(app, 'web'));
+  const view = (): Promise<ServiceView> => service.query(serviceStatusQuery);
+  const allRunning = async (size: number) => {
+    const v = await view();
+    return v.members.length === size && v.members.every((m) => m.state === 'RUNNING');
+  };
+  const deployAskedAt = Date.now();
+  side.deploy.push(
+    await timed(`clocker deploy ${app}`, () => stack.clocker.deploy(appBlueprint(app, variant)), async () => {
+      const a = await stack.clocker.status(app).catch(() => undefined);
+      if (a?.status === 'FAILED') throw new Error(`${app} ${a.status}: ${a.error}`);
+      return a?.status === 'RUNNING' && (await allRunning(MEMBERS));
+    }),
+  );
+  const perHost = new Map<string, number>();
+  for (const m of (await view()).members) perHost.set(m.hostId, (perHost.get(m.hostId) ?? 0) + 1);
+  console.log(`  clocker ${variant}: members per host ${[...perHost].map(([h, n]) => `${h} ${n}`).join(', ')}`);
+  const resizeAskedAt = Date.now();
+  side.resize.push(await timed(`clocker resize ${app}`, () => stack.clocker.resizeService(app, 'web', { by: GROW }), () => allRunning(MEMBERS + GROW)));
+  const destroyAskedAt = Date.now();
+  const started = performance.now();
+  const gone = await stack.clocker.destroy(app, DEADLINE_MS, undefined, POLL_MS);
+  if (gone.status !== 'DESTROYED') throw new Error(`${app} not destroyed: ${gone.status}`);
+  side.destroy.push(performance.now() - started);
+  return { app, deployAskedAt, resizeAskedAt, destroyAskedAt };
+}
+
+// --- where Clocker's time goes (from the histories) ---------------------------------------------
+type Event = temporal.api.history.v1.IHistoryEvent;
+const ms = (t: Event['eventTime']) => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
+
+/** Events of every run of a workflow id (continue-as-new followed). */
+async function events(raw: Client, workflowId: string): Promise<Event[]> {
+  const all: Event[] = [];
+  for await (const wf of raw.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+    all.push(...((await raw.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()).events ?? []));
+  }
+  return all.sort((a, b) => ms(a.eventTime) - ms(b.eventTime));
+}
+
+/** Per activity type scheduled in [from, to): calls, mean queue+run and mean run (ms), first schedule and last close after `from`. */
+function activitySteps(history: Event[], from: number, to: number): string {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const started = new Map<string, number>();
+  const steps = new Map<string, { n: number; total: number; run: number; first: number; last: number }>();
+  for (const e of history) {
+    const id = String(e.eventId);
+    const at = ms(e.eventTime);
+    if (e.activityTaskScheduledEventAttributes && at >= from && at < to) scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });
+    if (e.activityTaskStartedEventAttributes) started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), at);
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    const s = closed ? scheduled.get(String(closed.scheduledEventId)) : undefined;
+    if (!closed || !s) continue;
+    const t = steps.get(s.type) ?? { n: 0, total: 0, run: 0, first: s.at, last: at };
+    t.n++;
+    t.total += at - s.at;
+    t.run += at - (started.get(String(closed.scheduledEventId)) ?? s.at);
+    t.first = Math.min(t.first, s.at);
+    t.last = Math.max(t.last, at);
+    steps.set(s.type, t);
+  }
+  return [...steps]
+    .sort((a, b) => a[1].first - b[1].first)
+    .map(([type, t]) => `${type} ×${t.n}: mean ${Math.round(t.total / t.n)} ms (run ${Math.round(t.run / t.n)}), +${t.first - from}…+${t.last - from} ms`)
+    .join('\n      ');
+}
+
+async function describeRound(stack: Stack, variant: Variant, r: ClockerRound): Promise<void> {
+  const raw = stack.clocker.temporal;
+  const [app, svc] = await Promise.all([events(raw, workflowIds.application(r.app)), events(raw, workflowIds.service(r.app, 'web'))]);
+  const both = [...app, ...svc].sort((a, b) => ms(a.eventTime) - ms(b.eventTime));
+  console.log(`  clocker ${variant}, where the time went (${r.app}; ms after the client asked; history: application ${app.length} + service ${svc.length} events):`);
+  console.log(`    deploy:\n      ${activitySteps(both, r.deployAskedAt, r.resizeAskedAt)}`);
+  console.log(`    resize:\n      ${activitySteps(both, r.resizeAskedAt, r.destroyAskedAt)}`);
+  console.log(`    destroy:\n      ${activitySteps(both, r.destroyAskedAt, Number.MAX_SAFE_INTEGER)}`);
+}
+
+// --- Swarm mode ------------------------------------------------------------------------------
+/** The rig's engines in one swarm: the one Clocker formed (overlay), else h1 starts it and the others join as managers. Answers a manager. */
+async function rigSwarm(engines: Engine[]): Promise<Docker> {
+  type Info = { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+  const infos = await Promise.all(engines.map(async (e) => ((await e.docker.info()) as Info).Swarm ?? {}));
+  let manager = engines.find((_, i) => infos[i]!.ControlAvailable);
+  if (!manager) {
+    manager = engines[0]!;
+    await manager.docker.swarmInit({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: manager.host.address });
+  }
+  const tokens = ((await manager.docker.swarmInspect()) as { JoinTokens: { Manager: string } }).JoinTokens;
+  await Promise.all(
+    engines.map(async (e, i) => {
+      if (e === manager || infos[i]!.LocalNodeState === 'active') return;
+      await e.docker.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: e.host.address, RemoteAddrs: [`${manager.host.address}:2377`], JoinToken: tokens.Manager });
+    }),
+  );
+  return manager.docker;
+}
+
+async function swarmRound(manager: Docker, engines: Engine[], side: Side): Promise<void> {
+  /** `size` tasks running, and as many healthy containers over the engines. */
+  const healthy = async (size: number) => {
+    const tasks = (await manager.listTasks({ filters: { service: [SWARM_SERVICE], 'desired-state': ['running'] } })) as { Status?: { State?: string } }[];
+    if (tasks.filter((t) => t.Status?.State === 'running').length !== size) return false;
+    const counts = await Promise.all(engines.map(async ({ docker }) => (await docker.listContainers({ filters: { label: [`io.clocker.bench=${SWARM_SERVICE}`], health: ['healthy'] } })).length));
+    return counts.reduce((a, b) => a + b, 0) === size;
+  };
+  side.deploy.push(await timed('swarm create', () => createSwarmService(manager, SWARM_SERVICE, MEMBERS, HTTPD_COMMAND, { healthIntervalMs: HEALTH_INTERVAL_MS }), () => healthy(MEMBERS)));
+  const perHost = await Promise.all(engines.map(async ({ host, docker }) => `${host.name} ${(await swarmContainers(docker, SWARM_SERVICE)).length}`));
+  console.log(`  swarm: tasks per host ${perHost.join(', ')}`);
+  side.resize.push(await timed('swarm scale', () => scaleSwarmService(manager, SWARM_SERVICE, MEMBERS + GROW), () => healthy(MEMBERS + GROW)));
+  side.destroy.push(
+    await timed('swarm remove', () => manager.getService(SWARM_SERVICE).remove(), async () => {
+      const left = await Promise.all(engines.map(async ({ docker }) => (await swarmContainers(docker, SWARM_SERVICE, true)).length));
+      return left.every((n) => n === 0);
+    }),
+  );
+}
+
+// --- the run -------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const dockerFor = createDockerClientFactory();
+  const local = dockerFor(localDockerEndpoint());
+  await ensureBusyboxImage(local);
+  let rig: Rig | undefined;
+  let stack: Stack | undefined;
+  let manager: Docker | undefined;
+  const floor = emptySide();
+  const clocker = new Map<Variant, Side>(VARIANTS.map((v) => [v, emptySide()]));
+  const swarm = emptySide();
+  const apps: string[] = [];
+  const lastRound = new Map<Variant, ClockerRound>();
+  try {
+    rig = await createRig({ hosts: 3, docker: true });
+    const engines: Engine[] = rig.hosts.map((host) => ({ host, docker: dockerFor(host.docker!) }));
+    stack = await startStack();
+    await Promise.all(engines.map(({ docker }) => copyImage(local, docker, BUSYBOX_IMAGE)));
+    await stack.startWorker();
+    await stack.clocker.ensureInfrastructure({
+      name: INFRA,
+      hosts: rig.hosts.map((h) => ({ id: h.name, address: h.address, docker: h.docker!, status: 'AVAILABLE', labels: {}, maxContainers: 50 })),
+    });
+    const runClocker = async (variant: Variant, round: number) => {
+      const app = `rb${process.pid}${variant[0]}${round}`;
+      apps.push(app);
+      const r = await clockerRound(stack!, app, variant, clocker.get(variant)!);
+      lastRound.set(variant, r);
+    };
+    // Phase 1, no swarm on the engines: the floor and the Clocker variants that need none.
+    for (let round = 0; round < ROUNDS; round++) {
+      console.log(`round ${round + 1}/${ROUNDS} (no swarm)`);
+      await floorRound(engines, floor);
+      for (const v of VARIANTS.filter((x) => x !== 'overlay')) await runClocker(v, round);
+    }
+    // Phase 2, the engines in a swarm: Clocker on the overlay (its first deploy forms the swarm), then Swarm mode.
+    if (VARIANTS.includes('overlay') || SWARM) {
+      for (let round = 0; round < ROUNDS; round++) {
+        console.log(`round ${round + 1}/${ROUNDS} (swarm)`);
+        if (VARIANTS.includes('overlay')) await runClocker('overlay', round);
+        if (SWARM) {
+          manager ??= await rigSwarm(engines);
+          await swarmRound(manager, engines, swarm);
+        }
+      }
+    }
+    for (const [v, r] of lastRound) await describeRound(stack, v, r);
+  } catch (err) {
+    console.error('rig bench failed:', err);
+    process.exitCode = 1;
+  } finally {
+    // The rig's dockerds go with it (their containers too); the apps go first so the worker stops touching them.
+    const cleanup: [string, () => Promise<unknown>][] = [
+      ['swarm service', async () => manager && removeSwarmService(manager, SWARM_SERVICE, 60_000)],
+      ...apps.map((app): [string, () => Promise<unknown>] => [
+        `clocker app ${app}`,
+        async () => {
+          const s = await stack?.clocker.status(app).catch(() => undefined);
+          if (s && s.status !== 'DESTROYED') await stack!.clocker.destroy(app, 60_000);
+        },
+      ]),
+      ['stack', async () => stack?.stop()],
+      ['rig', async () => rig?.teardown()],
+    ];
+    for (const [what, step] of cleanup) await step().catch((err: unknown) => console.error(`cleanup of ${what} failed:`, err));
+  }
+  if (process.exitCode !== 1) report(floor, clocker, swarm);
+}
+
+function report(floor: Side, clocker: Map<Variant, Side>, swarm: Side): void {
+  const label: Record<Variant, string> = { none: 'no network, published ports', bridge: 'a bridge network per host', overlay: 'the default network: overlay' };
+  const f = { deploy: summarize(floor.deploy), resize: summarize(floor.resize), destroy: summarize(floor.destroy) };
+  const s = SWARM ? { deploy: summarize(swarm.deploy), resize: summarize(swarm.resize), destroy: summarize(swarm.destroy) } : undefined;
+  const rows: ResultRow[] = [];
+  for (const [variant, side] of clocker) {
+    const note = `3 rig hosts, Clocker: ${label[variant]}`;
+    rows.push(
+      { measure: `rig: deploy ${MEMBERS} to healthy`, kind: 'time', floor: f.deploy, clocker: summarize(side.deploy), ...(s ? { swarm: s.deploy } : {}), target: '≤ 1.15× floor, ≤ 0.7× Swarm', note },
+      { measure: `rig: resize ${MEMBERS} → ${MEMBERS + GROW}, new members healthy`, kind: 'time', floor: f.resize, clocker: summarize(side.resize), ...(s ? { swarm: s.resize } : {}), target: '≤ 1× Swarm', note },
+      { measure: `rig: destroy ${MEMBERS + GROW}`, kind: 'time', floor: f.destroy, clocker: summarize(side.destroy), ...(s ? { swarm: s.destroy } : {}), target: '≤ 1.3× floor', note },
+    );
+  }
+  const ratio = (a: Summary, b: Summary | undefined) => (b ? `${(a.median / b.median).toFixed(2)}×` : '—');
+  const spread = (x: Summary | undefined, samples: number[]) => (x ? `${formatSummary(x)} (${samples.map((m) => (m / 1000).toFixed(2)).join(', ')})` : '—');
+  console.log(`\n${MEMBERS} busybox httpd members across 3 rig hosts, ${ROUNDS} rounds; median / p95 s (every round)`);
+  console.log('| measure | Clocker network | floor | Clocker | Swarm | Clocker/floor | Clocker/Swarm | target |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [variant, side] of clocker) {
+    for (const m of ['deploy', 'resize', 'destroy'] as const) {
+      const c = summarize(side[m]);
+      const what = m === 'deploy' ? `deploy ${MEMBERS} to healthy` : m === 'resize' ? `resize ${MEMBERS} → ${MEMBERS + GROW}` : `destroy ${MEMBERS + GROW}`;
+      const target = m === 'deploy' ? '≤ 1.15× floor, ≤ 0.7× Swarm' : m === 'resize' ? '≤ 1× Swarm' : '≤ 1.3× floor';
+      console.log(`| ${what} | ${variant} | ${spread(f[m], floor[m])} | ${spread(c, side[m])} | ${spread(s?.[m], swarm[m])} | ${ratio(c, f[m])} | ${ratio(c, s?.[m])} | ${target} |`);
+    }
+  }
+  printResult({ bench: 'rig', rows });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
