@@ -20,7 +20,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM ${NODE_IMAGE}
 WORKDIR /opt/clocker
-ENV NODE_ENV=production
+# Two malloc arenas, not one per thread: 17–36 MiB less resident (bench/workerMemory.bench.ts).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 COPY --from=build /opt/clocker/package.json ./
 COPY --from=build /opt/clocker/node_modules node_modules
 COPY --from=build /opt/clocker/dist dist

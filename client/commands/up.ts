@@ -114,7 +114,9 @@ function startWorkerProcess(address: string, namespace: string, logFile: string)
   const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, workerCommand(), {
     stdio: ['ignore', log, log],
-    env: { ...process.env, CLOCKER_TEMPORAL_ADDRESS: address, CLOCKER_NAMESPACE: namespace },
+    // Two malloc arenas instead of one per thread (the SDK core's runtime threads): 17–36 MiB less
+    // resident, measured by bench/workerMemory.bench.ts; glibc reads it only at process start.
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, CLOCKER_TEMPORAL_ADDRESS: address, CLOCKER_NAMESPACE: namespace },
   });
   closeSync(log);
   return child;
