@@ -8,6 +8,7 @@
 //   BENCH_ONLY=placement,ipam …                 (some benches only; the doc is then not written)
 //   BENCH_FULL=1 …                               (also the slow ones: compose, ~2 min, and scale, ~10 min:
 //                                                 200 members beside Swarm, the deploy curve 10–300 in docs/deploy-curve.svg)
+//   BENCH_RIG=1 …                                (also the rig: deploy/resize/destroy of 30 across 3 rig hosts beside the floor and Swarm; root, ~15 min)
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,6 +20,8 @@ const ROOT = join(__dirname, '..');
 const BENCHES = ['placement', 'ipam', 'workflow', 'deploy', 'recovery'];
 /** Run with BENCH_FULL=1 (or named in BENCH_ONLY): they take long (scale) or need docker-compose installed (compose). */
 const SLOW_BENCHES = ['compose', 'scale'];
+/** Run with BENCH_RIG=1 (or BENCH_ONLY=rig): the 3-host rig (root: netns, sshd and a dockerd per host), ~15 min. */
+const RIG_BENCHES = ['rig'];
 
 function run(bench: string): Promise<{ output: string; code: number }> {
   return new Promise((resolve) => {
@@ -68,7 +71,8 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   const failed: string[] = [];
   const full = process.env.BENCH_FULL === '1';
-  for (const bench of [...BENCHES, ...SLOW_BENCHES].filter((b) => (only ? only.includes(b) : BENCHES.includes(b) || full))) {
+  const rig = process.env.BENCH_RIG === '1';
+  for (const bench of [...BENCHES, ...SLOW_BENCHES, ...RIG_BENCHES].filter((b) => (only ? only.includes(b) : BENCHES.includes(b) || (full && SLOW_BENCHES.includes(b)) || (rig && RIG_BENCHES.includes(b))))) {
     console.log(`\n=== ${bench} ===`);
     const { output, code } = await run(bench);
     if (code !== 0) failed.push(`${bench} (exit ${code})`);
