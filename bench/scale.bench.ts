@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
+import { localInfrastructure } from '../client/commands/up';
 import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startLocalStack, type Stack } from '../test/support/stack';
@@ -27,6 +28,8 @@ const HEALTH_INTERVAL_MS = 1000;
 const POLL_MS = 50;
 const DEADLINE_MS = 600_000;
 const RUN = `s${process.pid}`;
+/** Its own infrastructure on the local engine: the usual "local" one takes 100 containers, the curve goes past that. */
+const INFRA = `scale${process.pid}`;
 
 interface Point {
   n: number;
@@ -54,7 +57,7 @@ async function clocker(stack: Stack, n: number): Promise<{ up: number; down: num
     health: { probe: { kind: 'http', port: 80, path: '/', expectStatus: 200 }, intervalMs: HEALTH_INTERVAL_MS, timeoutMs: 2000, retries: 3, startPeriodMs: 0 },
   });
   const started = performance.now();
-  await stack.clocker.deploy(blueprint(app, [spec]));
+  await stack.clocker.deploy(blueprint(app, [spec], INFRA));
   await until(`clocker deploy ${n}`, async () => {
     const view = await stack.clocker.status(app).catch(() => undefined);
     if (view?.status === 'FAILED') throw new Error(`${app} failed: ${view.error}`);
@@ -92,6 +95,8 @@ async function main(): Promise<void> {
   const wantSwarm = COUNTS.some((n) => SWARM_AT.includes(n));
   const joined = wantSwarm ? await joinLocalSwarm(docker) : undefined;
   const stack = await startLocalStack(docker);
+  const local = await localInfrastructure(docker);
+  await stack.clocker.ensureInfrastructure({ ...local, name: INFRA, hosts: local.hosts.map((h) => ({ ...h, maxContainers: Math.max(...COUNTS) + 10 })) });
   const points: Point[] = [];
   try {
     // Warm-up (a fresh worker's first workflows, the engine's first creates): not counted.
