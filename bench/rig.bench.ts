@@ -43,7 +43,7 @@ const SWARM = process.env.BENCH_RIG_SWARM !== '0';
 /** As the local bench: Docker's HEALTHCHECK for Swarm and Clocker's probe, every second. */
 const HEALTH_INTERVAL_MS = 1000;
 const POLL_MS = 50;
-const DEADLINE_MS = 240_000;
+const DEADLINE_MS = 180_000;
 const RUN = `r${process.pid}`;
 const INFRA = `rigbench-${RUN}`;
 const FLOOR = `floor-${RUN}`;
@@ -261,6 +261,7 @@ async function main(): Promise<void> {
   const swarm = emptySide();
   const apps: string[] = [];
   const lastRound = new Map<Variant, ClockerRound>();
+  let swarmFailed = '';
   try {
     rig = await createRig({ hosts: 3, docker: true });
     const engines: Engine[] = rig.hosts.map((host) => ({ host, docker: dockerFor(host.docker!) }));
@@ -288,9 +289,14 @@ async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         console.log(`round ${round + 1}/${ROUNDS} (swarm)`);
         if (VARIANTS.includes('overlay')) await runClocker('overlay', round);
-        if (SWARM) {
+        if (SWARM && !swarmFailed) {
           manager ??= await rigSwarm(engines);
-          await swarmRound(manager, engines, swarm);
+          // Swarm not reaching healthy in time is a result, not a reason to lose the others.
+          await swarmRound(manager, engines, swarm).catch(async (err: unknown) => {
+            swarmFailed = `Swarm round ${round + 1}: ${err instanceof Error ? err.message : String(err)}`;
+            console.error(swarmFailed);
+            await removeSwarmService(manager!, SWARM_SERVICE, 120_000);
+          });
         }
       }
     }
@@ -314,13 +320,15 @@ async function main(): Promise<void> {
     ];
     for (const [what, step] of cleanup) await step().catch((err: unknown) => console.error(`cleanup of ${what} failed:`, err));
   }
-  if (process.exitCode !== 1) report(floor, clocker, swarm);
+  // What was measured is reported, even when a later step failed.
+  if (floor.deploy.length > 0) report(floor, new Map([...clocker].filter(([, side]) => side.destroy.length > 0)), swarm, swarmFailed);
 }
 
-function report(floor: Side, clocker: Map<Variant, Side>, swarm: Side): void {
+function report(floor: Side, clocker: Map<Variant, Side>, swarm: Side, swarmFailed: string): void {
   const label: Record<Variant, string> = { none: 'no network, published ports', bridge: 'a bridge network per host', overlay: 'the default network: overlay' };
   const f = { deploy: summarize(floor.deploy), resize: summarize(floor.resize), destroy: summarize(floor.destroy) };
-  const s = SWARM ? { deploy: summarize(swarm.deploy), resize: summarize(swarm.resize), destroy: summarize(swarm.destroy) } : undefined;
+  if (swarmFailed) console.log(`\n${swarmFailed}`);
+  const s = swarm.destroy.length > 0 ? { deploy: summarize(swarm.deploy), resize: summarize(swarm.resize), destroy: summarize(swarm.destroy) } : undefined;
   const rows: ResultRow[] = [];
   for (const [variant, side] of clocker) {
     const note = `3 rig hosts, Clocker: ${label[variant]}`;
