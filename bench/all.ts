@@ -10,7 +10,7 @@
 //                                                 200 members beside Swarm, the deploy curve 10–300 in docs/deploy-curve.svg)
 //   BENCH_RIG=1 …                                (also the rig: deploy/resize/destroy of 30 across 3 rig hosts beside the floor and Swarm; root, ~15 min)
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseResults, type BenchResult, type Figure, type ResultRow } from './support/benchResult';
@@ -65,6 +65,14 @@ function table(results: BenchResult[]): string {
   return lines.join('\n');
 }
 
+/** Hand-written sections of benchmarks.md (benches run on their own, e.g. the worker's memory) after this line stay. */
+const KEPT_MARKER = '<!-- kept by npm run bench: sections below are written by hand -->';
+function keptSections(file: string): string | undefined {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = text.indexOf(KEPT_MARKER);
+  return at < 0 ? undefined : text.slice(at);
+}
+
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const started = Date.now();
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
     const date = new Date().toISOString().slice(0, 10);
     const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other work; Node ${process.version}`;
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    const kept = keptSections(join(ROOT, 'docs', 'benchmarks.md'));
     writeFileSync(
       join(ROOT, 'docs', 'benchmarks.md'),
       [
@@ -104,6 +113,7 @@ async function main(): Promise<void> {
         text,
         ...(failed.length > 0 ? ['', `Failed in this run: ${failed.join(', ')}`] : []),
         '',
+        ...(kept ? [kept] : []),
       ].join('\n'),
     );
     console.log('written: docs/benchmarks.md');

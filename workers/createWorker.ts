@@ -1,6 +1,7 @@
 // Builds a worker that runs every Clocker workflow and activity on one task queue.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import type { Client } from '@temporalio/client';
+import { createActivities, type Activities } from '../activities';
 import { createDockerClientFactory } from '../activities/docker/dockerClient';
 import { createSecretStore } from '../activities/secrets/secretStore';
 import type { TemporalConfig } from '../client/temporal/config';
@@ -21,7 +22,10 @@ export interface ClockerWorker {
 
 export async function createClockerWorker(
   config: TemporalConfig,
-  extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'identity' | 'shutdownGraceTime'>> = {},
+  extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'identity' | 'shutdownGraceTime'>> & {
+    /** Benches only: activities put in place of the real ones (simulated hosts), every other setting as shipped. */
+    simulated?: (temporal: Client) => Partial<Activities>;
+  } = {},
 ): Promise<ClockerWorker> {
   const native = await NativeConnection.connect(connectionOptions(config));
   // Activities that talk to other workflows (placement Updates) need a client too; it and the
@@ -35,7 +39,7 @@ export async function createClockerWorker(
     ...(dataConverter ? { dataConverter } : {}),
     taskQueue: config.taskQueue,
     ...source.options,
-    activities: createActivities({ docker: createDockerClientFactory(), temporal, secrets: createSecretStore() }),
+    activities: { ...createActivities({ docker: createDockerClientFactory(), temporal, secrets: createSecretStore() }), ...extra.simulated?.(temporal) },
     // Activity summaries for the Web UI and Clocker's metrics: bundled now, or carried by the
     // bundle file (writeWorkflowBundle includes workflowInterceptorModules()).
     interceptors: { ...(source.options.workflowsPath ? { workflowModules: workflowInterceptorModules() } : {}), activity: [activityMetrics] },
