@@ -5,8 +5,10 @@
 // is placed again and reached by name over the overlay. A host added during the run joins the
 // swarm before anything is placed on it, and a member placed there is reached by name. A manager
 // host that fails (its dockerd stops) is demoted and the worker promoted; the member rescheduled
-// from it keeps its service name and reaches, and is reached by, the others.
-// Numbers: time from removeHost to the node gone, from the failure to the promotion.
+// from it keeps its service name and reaches, and is reached by, the others. When it comes back
+// it is a ready worker of the swarm again.
+// Numbers: time from removeHost to the node gone, from addHost to the join, from the failure to
+// the promotion, from the comeback to the node ready.
 // e2e-group: beside (its own rig hosts, an app named by pid; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../client/images/busyboxIm
 import { copyImage } from '../../client/images/imageTransfer';
 import type { AppView, MemberView } from '../../domain/application/status';
 import { managerCount } from '../../domain/infra/swarmPlan';
-import { stopDockerd } from '../rig/hostOutage';
+import { startDockerd, stopDockerd } from '../rig/hostOutage';
 import { provisionRoot } from '../rig/provisionedDaemons';
 import { createRig, type Rig, type RigHost } from '../rig/rig';
 import { waitUntil } from '../rig/waitUntil';
@@ -110,6 +112,7 @@ describe('the infrastructure repairs its swarm as hosts are removed, added and f
 
   let members: MemberView[] = [];
   let removed = '';
+  let failed = '';
 
   test('an overlay application over four hosts forms the swarm: three managers, one worker', async () => {
     await stack.clocker.deploy(mesh(infraName(), services));
@@ -179,6 +182,7 @@ describe('the infrastructure repairs its swarm as hosts are removed, added and f
     const victim = ['h2', 'h3', 'h4'].find((h) => h !== removed && before[h]?.role === 'manager' && members.some((m) => m.hostId === h))!;
     assert.ok(victim, `a manager with a member: ${swarmLine(before)}`);
     const moving = serviceOf(members.find((m) => m.hostId === victim)!);
+    failed = victim;
     const started = Date.now();
     await stopDockerd(hostOf(victim));
     await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.some((h) => h.id === victim && h.status === 'FAILED'), 120_000);
@@ -201,5 +205,21 @@ describe('the infrastructure repairs its swarm as hosts are removed, added and f
     await reaches(d, moving, moved);
     await reaches(moved, 'a', a);
     await reaches(moved, 'd', d);
+  });
+
+  test('a failed host that comes back is in the swarm again, as a ready worker beside three managers', async () => {
+    assert.ok(failed, 'the failure test ran');
+    const started = Date.now();
+    await startDockerd(hostOf(failed));
+    await stack.clocker.waitForInfrastructure(infraName(), (v) => v.hosts.some((h) => h.id === failed && h.status === 'AVAILABLE'), 120_000);
+    const live = await liveHosts();
+    let rows: Record<string, NodeRow> = {};
+    await waitUntil(`${failed} ready in the swarm and ${managerCount(live.length)} voting managers`, 60_000, async () => {
+      rows = await nodesSeenFrom(hostOf('h1'));
+      return rows[failed]?.state === 'ready' && Object.values(rows).filter((r) => r.role === 'manager' && r.voting).length === managerCount(live.length);
+    });
+    console.log(`dockerd started again on ${failed} → ready in the swarm: ${Date.now() - started} ms (${swarmLine(rows)})`);
+    assert.equal(rows[failed]!.role, 'worker');
+    assert.deepEqual(Object.keys(rows).sort(), [...live].sort());
   });
 });
