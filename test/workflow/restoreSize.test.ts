@@ -49,7 +49,7 @@ describe('a service restores its size', { skip: skipUnlessPresent('temporal') },
     assert.match(short.services[0]!.lastEvent ?? '', /^2 of 4 members still missing \(.*\); trying again in \d+s$/);
 
     await infra.signal(hostReadySignal, { hostId: 'h1', docker: { kind: 'tcp', host: 'h1', port: 2375 }, cpus: 4, memoryBytes: 8 * 2 ** 30, dockerVersion: '24.0.0' });
-    const back = await clocker.waitFor('tight', (v) => v.status === 'RUNNING' && v.services[0]!.members.filter((m) => m.state === 'RUNNING').length === 4, 60_000);
+    const back = await clocker.waitFor('tight', (v) => v.status === 'RUNNING' && v.services[0]!.members.filter((m) => m.state === 'RUNNING').length === 4 && /^restored/.test(v.services[0]!.lastEvent ?? ''), 60_000);
     const svc = back.services[0]!;
     assert.equal(svc.lastEvent, 'restored to 4 members (2 placed again)');
     assert.deepEqual(svc.members.map((m) => m.hostId).sort(), ['h1', 'h1', 'h2', 'h2']);
@@ -83,7 +83,8 @@ describe('a service restores its size', { skip: skipUnlessPresent('temporal') },
     assert.equal((await web('grow')).members.length, 1);
 
     assert.equal((await clocker.destroy('hog', 30_000)).status, 'DESTROYED');
-    const grown = await clocker.waitFor('grow', (v) => v.services[0]!.members.filter((m) => m.state === 'RUNNING').length === 2, 60_000);
+    // The members show RUNNING a moment before the restore writes its last event: wait for both.
+    const grown = await clocker.waitFor('grow', (v) => v.services[0]!.members.filter((m) => m.state === 'RUNNING').length === 2 && /^restored/.test(v.services[0]!.lastEvent ?? ''), 60_000);
     assert.equal(grown.services[0]!.lastEvent, 'restored to 2 members (1 placed again)');
     // The infrastructure told the waiting service that room was freed (it did not wait for its backoff).
     const { events } = await env.client.workflow.getHandle('clocker/app/grow/svc/web').fetchHistory();
