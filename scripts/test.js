@@ -3,12 +3,13 @@
 // Runs the test tiers: `node scripts/test.js [unit|workflow|e2e|prod]… [node --test flags]`.
 //
 // With several tiers, groups run side by side (most of an end-to-end test's time is waiting on
-// Docker, SSH and Temporal, not the CPU): unit + workflow in one `node --test`; the e2e files
+// Docker, SSH and Temporal, not the CPU): the unit tier in one `node --test`; the e2e files
 // that use the local engine's shared names and ports one after another (their output is live);
-// and the files marked `// e2e-group: beside` (own rig hosts, unique names) plus the production
-// tier, dealt to BESIDE_GROUPS groups longest first, by each file's duration in the last run
-// (kept in the cache, else scripts/test-durations.json), so the groups end together. In those
-// groups each file is its own `node --test`, timed, its output under a header naming it.
+// and the workflow tier (each file its own dev server), the files marked `// e2e-group: beside`
+// (own rig hosts, unique names) and the production tier, dealt to BESIDE_GROUPS groups longest
+// first, by each file's duration in the last run (kept in the cache, else
+// scripts/test-durations.json), so the groups end together. Outside the unit group each file is
+// its own `node --test`, timed, its output under a header naming it.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -25,7 +26,7 @@ for (const tier of wanted) {
   }
 }
 
-const BESIDE_GROUPS = Number(process.env.CLOCKER_TEST_BESIDE_GROUPS ?? 3);
+const BESIDE_GROUPS = Number(process.env.CLOCKER_TEST_BESIDE_GROUPS ?? 4);
 /** A file never timed yet counts as this long when dealing. */
 const UNKNOWN_FILE_S = 90;
 const durationsCache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'clocker', 'test-durations.json');
@@ -96,17 +97,17 @@ async function main() {
   const selected = wanted.length ? wanted : tiers;
   const e2e = filesOf(selected.filter((t) => t === 'e2e'));
   const known = { ...readDurations(durationsBaseline), ...readDurations(durationsCache) };
-  const besideFiles = [...filesOf(selected.filter((t) => t === 'prod')), ...e2e.filter(besides)];
+  const besideFiles = [...filesOf(selected.filter((t) => t === 'prod' || t === 'workflow')), ...e2e.filter(besides)];
   const groups = [
-    { name: 'unit and workflow', files: filesOf(selected.filter((t) => t === 'unit' || t === 'workflow')), each: false },
-    { name: 'e2e', files: e2e.filter((f) => !besides(f)), each: false },
+    { name: 'unit', files: filesOf(selected.filter((t) => t === 'unit')), each: false },
+    { name: 'e2e', files: e2e.filter((f) => !besides(f)), each: true },
     ...deal(besideFiles, BESIDE_GROUPS, known).map((g, i) => ({ name: `beside ${i + 1} (~${g.seconds} s)`, files: g.files, each: true })),
   ].filter((g) => g.files.length > 0);
   if (groups.length === 0) {
     console.error('no test files found');
     return 1;
   }
-  if (groups.length === 1 && !groups[0].each) return run(groups[0].files, 'inherit');
+  if (groups.length === 1 && (!groups[0].each || groups[0].files.length === 1)) return run(groups[0].files, 'inherit');
   const live = groups.find((g) => g.name === 'e2e') ?? groups[0];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clocker-tests-'));
   const timed = {};
@@ -114,11 +115,16 @@ async function main() {
   console.log(`groups: ${groups.map((g) => `${g.name}: ${g.files.length} files`).join('; ')} (logs of the others in ${dir})`);
   const codes = await Promise.all(
     groups.map(async (g) => {
-      if (g === live && !g.each) return run(g.files, 'inherit');
-      g.logFile = path.join(dir, `${g.name.replace(/\W+/g, '-')}.log`);
-      const log = fs.openSync(g.logFile, 'w');
-      const code = g.each ? await runEach(g.files, log, timed) : await run(g.files, log);
-      fs.closeSync(log);
+      let code;
+      if (g === live) {
+        // Live: straight to this process's output (fd 1), as it happens.
+        code = g.each ? await runEach(g.files, 1, timed) : await run(g.files, 'inherit');
+      } else {
+        g.logFile = path.join(dir, `${g.name.replace(/\W+/g, '-')}.log`);
+        const log = fs.openSync(g.logFile, 'w');
+        code = g.each ? await runEach(g.files, log, timed) : await run(g.files, log);
+        fs.closeSync(log);
+      }
       g.seconds = Math.round((Date.now() - began) / 1000);
       return code;
     }),
@@ -132,7 +138,7 @@ async function main() {
     fs.mkdirSync(path.dirname(durationsCache), { recursive: true });
     fs.writeFileSync(durationsCache, `${JSON.stringify({ ...readDurations(durationsCache), ...timed }, null, 2)}\n`);
   }
-  console.log(`\n==== exit codes: ${groups.map((g, i) => `${g.name} ${codes[i]}`).join(', ')}; ${Math.round((Date.now() - began) / 1000)} s ====`);
+  console.log(`\n==== exit codes: ${groups.map((g, i) => `${g.name} ${codes[i]} (${g.seconds} s)`).join(', ')}; ${Math.round((Date.now() - began) / 1000)} s ====`);
   return codes.find((c) => c !== 0) ?? 0;
 }
 
