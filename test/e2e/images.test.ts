@@ -45,7 +45,8 @@ describe('local images: debian base and the nginx load balancer', { skip: skipUn
     assert.deepEqual(await ensureNginxImage(docker), { image: NGINX_LB_IMAGE, built: false });
     const cachedMs = Date.now() - started;
     t.diagnostic(`cached calls: ${cachedMs} ms`);
-    assert.ok(cachedMs < 3_000, `the cached calls took ${cachedMs} ms`);
+    // `built: false` is the proof; the bound only guards against a rebuild that would take minutes.
+    assert.ok(cachedMs < 30_000, `the cached calls took ${cachedMs} ms (hang guard)`);
 
     const info = await docker.getImage(NGINX_LB_IMAGE).inspect();
     assert.deepEqual(info.Config.Entrypoint, ['/usr/local/bin/clocker-lb-entrypoint']);
