@@ -105,7 +105,7 @@ export function decide({ settings: s, cluster, size, sample, streak }: DecisionI
   if (size > max) return { action: 'shrink', kind: 'bounds', size: max, reason: `above the autoscaler's maximum ${max}: ${size} → ${max}` };
   const hold = (kind: DecisionKind, reason: string): Decision => ({ action: 'hold', kind, size, reason });
   if (sample.value === undefined) return hold('blind', `no measurement (${sample.error ?? `${sample.measured} of ${sample.of} members answered`})`);
-  const now = `${s.metric} ${shown(sample.value)}`;
+  const now = `${s.metric} ${shown(sample.value, s.low, s.high)}`;
   if (!streak) return hold('steady', `${now} within ${s.low}..${s.high}`);
   const held = sample.at - streak.since;
   if (streak.side === 'above') {
@@ -128,9 +128,17 @@ export function averageSample(at: number, values: (number | undefined)[], errors
   return { ...base, value: got.reduce((a, b) => a + b, 0) / got.length };
 }
 
-/** Three decimals at most: enough for fractions of a limit, short in a status line. */
-export function shown(value: number): string {
-  return String(Math.round(value * 1000) / 1000);
+/**
+ * Three decimals at most: enough for fractions of a limit, short in a status line; more where
+ * three would show a value beside a threshold as equal to it ("cpu 0.4 above 0.4").
+ */
+export function shown(value: number, ...thresholds: number[]): string {
+  for (let decimals = 3; decimals <= 6; decimals++) {
+    const scale = 10 ** decimals;
+    const rounded = Math.round(value * scale) / scale;
+    if (!thresholds.some((t) => rounded === t && value !== t)) return String(rounded);
+  }
+  return String(value);
 }
 
 function duration(ms: number): string {

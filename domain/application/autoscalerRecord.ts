@@ -54,7 +54,8 @@ export function recordDecision(decisions: readonly AutoscalerDecision[], r: Deci
     kind: r.decision.kind,
     from: r.from,
     to: r.decision.size,
-    ...(r.sample.value !== undefined ? { value: Math.round(r.sample.value * 1000) / 1000 } : {}),
+    // As measured: rounded, a value just above a threshold would read as equal to it.
+    ...(r.sample.value !== undefined ? { value: r.sample.value } : {}),
     measured: r.sample.measured,
     of: r.sample.of,
     reason: r.decision.reason,

@@ -3,7 +3,7 @@
 // against an autoscaled service, and the policy as written in a blueprint.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { autoscalerSettings, averageSample, decide, heldBounds, track, type AutoscalerSettings, type Sample, type Streak } from '../../domain/application/autoscaler';
+import { autoscalerSettings, averageSample, decide, heldBounds, shown, track, type AutoscalerSettings, type Sample, type Streak } from '../../domain/application/autoscaler';
 import { DECISIONS_KEPT, recordDecision, type AutoscalerDecision } from '../../domain/application/autoscalerRecord';
 import { cpuFraction, cpuLimitCores, memoryFraction, type StatsSample } from '../../domain/application/engineMetric';
 import { parseMetric } from '../../domain/application/metricText';
@@ -259,4 +259,14 @@ test('clocker status shows the bounds, the latest decision and the last change w
     '  latest: 10:00:20 hold at 2: cpu 0.5 within 0.2..0.8; 2/2 members measured (×5 since 10:00:12)',
     '  last change: 10:00:00 grow 1 → 2: cpu 0.9 above 0.8 for 10s: 1 → 2; 1/1 members measured',
   ]);
+});
+
+test('a value just past a threshold never reads as equal to it, in the reason or the record', () => {
+  assert.equal(shown(0.40004), '0.4');
+  assert.equal(shown(0.40004, 0.15, 0.4), '0.40004');
+  assert.equal(shown(0.3999999, 0.4), '0.3999999');
+  assert.equal(shown(0.4, 0.4), '0.4', 'a value at the threshold is shown as it is');
+  assert.equal(shown(0.61234, 0.4), '0.612');
+  const r = recordDecision([], { at: 't0', from: 2, sample: { at: 0, measured: 2, of: 2, value: 0.40004 }, decision: { action: 'grow', kind: 'grow', size: 3, reason: 'r' } });
+  assert.equal(r.decisions[0]!.value, 0.40004);
 });
