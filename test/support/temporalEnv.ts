@@ -1,10 +1,11 @@
 // The workflow tier's Temporal: a real dev server started by @temporalio/testing from the
 // cached (or PATH) `temporal` binary, with Clocker's search attributes, and one workflow
-// bundle shared by every worker in a test file.
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+// bundle shared by every worker in a test file (the built one while it is fresh).
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 import { workflowInterceptorModules, workflowsPath } from '../../workers/createWorker';
+import { BUNDLE_FILE, bundleProblem } from '../../workers/workflowBundle';
 import { searchAttributes } from '../../workflows/searchAttributes';
 
 export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
@@ -21,11 +22,24 @@ export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
+/** A bundle a worker or a replayer takes: the file `npm run build` wrote, or code bundled now. */
+export type TestWorkflowBundle = NonNullable<WorkerOptions['workflowBundle']>;
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+/** The workflows bundled from the sources now (webpack, seconds of CPU): what the bundle test checks. */
+export function sourceBundle(): Promise<WorkflowBundleWithSourceMap> {
   // The worker's own interceptors (activity summaries) are in the bundle, so the tiers run what ships.
   bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules(), logger: quietLogger });
   return bundle;
+}
+
+/**
+ * What the tiers' workers run: dist/workflow-bundle.js while it is newer than the sources (CI
+ * builds it first; the same file the product's worker loads), else the sources bundled now.
+ * Bundling in every test file cost seconds of CPU each on a loaded CI machine.
+ */
+export async function workflowBundle(): Promise<TestWorkflowBundle> {
+  return bundleProblem() === undefined ? { codePath: BUNDLE_FILE } : sourceBundle();
 }
 
 const quietLogger = {
