@@ -20,10 +20,12 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM ${NODE_IMAGE}
 WORKDIR /opt/clocker
-# Two malloc arenas, not one per thread: 17–36 MiB less resident (bench/workerMemory.bench.ts).
-ENV NODE_ENV=production MALLOC_ARENA_MAX=2
+# As `clocker up` runs its worker (client/commands/up.ts WORKER_MALLOC_ENV, WORKER_NODE_FLAGS):
+# two malloc arenas, not one per thread; freed C heap given back above 128 KiB; a 2 × 4 MiB young
+# generation per V8 isolate (bench/workerMemorySimulated.bench.ts, docs/benchmarks.md).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072
 COPY --from=build /opt/clocker/package.json ./
 COPY --from=build /opt/clocker/node_modules node_modules
 COPY --from=build /opt/clocker/dist dist
-ENTRYPOINT ["node", "dist/client/cli.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "dist/client/cli.js"]
 CMD ["worker"]

@@ -4,7 +4,8 @@
 // another on the same task queue, in the same run, so they compare:
 //   baseline   node --import tsx workers/main.ts, workflows bundled at start (as before #16)
 //   compiled   node dist/workers/main.js, workflows from dist/workflow-bundle.js
-//   shipped    the same with MALLOC_ARENA_MAX=2, as the image and `clocker up` run it
+//   before     the same with MALLOC_ARENA_MAX=2 (shipped until 2026-12-03)
+//   shipped    as the image, `clocker up` and prod-stack.sh run it (client/commands/up.ts)
 // plus, with KNOBS=1, the compiled worker with one more setting each (what else holds memory).
 //   npm run build && node --import tsx bench/workerMemory.bench.ts     (~4 min; local Docker engine)
 //   MEMBERS=30 IDLE_MS=15000 KNOBS=1 VARIANTS=baseline,compiled
@@ -13,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopChild } from '../client/childProcess';
-import { localInfrastructure } from '../client/commands/up';
+import { localInfrastructure, WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../client/commands/up';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../client/images/busyboxImage';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
 import { distProblem } from '../client/repoRoot';
@@ -40,8 +41,13 @@ const bundleFile = { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE };
 const VARIANTS: Variant[] = [
   { name: 'baseline: tsx, bundled at start', args: ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')], env: { CLOCKER_WORKFLOW_BUNDLE: 'off' } },
   { name: 'compiled, bundle file', args: compiled, env: bundleFile },
-  // The image (Dockerfile ENV) and `clocker up` run it so.
-  { name: 'compiled, as shipped (+ MALLOC_ARENA_MAX=2)', args: compiled, env: { ...bundleFile, MALLOC_ARENA_MAX: '2' } },
+  { name: 'compiled + MALLOC_ARENA_MAX=2 (shipped before)', args: compiled, env: { ...bundleFile, MALLOC_ARENA_MAX: '2' } },
+  // The image, `clocker up` and prod-stack.sh run it so (client/commands/up.ts).
+  {
+    name: `compiled, as shipped (+ ${Object.entries(WORKER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}, ${WORKER_NODE_FLAGS.join(' ')})`,
+    args: [...WORKER_NODE_FLAGS, ...compiled],
+    env: { ...bundleFile, ...WORKER_MALLOC_ENV },
+  },
 ];
 /** Settings tried on top of the compiled worker, one at a time. */
 const KNOBS: Variant[] = [

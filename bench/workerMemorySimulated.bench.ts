@@ -2,12 +2,13 @@
 // this one measure): bench/support/simulatedWorker.ts, the product's worker with the Docker-facing
 // activities answered in memory, as a child process against a fresh dev server. Its resident set
 // (VmRSS) idle, with APPS × PER members running (one service each, spread over HOSTS simulated
-// hosts), and after they are destroyed; the baseline in the same run (tsx, bundled at start)
-// beside the shipped form (compiled, bundle file).
-//   npm run build && node --import tsx bench/workerMemorySimulated.bench.ts    (~5 min)
-//   APPS=10 PER=100 HOSTS=10 IDLE_MS=15000 VARIANTS=compiled KNOBS=1
+// hosts), and after they are destroyed, with the wall time and the worker's CPU time of the
+// deploys; the baseline in the same run (tsx, bundled at start) beside the compiled forms: the
+// one shipped before (MALLOC_ARENA_MAX=2) and the shipped one (client/commands/up.ts settings).
+//   npm run build && node --import tsx bench/workerMemorySimulated.bench.ts    (~10 min)
+//   APPS=10 PER=100 HOSTS=10 IDLE_MS=15000 VARIANTS='shipped before,as shipped (' KNOBS=1
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startStack, type Stack } from '../test/support/stack';
@@ -15,6 +16,7 @@ import { fakeHosts } from '../test/support/workflowTier';
 import { BUNDLE_FILE, bundleProblem } from '../workers/workflowBundle';
 import { rssOf, startWorkerProcess, type Variant } from './workerMemory.bench';
 import { stopChild } from '../client/childProcess';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../client/commands/up';
 
 const ROOT = join(__dirname, '..');
 const APPS = Number(process.env.APPS ?? 10);
@@ -41,6 +43,13 @@ function compileSimulatedWorker(): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** CPU seconds a process has used so far (user + system, /proc/<pid>/stat), to weigh what a setting costs in GC. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command: state is field 3, utime 14 and stime 15 (1-based, proc(5)).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function measure(stack: Stack, variant: Variant, n: number, ensureInfra: () => Promise<void>) {
   const worker = await startWorkerProcess(stack, variant, n);
   try {
@@ -49,18 +58,20 @@ async function measure(stack: Stack, variant: Variant, n: number, ensureInfra: (
     const idle = rssOf(worker.pid!).rss;
     const apps = Array.from({ length: APPS }, (_, i) => `sim${process.pid}v${n}a${i}`);
     const started = Date.now();
+    const cpuBefore = cpuSecondsOf(worker.pid!);
     await Promise.all(apps.map((app) => stack.clocker.deploy(blueprint(app, [serviceSpec({ id: 'web', image: 'simulated/web:1', count: PER })], INFRA))));
     for (const app of apps) {
       const view = await stack.clocker.waitFor(app, (v) => v.status !== 'DEPLOYING', 900_000);
       if (view.status !== 'RUNNING') throw new Error(`${app}: ${view.status}`);
     }
     const deploySeconds = (Date.now() - started) / 1000;
+    const deployCpu = cpuSecondsOf(worker.pid!) - cpuBefore;
     await sleep(IDLE_MS);
     const running = rssOf(worker.pid!).rss;
     await Promise.all(apps.map((app) => stack.clocker.destroy(app, 900_000)));
     await sleep(IDLE_MS);
     const { rss: destroyed, peak } = rssOf(worker.pid!);
-    return { variant: variant.name, idle, running, destroyed, peak, deploySeconds };
+    return { variant: variant.name, idle, running, destroyed, peak, deploySeconds, deployCpu };
   } finally {
     await stopChild(worker);
   }
@@ -72,15 +83,29 @@ async function main(): Promise<void> {
   const problem = bundleProblem();
   if (problem !== undefined) console.log(`note: ${problem}; measuring the last build`);
   const compiledEntry = compileSimulatedWorker();
+  const bundle = { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE };
+  // As the image, `clocker up` and prod-stack.sh run it (client/commands/up.ts).
+  const shipped = { args: [...WORKER_NODE_FLAGS, compiledEntry], env: { ...bundle, ...WORKER_MALLOC_ENV } };
+  // The shipped form until 2026-12-03: two malloc arenas only; the knobs below are each one setting on top of it.
+  const before = { args: [compiledEntry], env: { ...bundle, MALLOC_ARENA_MAX: '2' } };
+  // An SDK setting on top of the shipped worker (createClockerWorker's bench-only `tuning`).
+  const tuned = (name: string, tuning: object): Variant => ({ name: `as shipped + ${name}`, args: shipped.args, env: { ...shipped.env, CLOCKER_BENCH_WORKER_TUNING: JSON.stringify(tuning) } });
   const variants: Variant[] = [
     { name: 'baseline: tsx, bundled at start', args: ['--import', 'tsx', join(ROOT, 'bench', 'support', 'simulatedWorker.ts')], env: { CLOCKER_WORKFLOW_BUNDLE: 'off' } },
-    { name: 'compiled, bundle file', args: [compiledEntry], env: { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE } },
-    { name: 'compiled, as shipped (+ MALLOC_ARENA_MAX=2)', args: [compiledEntry], env: { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE, MALLOC_ARENA_MAX: '2' } },
-    // KNOBS=1: settings tried on top of the shipped form.
+    { name: 'compiled, bundle file', args: [compiledEntry], env: bundle },
+    { name: 'compiled + MALLOC_ARENA_MAX=2 (shipped before)', ...before },
+    { name: `compiled, as shipped (+ ${Object.entries(WORKER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}, ${WORKER_NODE_FLAGS.join(' ')})`, ...shipped },
+    // KNOBS=1: one setting at a time on top of the form shipped before, then SDK settings on top of the shipped one.
     ...(process.env.KNOBS === '1'
       ? [
-          { name: 'as shipped + --max-semi-space-size=4', args: ['--max-semi-space-size=4', compiledEntry], env: { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE, MALLOC_ARENA_MAX: '2' } },
-          { name: 'as shipped + MALLOC_TRIM_THRESHOLD_=131072', args: [compiledEntry], env: { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE, MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } },
+          { name: 'before + --max-semi-space-size=4', args: ['--max-semi-space-size=4', ...before.args], env: before.env },
+          { name: 'before + MALLOC_TRIM_THRESHOLD_=131072', args: before.args, env: { ...before.env, MALLOC_TRIM_THRESHOLD_: '131072' } },
+          { name: 'before, MALLOC_ARENA_MAX=1', args: before.args, env: { ...before.env, MALLOC_ARENA_MAX: '1' } },
+          tuned('maxCachedWorkflows=100', { maxCachedWorkflows: 100 }),
+          tuned('maxCachedWorkflows=20', { maxCachedWorkflows: 20 }),
+          tuned('maxConcurrentActivityTaskExecutions=20', { maxConcurrentActivityTaskExecutions: 20 }),
+          tuned('maxConcurrentWorkflowTaskExecutions=10', { maxConcurrentWorkflowTaskExecutions: 10 }),
+          tuned('maxConcurrentActivityTaskPolls=2, maxConcurrentWorkflowTaskPolls=2', { maxConcurrentActivityTaskPolls: 2, maxConcurrentWorkflowTaskPolls: 2 }),
         ]
       : []),
   ];
@@ -97,15 +122,15 @@ async function main(): Promise<void> {
     for (const [i, variant] of variants.filter((v) => !wanted || wanted.some((w) => v.name.includes(w))).entries()) {
       const row = await measure(stack, variant, i + 1, ensureInfra);
       rows.push(row);
-      console.log(`${row.variant}: idle ${row.idle.toFixed(0)} MiB, ${APPS * PER} running ${row.running.toFixed(0)} MiB (deployed in ${row.deploySeconds.toFixed(0)} s), destroyed ${row.destroyed.toFixed(0)} MiB, peak ${row.peak.toFixed(0)} MiB`);
+      console.log(`${row.variant}: idle ${row.idle.toFixed(0)} MiB, ${APPS * PER} running ${row.running.toFixed(0)} MiB (deployed in ${row.deploySeconds.toFixed(0)} s, worker CPU ${row.deployCpu.toFixed(1)} s), destroyed ${row.destroyed.toFixed(0)} MiB, peak ${row.peak.toFixed(0)} MiB`);
     }
   } finally {
     await stack.stop();
   }
   const f = (n: number) => `${n.toFixed(0)} MiB`;
-  console.log(`\n| worker, SIMULATED hosts (RSS, after ${IDLE_MS / 1000} s quiet) | idle | ${APPS * PER} members | after destroy | peak |`);
-  console.log('|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.variant} | ${f(r.idle)} | ${f(r.running)} | ${f(r.destroyed)} | ${f(r.peak)} |`);
+  console.log(`\n| worker, SIMULATED hosts (RSS, after ${IDLE_MS / 1000} s quiet) | idle | ${APPS * PER} members | after destroy | peak | deploy (worker CPU) |`);
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.variant} | ${f(r.idle)} | ${f(r.running)} | ${f(r.destroyed)} | ${f(r.peak)} | ${r.deploySeconds.toFixed(0)} s (${r.deployCpu.toFixed(1)} s) |`);
 }
 
 main().catch((err: unknown) => {

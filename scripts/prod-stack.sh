@@ -344,7 +344,8 @@ start_worker() { # <n>: its own CLOCKER_HOME: a worker keeps nothing another wor
   mkdir -p "$DIR/workers/$n"
   # shellcheck disable=SC2046
   spawn "worker-$n" env $(client_env) CLOCKER_HOME="$DIR/workers/$n" CLOCKER_SECRETS_DIR="$DIR/secrets" \
-    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node "$ROOT/bin/clocker.js" worker
+    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-131072}" \
+    node --max-semi-space-size=4 "$ROOT/bin/clocker.js" worker
 }
 
 up() {

@@ -25,6 +25,8 @@ export async function createClockerWorker(
   extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'identity' | 'shutdownGraceTime'>> & {
     /** Benches only: activities put in place of the real ones (simulated hosts), every other setting as shipped. */
     simulated?: (temporal: Client) => Partial<Activities>;
+    /** Benches only: SDK settings measured against the shipped ones (bench/workerMemorySimulated.bench.ts KNOBS=1). */
+    tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskPolls' | 'maxConcurrentWorkflowTaskPolls'>>;
   } = {},
 ): Promise<ClockerWorker> {
   const native = await NativeConnection.connect(connectionOptions(config));
@@ -48,6 +50,7 @@ export async function createClockerWorker(
     // A heartbeat reaches the server at most this long after it is sent (else 80% of the
     // heartbeat timeout, 8 s): a member's step (pulling, creating…) shows while it happens.
     maxHeartbeatThrottleInterval: '1s',
+    ...extra.tuning,
   });
   return {
     worker,

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
       checkHostAlive: async () => ({ alive: true, containers: 0 }),
       measureHostUsage: async () => ({ usage: { cpuPercent: 0, memoryBytes: 0 }, containers: 0 }),
     }),
+    // A bench row's SDK settings on top of the shipped ones (JSON), e.g. {"maxCachedWorkflows":20}.
+    ...(process.env.CLOCKER_BENCH_WORKER_TUNING ? { tuning: JSON.parse(process.env.CLOCKER_BENCH_WORKER_TUNING) as object } : {}),
   });
   log.info(`clocker worker: ${workflows}; simulated hosts`);
   const stop = () => worker.shutdown();

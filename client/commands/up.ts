@@ -107,16 +107,25 @@ export async function up(options: UpOptions): Promise<void> {
  */
 export function workerCommand(compiled = __filename.endsWith('.js')): string[] {
   const main = join(__dirname, '..', '..', 'workers', compiled ? 'main.js' : 'main.ts');
-  return compiled ? [main] : ['--import', 'tsx', main];
+  return [...WORKER_NODE_FLAGS, ...(compiled ? [main] : ['--import', 'tsx', main])];
 }
+
+/**
+ * How the worker processes Clocker starts run (the image and prod-stack.sh say the same), measured
+ * by bench/workerMemorySimulated.bench.ts (1,000 members on simulated hosts, docs/benchmarks.md):
+ * two malloc arenas instead of one per thread (the SDK core's runtime threads); freed memory at
+ * the top of the C heap given back above 128 KiB (glibc otherwise raises that bar to 64 MiB after
+ * large buffers come and go); glibc reads both only at process start.
+ */
+export const WORKER_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
+/** A young generation of 2 × 4 MiB per V8 isolate (the main thread's and the workflow thread's), not 2 × 16 MiB. */
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
 function startWorkerProcess(address: string, namespace: string, logFile: string): ChildProcess {
   const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, workerCommand(), {
     stdio: ['ignore', log, log],
-    // Two malloc arenas instead of one per thread (the SDK core's runtime threads): 17–36 MiB less
-    // resident, measured by bench/workerMemory.bench.ts; glibc reads it only at process start.
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, CLOCKER_TEMPORAL_ADDRESS: address, CLOCKER_NAMESPACE: namespace },
+    env: { ...WORKER_MALLOC_ENV, ...process.env, CLOCKER_TEMPORAL_ADDRESS: address, CLOCKER_NAMESPACE: namespace },
   });
   closeSync(log);
   return child;
