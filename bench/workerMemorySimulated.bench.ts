@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       ? [
           { name: 'before + --max-semi-space-size=4', args: ['--max-semi-space-size=4', ...before.args], env: before.env },
           { name: 'before + MALLOC_TRIM_THRESHOLD_=131072', args: before.args, env: { ...before.env, MALLOC_TRIM_THRESHOLD_: '131072' } },
+          { name: 'as shipped, --max-semi-space-size=8 instead', args: ['--max-semi-space-size=8', compiledEntry], env: shipped.env },
           { name: 'before, MALLOC_ARENA_MAX=1', args: before.args, env: { ...before.env, MALLOC_ARENA_MAX: '1' } },
           tuned('maxCachedWorkflows=100', { maxCachedWorkflows: 100 }),
           tuned('maxCachedWorkflows=20', { maxCachedWorkflows: 20 }),
