@@ -41,9 +41,10 @@ const MAX_PROBE_MS = 5_000;
  */
 const FIRST_RETRY_MS = 50;
 /**
- * With no probe, a member must have been up this long since its start before it counts: a
- * command that exits at once (a crash, a missing file) must not pass for a running member in
- * the instant between its start and its exit.
+ * With nothing to probe (no probe, no published TCP port the worker can reach), a member must
+ * have been up this long since its start before it counts: a command that exits at once (a
+ * crash, a missing file) must not pass for a running member in the instant between its start
+ * and its exit. A member with such a port needs no wait: a command that exits never answers.
  */
 const MIN_UP_MS = 300;
 /** A connection straight to a container on this machine answers in well under this, or not at all. */
@@ -81,7 +82,7 @@ export function healthActivities(dockerFor: DockerClientFactory, secrets: Secret
       let failures = 0;
       let pause = FIRST_RETRY_MS;
       let problem = 'not probed yet';
-      let settled = input.health !== undefined;
+      let settled = input.health !== undefined || probedPorts(input.hostAddress, input.ports).length > 0;
       while (Date.now() - started < input.timeoutMs) {
         beat();
         const info = await docker
@@ -159,14 +160,20 @@ export async function runProbe(
   return r.exitCode === 0 ? '' : `nothing listens on port ${probe.port} inside the container`;
 }
 
-async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number, behind: BehindPorts): Promise<string> {
-  for (const p of ports) {
+/** The published TCP ports the worker can reach, each with the address to dial. */
+function probedPorts(address: string, ports: MappedPort[]): { at: string; hostPort: number; containerPort: number }[] {
+  return ports.flatMap((p) => {
     // A port bound to loopback only cannot be reached from the worker: not probed.
     const at = publishedAddress(address, p.hostIp);
-    if (p.protocol !== 'tcp' || p.boundHostPort === undefined || at === undefined) continue;
+    return p.protocol !== 'tcp' || p.boundHostPort === undefined || at === undefined ? [] : [{ at, hostPort: p.boundHostPort, containerPort: p.containerPort }];
+  });
+}
+
+async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number, behind: BehindPorts): Promise<string> {
+  for (const p of probedPorts(address, ports)) {
     beat();
-    const result = await probeTcp(at, p.boundHostPort, timeoutMs, behind(p.containerPort));
-    if (result !== '') return prefixed(`${at}:${p.boundHostPort}`, result);
+    const result = await probeTcp(p.at, p.hostPort, timeoutMs, behind(p.containerPort));
+    if (result !== '') return prefixed(`${p.at}:${p.hostPort}`, result);
   }
   return '';
 }
