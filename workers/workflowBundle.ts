@@ -80,7 +80,8 @@ export function workflowSource(env: NodeJS.ProcessEnv = process.env): WorkflowSo
   return { options: { workflowsPath: workflowsPath() }, description: `workflows bundled at start (${problem}; \`npm run build\` writes it)` };
 }
 
-const quietLogger = {
+/** The bundler's logger: warnings and errors only. */
+export const quietBundlerLogger = {
   log: () => undefined,
   trace: () => undefined,
   debug: () => undefined,
@@ -91,7 +92,7 @@ const quietLogger = {
 
 /** Bundles the workflows with the worker's interceptors into `file` (written whole, then renamed, so a reader never sees half). */
 export async function writeWorkflowBundle(file = BUNDLE_FILE): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules(), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules(), logger: quietBundlerLogger });
   const partial = `${file}.${process.pid}.tmp`;
   writeFileSync(partial, code);
   renameSync(partial, file);

@@ -11,11 +11,10 @@
 // member's address is the one the infrastructure's IPAM gave it, given back when it goes.
 // e2e-group: beside (its own rig hosts, apps named by pid; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { isolationSteps, stepsScript } from '../../activities/network/isolationRules';
 import { hostShellFor, runOnWorker } from '../../activities/network/hostShell';
@@ -27,12 +26,13 @@ import { copyImage } from '../../client/images/imageTransfer';
 import type { AppView, MemberView } from '../../domain/application/status';
 import type { Blueprint, NetworkSpec } from '../../domain/blueprint/model';
 import { provisionRoot } from '../rig/provisionedDaemons';
-import { createRig, type Rig, type RigHost } from '../rig/rig';
+import type { Rig, RigHost } from '../rig/rig';
 import { skipUnlessPresent } from '../support/components';
 import { run } from '../support/exec';
 import { blueprint, serviceSpec } from '../support/specs';
 import { answering, MESH_PORT } from '../support/meshApp';
-import { startStack, type Stack } from '../support/stack';
+import { startRigStack } from '../support/rigStack';
+import type { Stack } from '../support/stack';
 import { networkName, workflowIds } from '../../domain/naming';
 import { hostAccessQuery } from '../../workflows/hostAccessQuery';
 import { espProbeCommand } from '../../activities/network/overlayEncryption';
@@ -121,14 +121,7 @@ describe('isolated application networks (addIptablesRules: true)', { skip: skipU
 
   before(async () => {
     await ensureBusyboxImage(local);
-    rig = await createRig({ hosts: 4, docker: false });
-    stack = await startStack();
-    home = join(stack.home, 'clocker');
-    mkdirSync(home, { recursive: true });
-    // Workers inherit these: their state folder (certificates) and the SSH key, by reference.
-    process.env.CLOCKER_HOME = home;
-    process.env.CLOCKER_SECRET_ISO_RIG_KEY = rig.hosts[0]!.privateKey;
-    await stack.startWorker();
+    ({ rig, stack, home } = await startRigStack(4, 'CLOCKER_SECRET_ISO_RIG_KEY'));
     await stack.clocker.ensureInfrastructure(await localInfrastructure(local));
   });
 

@@ -10,7 +10,7 @@
 // network and its rules off every host.
 // e2e-group: beside (its own rig hosts, its own infrastructure; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
@@ -21,10 +21,11 @@ import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../client/images/busyboxIm
 import { copyImage } from '../../client/images/imageTransfer';
 import type { AppView, MemberView } from '../../domain/application/status';
 import { provisionRoot } from '../rig/provisionedDaemons';
-import { createRig, type Rig, type RigHost } from '../rig/rig';
+import type { Rig, RigHost } from '../rig/rig';
 import { skipUnlessPresent } from '../support/components';
 import { run } from '../support/exec';
-import { startStack, type Stack } from '../support/stack';
+import { startRigStack } from '../support/rigStack';
+import type { Stack } from '../support/stack';
 
 const FILE = 'examples/network-seed.yaml';
 const APP = 'database-app';
@@ -75,14 +76,7 @@ describe('the seed network blueprint across the rig hosts', { skip: skipUnlessPr
 
   before(async () => {
     await ensureBusyboxImage(local);
-    rig = await createRig({ hosts: 4, docker: false });
-    stack = await startStack();
-    home = join(stack.home, 'clocker');
-    mkdirSync(home, { recursive: true });
-    // Workers inherit these: their state folder (certificates) and the SSH key, by reference.
-    process.env.CLOCKER_HOME = home;
-    process.env.CLOCKER_SECRET_SEED_RIG_KEY = rig.hosts[0]!.privateKey;
-    await stack.startWorker();
+    ({ rig, stack, home } = await startRigStack(4, 'CLOCKER_SECRET_SEED_RIG_KEY'));
     const hosts = rig.hosts.slice(0, 3).map((h) => `      - { id: ${h.name}, address: ${h.address}, root: ${provisionRoot(h.dir)} }`);
     const file = join(stack.home, 'seed-infra.yaml');
     writeFileSync(file, [`name: ${infra()}`, 'location:', '  byon:', '    key: $secret:seed-rig-key', '    hosts:', ...hosts, ''].join('\n'));

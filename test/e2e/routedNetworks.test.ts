@@ -30,13 +30,14 @@ import { networkName, workflowIds } from '../../domain/naming';
 import type { HostBlocks } from '../../domain/network/routedBlocks';
 import { hostBlocksQuery } from '../../workflows/routedBlockMessages';
 import { provisionedDockerdPid, provisionRoot, stopPid } from '../rig/provisionedDaemons';
-import { createRig, type Rig, type RigHost } from '../rig/rig';
+import type { Rig, RigHost } from '../rig/rig';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers } from '../support/dockerChecks';
 import { run } from '../support/exec';
 import { median, MESH_PORT, meshBlueprint } from '../support/meshApp';
-import { startStack, type Stack } from '../support/stack';
+import { startRigStack } from '../support/rigStack';
+import type { Stack } from '../support/stack';
 
 const APP = `routed-${process.pid}`;
 const NETWORK = 'mesh';
@@ -82,14 +83,7 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
   before(async () => {
     await ensureBusyboxImage(local);
     // h4 joins the infrastructure during the run, then fails.
-    rig = await createRig({ hosts: 4, docker: false });
-    stack = await startStack();
-    home = join(stack.home, 'clocker');
-    mkdirSync(home, { recursive: true });
-    // Workers inherit these: their state folder (certificates) and the SSH key, by reference.
-    process.env.CLOCKER_HOME = home;
-    process.env.CLOCKER_SECRET_ROUTED_RIG_KEY = rig.hosts[0]!.privateKey;
-    await stack.startWorker();
+    ({ rig, stack, home } = await startRigStack(4, 'CLOCKER_SECRET_ROUTED_RIG_KEY'));
     const hosts = rig.hosts.slice(0, 3).map((h) => `      - { id: ${h.name}, address: ${h.address}, root: ${provisionRoot(h.dir)}, labels: { slot: ${h.name} } }`);
     const file = join(stack.home, 'routed-infra.yaml');
     writeFileSync(file, [`name: ${infraName()}`, 'location:', '  byon:', '    key: $secret:routed-rig-key', '    hosts:', ...hosts, ''].join('\n'));

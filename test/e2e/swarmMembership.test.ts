@@ -11,7 +11,7 @@
 // the promotion, from the comeback to the node ready.
 // e2e-group: beside (its own rig hosts, an app named by pid; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
@@ -23,12 +23,13 @@ import type { AppView, MemberView } from '../../domain/application/status';
 import { managerCount } from '../../domain/infra/swarmPlan';
 import { startDockerd, stopDockerd } from '../rig/hostOutage';
 import { provisionRoot } from '../rig/provisionedDaemons';
-import { createRig, type Rig, type RigHost } from '../rig/rig';
+import type { Rig, RigHost } from '../rig/rig';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { run } from '../support/exec';
 import { MESH_PORT, meshBlueprint } from '../support/meshApp';
-import { startStack, type Stack } from '../support/stack';
+import { startRigStack } from '../support/rigStack';
+import type { Stack } from '../support/stack';
 
 const APP = `swarm-${process.pid}`;
 const NETWORK = 'mesh';
@@ -89,13 +90,7 @@ describe('the infrastructure repairs its swarm as hosts are removed, added and f
   before(async () => {
     await ensureBusyboxImage(local);
     // h1..h4 from the start; h5 joins the infrastructure during the run.
-    rig = await createRig({ hosts: 5, docker: false });
-    stack = await startStack();
-    home = join(stack.home, 'clocker');
-    mkdirSync(home, { recursive: true });
-    process.env.CLOCKER_HOME = home;
-    process.env.CLOCKER_SECRET_SWARM_RIG_KEY = rig.hosts[0]!.privateKey;
-    await stack.startWorker();
+    ({ rig, stack, home } = await startRigStack(5, 'CLOCKER_SECRET_SWARM_RIG_KEY'));
     const slot = (h: RigHost) => (h.name === 'h1' ? 'one' : 'any');
     const hosts = rig.hosts.slice(0, 4).map((h) => `      - { id: ${h.name}, address: ${h.address}, root: ${provisionRoot(h.dir)}, labels: { slot: ${slot(h)} } }`);
     const file = join(stack.home, 'swarm-infra.yaml');

@@ -5,7 +5,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkerOptions, type Wo
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 import { workflowInterceptorModules, workflowsPath } from '../../workers/createWorker';
-import { BUNDLE_FILE, bundleProblem } from '../../workers/workflowBundle';
+import { BUNDLE_FILE, bundleProblem, quietBundlerLogger } from '../../workers/workflowBundle';
 import { searchAttributes } from '../../workflows/searchAttributes';
 
 export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
@@ -29,7 +29,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflows bundled from the sources now (webpack, seconds of CPU): what the bundle test checks. */
 export function sourceBundle(): Promise<WorkflowBundleWithSourceMap> {
   // The worker's own interceptors (activity summaries) are in the bundle, so the tiers run what ships.
-  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules(), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules(), logger: quietBundlerLogger });
   return bundle;
 }
 
@@ -41,12 +41,3 @@ export function sourceBundle(): Promise<WorkflowBundleWithSourceMap> {
 export async function workflowBundle(): Promise<TestWorkflowBundle> {
   return bundleProblem() === undefined ? { codePath: BUNDLE_FILE } : sourceBundle();
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => console.warn(m),
-  error: (m: string) => console.error(m),
-};
