@@ -33,11 +33,13 @@ interface LinkCase {
   page?: { port: number; line: string };
 }
 
+// The fixtures' fixed host ports (24080–24084) sit below Linux's ephemeral range (32768–60999):
+// in it, a dev server or a connection of a test running beside this one could hold them (seen in CI).
 const cases: LinkCase[] = [
   // links: ["mysql:db"], the Docker CLI's "service:alias" form
-  { fixture: 'tomcat-mysql', client: 'tomcat', alias: 'db', target: 'mysql', port: 3306, answer: 'db-ok', page: { port: 42080, line: 'web-ok db-ok' } },
+  { fixture: 'tomcat-mysql', client: 'tomcat', alias: 'db', target: 'mysql', port: 3306, answer: 'db-ok', page: { port: 24080, line: 'web-ok db-ok' } },
   // docker.container.links: { cache: $brooklyn:entity("couchbase") }, to a cluster of two
-  { fixture: 'wordpress-couchbase', client: 'wordpress', alias: 'cache', target: 'couchbase', port: 11211, answer: 'couchbase-ok', page: { port: 42081, line: 'wordpress-ok couchbase-ok' } },
+  { fixture: 'wordpress-couchbase', client: 'wordpress', alias: 'cache', target: 'couchbase', port: 11211, answer: 'couchbase-ok', page: { port: 24081, line: 'wordpress-ok couchbase-ok' } },
   // links: [queue], the bare service name as its own alias (serviceType spelling, launch.latch)
   { fixture: 'service-type', client: 'worker', alias: 'queue', target: 'queue', port: 5672, answer: 'queue-ok' },
 ];
@@ -53,11 +55,11 @@ interface RunCase {
 /** The other container blueprints of the corpus: each deploys as written and answers where it publishes. */
 const runs: RunCase[] = [
   // brooklyn.catalog with an entity item used as a type, overridden at the use site; a link to the store
-  { fixture: 'catalog-bom', service: 'web', containerPort: 42083, line: 'hello store-ok' },
+  { fixture: 'catalog-bom', service: 'web', containerPort: 24083, line: 'hello store-ok' },
   // VanillaDockerApplication naming its image with docker.image.name
-  { fixture: 'vanilla-docker', service: 'echo', containerPort: 42084, line: 'echo-ok' },
+  { fixture: 'vanilla-docker', service: 'echo', containerPort: 24084, line: 'echo-ok' },
   // the seed's VirtualNetwork (networkId, cidr, gateway) with UI-only enrichers; front asks the catalogue on it
-  { fixture: 'virtual-network', service: 'front', containerPort: 42082, line: 'front-ok catalogue-ok' },
+  { fixture: 'virtual-network', service: 'front', containerPort: 24082, line: 'front-ok catalogue-ok' },
   // one catalog item holding the application; openPorts: any free host port
   { fixture: 'catalog-single-item', service: 'hello', containerPort: 8000, line: 'hello-ok' },
   // catalog metadata beside the blueprint; brooklyn.parameters' default read by $brooklyn:config

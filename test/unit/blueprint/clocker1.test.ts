@@ -230,7 +230,7 @@ test('a catalog of Docker cloud templates: the second one gets a warning', () =>
 
 test("1.x's VanillaDockerApplication runs the image its config names", () => {
   const [echo] = loadCorpus('vanilla-docker.yaml').services;
-  assert.deepEqual([echo?.id, echo?.image, echo?.env, echo?.ports], ['echo', 'clocker/busybox:1', { ECHO_TEXT: 'echo-ok' }, [{ containerPort: 42084, hostPort: 42084, protocol: 'tcp' }]]);
+  assert.deepEqual([echo?.id, echo?.image, echo?.env, echo?.ports], ['echo', 'clocker/busybox:1', { ECHO_TEXT: 'echo-ok' }, [{ containerPort: 24084, hostPort: 24084, protocol: 'tcp' }]]);
 });
 
 test('the infra file a location blueprint prints is one "clocker infra create" accepts', () => {
@@ -256,7 +256,7 @@ test('tomcat-mysql: long container keys, a port under openPorts and directPorts 
   assert.deepEqual(mysql?.ports, [{ containerPort: 3306, hostPort: 0, protocol: 'tcp' }]);
   assert.deepEqual(mysql?.command, ['sh', '-c', 'while true; do echo db-ok | nc -l -p 3306; done']);
   assert.deepEqual(mysql?.env, { MYSQL_DATABASE: 'visitors' });
-  assert.deepEqual(tomcat?.ports, [{ containerPort: 42080, hostPort: 42080, protocol: 'tcp' }]);
+  assert.deepEqual(tomcat?.ports, [{ containerPort: 24080, hostPort: 24080, protocol: 'tcp' }]);
   assert.deepEqual(tomcat?.links, [{ alias: 'db', service: 'mysql' }]);
   assert.deepEqual(tomcat?.dependsOn, ['mysql']);
   assert.deepEqual(tomcat?.envTemplates.DB_URL?.parts.filter((p) => p.kind === 'attribute'), [
@@ -273,7 +273,7 @@ test('catalog-bom: the template loads, its services built on the catalog types (
   assert.deepEqual([store?.id, store?.image, store?.ports], ['store', 'clocker/busybox:1', [{ containerPort: 6379, hostPort: 0, protocol: 'tcp' }]]);
   assert.deepEqual(store?.command, ['sh', '-c', 'while true; do echo store-ok | nc -l -p 6379; done']);
   // openPorts from the type, directPorts from the use site: one port, published.
-  assert.deepEqual(web?.ports, [{ containerPort: 42083, hostPort: 42083, protocol: 'tcp' }]);
+  assert.deepEqual(web?.ports, [{ containerPort: 24083, hostPort: 24083, protocol: 'tcp' }]);
   assert.deepEqual(web?.env, { GREETING: 'hello' });
   assert.deepEqual(Object.keys(web?.envTemplates ?? {}).filter((k) => !k.startsWith('STORE_PORT')), ['STORE_HOST']);
   assert.deepEqual(web?.links, [{ alias: 'store', service: 'store' }]);
@@ -290,7 +290,7 @@ test('catalog metadata: a single item names the application by its id; the legac
   assert.deepEqual(pair.services.map((s) => [s.id, s.count]), [['couchbase', 2], ['wordpress', 1]]);
   assert.deepEqual(pair.services[1]?.links, [{ alias: 'cache', service: 'couchbase' }]);
   assert.deepEqual(pair.services[1]?.env, { COUCHBASE_BUCKET: 'wordpress' });
-  assert.deepEqual(pair.services[1]?.ports, [{ containerPort: 42081, hostPort: 42081, protocol: 'tcp' }]);
+  assert.deepEqual(pair.services[1]?.ports, [{ containerPort: 24081, hostPort: 24081, protocol: 'tcp' }]);
 });
 
 test('serviceType is read as type; a launch latch on another service is a dependency', () => {
