@@ -3,12 +3,12 @@
 // say (events per member, time per activity type) and the worker process's RSS.
 //   node --import tsx bench/createPath.bench.ts     (~2 min; local Docker engine, own dev server and worker)
 //   MEMBERS=30 ROUNDS=3
-import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
 import { probeTcp } from '../activities/docker/probes';
+import { rssOf } from './support/processStats';
 import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
 import { LABEL, workflowIds } from '../domain/naming';
 import { blueprint, serviceSpec } from '../test/support/specs';
@@ -48,10 +48,8 @@ async function floorDestroy(docker: Docker): Promise<number> {
   return performance.now() - started;
 }
 
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
+/** The worker's resident set now, in whole MiB. */
+const rssMiB = (pid: number): number => Math.round(rssOf(pid).rss);
 
 /** Samples the worker's RSS while `work` runs; returns the work's result and the peak. */
 async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; peakMiB: number }> {

@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopChild } from '../client/childProcess';
+import { rssOf } from './support/processStats';
 import { localInfrastructure, WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../client/commands/up';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../client/images/busyboxImage';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
@@ -38,16 +39,21 @@ const compiled = [join(ROOT, 'dist', 'workers', 'main.js')];
 // Named, not left to the worker's freshness check: sources edited while the bench runs would
 // otherwise make a compiled worker bundle at start.
 const bundleFile = { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE };
+/** The compiled worker (`entry`: its script and arguments) as the image, `clocker up` and prod-stack.sh run it. */
+export function shippedVariant(entry: string[]): Variant {
+  return {
+    name: `compiled, as shipped (+ ${Object.entries(WORKER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}, ${WORKER_NODE_FLAGS.join(' ')})`,
+    args: [...WORKER_NODE_FLAGS, ...entry],
+    env: { ...bundleFile, ...WORKER_MALLOC_ENV },
+  };
+}
+
 const VARIANTS: Variant[] = [
   { name: 'baseline: tsx, bundled at start', args: ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')], env: { CLOCKER_WORKFLOW_BUNDLE: 'off' } },
   { name: 'compiled, bundle file', args: compiled, env: bundleFile },
   { name: 'compiled + MALLOC_ARENA_MAX=2 (shipped before)', args: compiled, env: { ...bundleFile, MALLOC_ARENA_MAX: '2' } },
   // The image, `clocker up` and prod-stack.sh run it so (client/commands/up.ts).
-  {
-    name: `compiled, as shipped (+ ${Object.entries(WORKER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}, ${WORKER_NODE_FLAGS.join(' ')})`,
-    args: [...WORKER_NODE_FLAGS, ...compiled],
-    env: { ...bundleFile, ...WORKER_MALLOC_ENV },
-  },
+  shippedVariant(compiled),
 ];
 /** Settings tried on top of the compiled worker, one at a time. */
 const KNOBS: Variant[] = [
@@ -56,12 +62,6 @@ const KNOBS: Variant[] = [
 ];
 
 /** Resident and peak resident set of a process, in MiB. */
-export function rssOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
-
 export async function startWorkerProcess(stack: Stack, variant: Variant, n: number): Promise<ChildProcess> {
   const logFile = join(stack.home, `memory-worker-${n}.log`);
   const log = openSync(logFile, 'a');

@@ -8,15 +8,15 @@
 //   npm run build && node --import tsx bench/workerMemorySimulated.bench.ts    (~10 min)
 //   APPS=10 PER=100 HOSTS=10 IDLE_MS=15000 VARIANTS='shipped before,as shipped (' KNOBS=1
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startStack, type Stack } from '../test/support/stack';
 import { fakeHosts } from '../test/support/workflowTier';
 import { BUNDLE_FILE, bundleProblem } from '../workers/workflowBundle';
-import { rssOf, startWorkerProcess, type Variant } from './workerMemory.bench';
+import { shippedVariant, startWorkerProcess, type Variant } from './workerMemory.bench';
+import { cpuSecondsOf, rssOf } from './support/processStats';
 import { stopChild } from '../client/childProcess';
-import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../client/commands/up';
 
 const ROOT = join(__dirname, '..');
 const APPS = Number(process.env.APPS ?? 10);
@@ -42,13 +42,6 @@ function compileSimulatedWorker(): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU seconds a process has used so far (user + system, /proc/<pid>/stat), to weigh what a setting costs in GC. */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  // After the command: state is field 3, utime 14 and stime 15 (1-based, proc(5)).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function measure(stack: Stack, variant: Variant, n: number, ensureInfra: () => Promise<void>) {
   const worker = await startWorkerProcess(stack, variant, n);
@@ -84,8 +77,7 @@ async function main(): Promise<void> {
   if (problem !== undefined) console.log(`note: ${problem}; measuring the last build`);
   const compiledEntry = compileSimulatedWorker();
   const bundle = { CLOCKER_WORKFLOW_BUNDLE: BUNDLE_FILE };
-  // As the image, `clocker up` and prod-stack.sh run it (client/commands/up.ts).
-  const shipped = { args: [...WORKER_NODE_FLAGS, compiledEntry], env: { ...bundle, ...WORKER_MALLOC_ENV } };
+  const shipped = shippedVariant([compiledEntry]);
   // The shipped form until 2026-12-03: two malloc arenas only; the knobs below are each one setting on top of it.
   const before = { args: [compiledEntry], env: { ...bundle, MALLOC_ARENA_MAX: '2' } };
   // An SDK setting on top of the shipped worker (createClockerWorker's bench-only `tuning`).
@@ -94,7 +86,7 @@ async function main(): Promise<void> {
     { name: 'baseline: tsx, bundled at start', args: ['--import', 'tsx', join(ROOT, 'bench', 'support', 'simulatedWorker.ts')], env: { CLOCKER_WORKFLOW_BUNDLE: 'off' } },
     { name: 'compiled, bundle file', args: [compiledEntry], env: bundle },
     { name: 'compiled + MALLOC_ARENA_MAX=2 (shipped before)', ...before },
-    { name: `compiled, as shipped (+ ${Object.entries(WORKER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}, ${WORKER_NODE_FLAGS.join(' ')})`, ...shipped },
+    shipped,
     // KNOBS=1: one setting at a time on top of the form shipped before, then SDK settings on top of the shipped one.
     ...(process.env.KNOBS === '1'
       ? [
