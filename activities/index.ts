@@ -2,9 +2,9 @@
 // for the edges (Temporal samples: activities-dependency-injection).
 import type { Client } from '@temporalio/client';
 import { appResourceActivities } from './application/appResources';
-import { containerActivities } from './docker/containers';
+import { containerActivities, memberContainers } from './docker/containers';
 import type { DockerClientFactory } from './docker/dockerClient';
-import { healthActivities } from './docker/health';
+import { healthActivities, healthWait } from './docker/health';
 import { startMemberActivities } from './docker/startMember';
 import { memberCommandActivities } from './docker/memberCommands';
 import { networkActivities } from './docker/networks';
@@ -30,12 +30,13 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const containers = containerActivities(deps.docker, deps.secrets, deps.temporal);
-  const health = healthActivities(deps.docker, deps.secrets);
+  // One create path and one health wait, shared by the activities that take them step by step and by startMember.
+  const members = memberContainers(deps.docker, deps.secrets, deps.temporal);
+  const waitHealth = healthWait(deps.docker, deps.secrets);
   return {
-    ...containers,
-    ...health,
-    ...startMemberActivities(containers.ensureContainer, health.waitHealthy),
+    ...containerActivities(deps.docker, deps.secrets, deps.temporal, members),
+    ...healthActivities(waitHealth),
+    ...startMemberActivities(members, waitHealth),
     ...memberCommandActivities(deps.docker, deps.secrets),
     ...networkActivities(deps.docker),
     ...isolationActivities(deps.temporal, deps.docker, deps.secrets),

@@ -5,47 +5,50 @@
 //   MEMBERS=30 ROUNDS=3
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
-import { probeTcp } from '../activities/docker/probes';
-import { rssOf } from './support/processStats';
+import { floorDown, floorUp, HTTPD_COMMAND } from './support/floor';
+import { execFileSync } from 'node:child_process';
+import { cpuSecondsOf, rssOf } from './support/processStats';
+import { runningAfter } from './support/runningAt';
 import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
-import { LABEL, workflowIds } from '../domain/naming';
+import { workflowIds } from '../domain/naming';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startLocalStack, type Stack } from '../test/support/stack';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 30);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
 const FLOOR_APP = `bench-floor-${process.pid}`;
 /** NETWORK=1: the members join an application network (bridge, subnet and addresses from IPAM). */
 const NETWORK = process.env.NETWORK === '1';
 
-async function floorDeploy(docker: Docker): Promise<number> {
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: MEMBERS }, async (_, i) => {
-      const c = await docker.createContainer({
-        name: `${FLOOR_APP}-${i}`,
-        Image: BUSYBOX_IMAGE,
-        Cmd: COMMAND,
-        Labels: { [LABEL.app]: FLOOR_APP },
-        ExposedPorts: { '80/tcp': {} },
-        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
-      });
-      await c.start();
-      const port = Number((await c.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
-      while ((await probeTcp('127.0.0.1', port, 1000)) !== '') await new Promise((r) => setTimeout(r, 50));
-    }),
-  );
-  return performance.now() - started;
+/** The Docker engine's processes (dockerd, containerd and their shims, docker-proxy): their CPU is what the floor costs. */
+function enginePids(): number[] {
+  const out = execFileSync('pgrep', ['-d', ' ', '-x', 'dockerd|containerd|containerd-shim|containerd-shim-runc-v2|docker-proxy'], { encoding: 'utf8' }).trim();
+  return out === '' ? [] : out.split(' ').map(Number);
 }
 
-async function floorDestroy(docker: Docker): Promise<number> {
-  const started = performance.now();
-  const listed = await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${FLOOR_APP}`] } });
-  await Promise.all(listed.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
-  return performance.now() - started;
+/** CPU seconds used during `work` by: the engine's processes (those alive at the end), the worker, the dev server and this process. */
+async function cpuDuring<T>(pids: { worker: number; server: number }, work: () => Promise<T>): Promise<{ value: T; cpu: CpuShare }> {
+  const read = (pid: number) => {
+    try {
+      return cpuSecondsOf(pid);
+    } catch {
+      return 0; // gone meanwhile (a shim of a removed container): what it used is not counted
+    }
+  };
+  const engineBefore = new Map(enginePids().map((p) => [p, read(p)]));
+  const [worker, server, self] = [read(pids.worker), read(pids.server), process.cpuUsage()];
+  const value = await work();
+  const engine = enginePids().reduce((sum, p) => sum + read(p) - (engineBefore.get(p) ?? 0), 0);
+  const own = process.cpuUsage(self);
+  return { value, cpu: { engine, worker: read(pids.worker) - worker, server: read(pids.server) - server, bench: (own.user + own.system) / 1e6 } };
+}
+
+interface CpuShare {
+  engine: number;
+  worker: number;
+  server: number;
+  bench: number;
 }
 
 /** The worker's resident set now, in whole MiB. */
@@ -66,19 +69,11 @@ let deployStartedAt = 0;
 
 async function clockerDeploy(stack: Stack, app: string): Promise<number> {
   deployStartedAt = Date.now();
-  const started = performance.now();
-  const web = serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], ...(NETWORK ? { networks: [{ network: 'net', aliases: [] }] } : {}) });
+  const web = serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: HTTPD_COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], ...(NETWORK ? { networks: [{ network: 'net', aliases: [] }] } : {}) });
   const networks = NETWORK ? [{ id: 'net', driver: 'bridge' as const, dnsServers: [], shared: false, addIptablesRules: false, labels: {} }] : [];
   await stack.clocker.deploy({ ...blueprint(app, [web]), networks });
-  // Polled more often than waitFor's 500 ms, so the measure is not rounded up to it.
-  for (;;) {
-    const view = await stack.clocker.status(app).catch(() => undefined);
-    if (view && view.status !== 'DEPLOYING') {
-      if (view.status !== 'RUNNING') throw new Error(`${app} ${view.status}: ${view.error}`);
-      return performance.now() - started;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  // Polled as the CLI does; the moment is the history's (bench/support/runningAt.ts).
+  return runningAfter(stack.clocker, app, deployStartedAt);
 }
 
 type Event = temporal.api.history.v1.IHistoryEvent;
@@ -176,6 +171,8 @@ async function main(): Promise<void> {
   const docker = createDockerClientFactory()(localDockerEndpoint());
   const stack = await startLocalStack(docker);
   const pid = stack.workers[0]!.pid!;
+  const pids = { worker: pid, server: stack.server.process.pid! };
+  const cpu: { floor: CpuShare; clocker: CpuShare }[] = [];
   const raw = stack.clocker.temporal;
   const rows: { floorUp: number; floorDown: number; up: number; down: number }[] = [];
   const rss: { idle: number; peakDeploy: number; running: number; peakDestroy: number; afterDestroy: number }[] = [];
@@ -185,11 +182,14 @@ async function main(): Promise<void> {
   let teardown = '';
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      const floorUp = await floorDeploy(docker);
-      const floorDown = await floorDestroy(docker);
+      const floored = await cpuDuring(pids, () => floorUp(docker, FLOOR_APP, 0, MEMBERS));
+      const floorUpMs = floored.value;
+      const floorDownMs = await floorDown(docker, FLOOR_APP);
       const app = `bcp${process.pid}r${round}`;
       const idle = rssMiB(pid);
-      const deployed = await sampled(pid, () => clockerDeploy(stack, app));
+      const measured = await cpuDuring(pids, () => sampled(pid, () => clockerDeploy(stack, app)));
+      const deployed = measured.value;
+      cpu.push({ floor: floored.cpu, clocker: measured.cpu });
       const running = rssMiB(pid);
       const svcEvents = await events(raw, workflowIds.service(app, 'web'));
       const appEvents = await events(raw, workflowIds.application(app));
@@ -201,8 +201,8 @@ async function main(): Promise<void> {
       });
       await new Promise((r) => setTimeout(r, 3_000));
       rss.push({ idle, peakDeploy: deployed.peakMiB, running, peakDestroy: destroyed.peakMiB, afterDestroy: rssMiB(pid) });
-      rows.push({ floorUp, floorDown, up: deployed.value, down: destroyed.value });
-      console.log(`round ${round}: floor ${s(floorUp)} / ${s(floorDown)}; clocker ${s(deployed.value)} / ${s(destroyed.value)}`);
+      rows.push({ floorUp: floorUpMs, floorDown: floorDownMs, up: deployed.value, down: destroyed.value });
+      console.log(`round ${round}: floor ${s(floorUpMs)} / ${s(floorDownMs)}; clocker ${s(deployed.value)} / ${s(destroyed.value)}`);
       if (round === ROUNDS) {
         milestones = timeline(appEvents, svcEvents);
         perMember = `service workflow ${svcEvents.length} events (${(svcEvents.length / MEMBERS).toFixed(1)} per member), application ${appEvents.length}`;
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await floorDestroy(docker).catch(() => undefined);
+    await floorDown(docker, FLOOR_APP).catch(() => undefined);
     await stack.stop();
   }
   const up = median(rows.map((r) => r.up / r.floorUp));
@@ -224,6 +224,9 @@ async function main(): Promise<void> {
   console.log(`  deploy milestones (last round, ms after the request): ${milestones}`);
   console.log(`  destroy milestones (last round, ms after the request): ${teardown}`);
   console.log(`  activities of the last round's service workflow (deploy + destroy):\n${times}`);
+  const share = (c: CpuShare) => `engine ${c.engine.toFixed(2)} + worker ${c.worker.toFixed(2)} + dev server ${c.server.toFixed(2)} + bench ${c.bench.toFixed(2)} = ${(c.engine + c.worker + c.server + c.bench).toFixed(2)}`;
+  console.log(`  CPU seconds per deploy (each round: floor | Clocker):`);
+  for (const c of cpu) console.log(`    ${share(c.floor)} | ${share(c.clocker)}`);
   console.log(`  worker RSS MiB per round (idle / peak deploy / running / peak destroy / 3 s after destroy):`);
   for (const r of rss) console.log(`    ${r.idle} / ${r.peakDeploy} / ${r.running} / ${r.peakDestroy} / ${r.afterDestroy}`);
 }

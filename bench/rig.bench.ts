@@ -19,18 +19,18 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type Docker from 'dockerode';
 import { createDockerClientFactory, localDockerEndpoint } from '../activities/docker/dockerClient';
-import { probeTcp } from '../activities/docker/probes';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../client/images/busyboxImage';
 import { copyImage } from '../client/images/imageTransfer';
 import type { ServiceView } from '../domain/application/status';
 import type { Blueprint, NetworkSpec } from '../domain/blueprint/model';
-import { LABEL, workflowIds } from '../domain/naming';
+import { workflowIds } from '../domain/naming';
 import { serviceStatusQuery } from '../workflows/messages';
 import { createRig, type Rig, type RigHost } from '../test/rig/rig';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startStack, type Stack } from '../test/support/stack';
 import { printResult, type ResultRow } from './support/benchResult';
-import { floorDown, HTTPD_COMMAND } from './support/floor';
+import { floorDown, floorUpOn, HTTPD_COMMAND, type FloorEngine } from './support/floor';
+import { runningAfter } from './support/runningAt';
 import { formatSummary, summarize, type Summary } from './support/stats';
 import { createSwarmService, removeSwarmService, scaleSwarmService, swarmContainers } from './support/swarmPeer';
 
@@ -76,31 +76,11 @@ async function timed(what: string, act: () => Promise<unknown>, done: () => Prom
 }
 
 // --- the floor -------------------------------------------------------------------------------
-/** Members `from`…`from+count-1`, member i on engine i mod 3, all at once, each until its published port answers on its host's address. */
-async function floorUpRig(engines: Engine[], group: string, from: number, count: number): Promise<number> {
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const { host, docker } = engines[(from + i) % engines.length]!;
-      const c = await docker.createContainer({
-        name: `${group}-${from + i}`,
-        Image: BUSYBOX_IMAGE,
-        Cmd: HTTPD_COMMAND,
-        Labels: { [LABEL.app]: group },
-        ExposedPorts: { '80/tcp': {} },
-        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
-      });
-      await c.start();
-      const port = Number((await c.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
-      while ((await probeTcp(host.address, port, 1000)) !== '') await new Promise((r) => setTimeout(r, POLL_MS));
-    }),
-  );
-  return performance.now() - started;
-}
+const floorEngines = (engines: Engine[]): FloorEngine[] => engines.map(({ host, docker }) => ({ docker, address: host.address }));
 
 async function floorRound(engines: Engine[], side: Side): Promise<void> {
-  side.deploy.push(await floorUpRig(engines, FLOOR, 0, MEMBERS));
-  side.resize.push(await floorUpRig(engines, FLOOR, MEMBERS, GROW));
+  side.deploy.push(await floorUpOn(floorEngines(engines), FLOOR, 0, MEMBERS));
+  side.resize.push(await floorUpOn(floorEngines(engines), FLOOR, MEMBERS, GROW));
   const started = performance.now();
   await Promise.all(engines.map(({ docker }) => floorDown(docker, FLOOR)));
   side.destroy.push(performance.now() - started);
@@ -138,13 +118,10 @@ async function clockerRound(stack: Stack, app: string, variant: Variant, side: S
     return v.members.length === size && v.members.every((m) => m.state === 'RUNNING');
   };
   const deployAskedAt = Date.now();
-  side.deploy.push(
-    await timed(`clocker deploy ${app}`, () => stack.clocker.deploy(appBlueprint(app, variant)), async () => {
-      const a = await stack.clocker.status(app).catch(() => undefined);
-      if (a?.status === 'FAILED') throw new Error(`${app} ${a.status}: ${a.error}`);
-      return a?.status === 'RUNNING' && (await allRunning(MEMBERS));
-    }),
-  );
+  await stack.clocker.deploy(appBlueprint(app, variant));
+  // The moment from the history, polled as the CLI does (bench/support/runningAt.ts).
+  side.deploy.push(await runningAfter(stack.clocker, app, deployAskedAt, DEADLINE_MS));
+  if (!(await allRunning(MEMBERS))) throw new Error(`${app} RUNNING without ${MEMBERS} running members`);
   const perHost = new Map<string, number>();
   for (const m of (await view()).members) perHost.set(m.hostId, (perHost.get(m.hostId) ?? 0) + 1);
   console.log(`  clocker ${variant}: members per host ${[...perHost].map(([h, n]) => `${h} ${n}`).join(', ')}`);

@@ -19,6 +19,7 @@ import { startLocalStack, type Stack } from '../test/support/stack';
 import { printResult, type ResultRow } from './support/benchResult';
 import { lineChartSvg, type Series } from './support/curveSvg';
 import { floorDown, floorUp, HTTPD_COMMAND } from './support/floor';
+import { runningAfter } from './support/runningAt';
 import { createSwarmService, joinLocalSwarm, leaveLocalSwarm, removeSwarmService, swarmHealthy } from './support/swarmPeer';
 
 const COUNTS = (process.env.BENCH_CURVE ?? '10,50,100,200,300').split(',').map(Number);
@@ -59,14 +60,10 @@ async function clocker(stack: Stack, n: number): Promise<{ up: number; down: num
     ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
     health: { probe: { kind: 'http', port: 80, path: '/', expectStatus: 200 }, intervalMs: HEALTH_INTERVAL_MS, timeoutMs: 2000, retries: 3, startPeriodMs: 0 },
   });
-  const started = performance.now();
+  const askedAt = Date.now();
   await stack.clocker.deploy(blueprint(app, [spec], INFRA));
-  await until(`clocker deploy ${n}`, async () => {
-    const view = await stack.clocker.status(app).catch(() => undefined);
-    if (view?.status === 'FAILED') throw new Error(`${app} failed: ${view.error}`);
-    return view?.status === 'RUNNING';
-  });
-  const up = performance.now() - started;
+  // Polled as the CLI does, the moment from the history (bench/support/runningAt.ts).
+  const up = await runningAfter(stack.clocker, app, askedAt, DEADLINE_MS);
   const t = performance.now();
   const gone = await stack.clocker.destroy(app, DEADLINE_MS);
   if (gone.status !== 'DESTROYED') throw new Error(`${app} not destroyed: ${gone.status}`);

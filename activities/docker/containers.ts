@@ -39,7 +39,29 @@ export interface ContainerInfo {
   networks: Record<string, string>;
 }
 
-export function containerActivities(dockerFor: DockerClientFactory, secrets: SecretStore, temporal: Client) {
+/** What a create-or-adopt saw: the member, and Docker's own view of it when one was read anyway. */
+export interface EnsuredMember {
+  info: ContainerInfo;
+  /**
+   * The container as inspected right after its start (Docker picked a port or an address) or at
+   * its adoption; the health wait's first look, so it is not asked again (startMember).
+   */
+  look?: Docker.ContainerInspectInfo;
+}
+
+export interface MemberContainers {
+  /** Create-if-absent-else-adopt, then make sure it runs. */
+  ensure(input: EnsureContainerInput): Promise<EnsuredMember>;
+}
+
+/**
+ * The create path, shared by the ensureContainer and startMember activities (one image cache
+ * per worker). A new member costs Docker create and start, plus an inspect only when Docker
+ * picked a port or an address, plus one image inspect per host and image a minute
+ * (imageCheck.ts). Create is asked first: its 409 is how a retried attempt learns that the
+ * member exists, and only then is it inspected and adopted.
+ */
+export function memberContainers(dockerFor: DockerClientFactory, secrets: SecretStore, temporal: Client): MemberContainers {
   const images = createImageCheck();
   /** Literal env plus templates resolved with secrets read here, at the edge. */
   function resolveEnv(spec: ServiceSpec, templates: Record<string, Template>): Record<string, string> {
@@ -53,50 +75,38 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     return env;
   }
 
-  async function inspectMember(docker: Docker, ref: MemberRef, where: string): Promise<Docker.ContainerInspectInfo | undefined> {
-    const name = containerName(ref);
-    try {
-      const info = await docker.getContainer(name).inspect();
-      if (!isMember(info.Config.Labels, ref)) throw new NameConflictError('container', name, where);
-      return info;
-    } catch (err) {
-      if (statusCodeOf(err) === 404) return undefined;
-      if (err instanceof NameConflictError) throw err;
-      throw dockerError(where, `inspect container ${name}`, err);
-    }
-  }
-
   /** An existing member: joined to the networks it lacks, started if it is not running. */
-  async function adopt(docker: Docker, where: string, info: Docker.ContainerInspectInfo, input: EnsureContainerInput): Promise<ContainerInfo> {
+  async function adopt(docker: Docker, where: string, info: Docker.ContainerInspectInfo, input: EnsureContainerInput): Promise<EnsuredMember> {
     const name = containerName(input.ref);
+    let joined = false;
     for (const n of (input.networks ?? []).slice(1)) {
-      if (!info.NetworkSettings.Networks?.[n.name]) await connect(docker, where, info.Id, name, n);
+      if (!info.NetworkSettings.Networks?.[n.name]) {
+        await connect(docker, where, info.Id, name, n);
+        joined = true;
+      }
     }
-    if (info.State.Running) return reported(info, input);
+    if (info.State.Running && !joined) return { info: reported(info, input), look: info };
+    if (info.State.Running) return { info: reported(info, input) };
     reportStep('starting');
     await start(docker, where, name);
     return started(docker, where, info.Id, input);
   }
 
   /** After a start that succeeded: what the create options decided, or one inspect for what Docker picked. */
-  async function started(docker: Docker, where: string, id: string, input: EnsureContainerInput): Promise<ContainerInfo> {
+  async function started(docker: Docker, where: string, id: string, input: EnsureContainerInput): Promise<EnsuredMember> {
     const known = knownAfterStart(input.spec, input.networks ?? []);
-    if (known) return { containerId: id, running: true, ...known };
-    const info = await inspectMember(docker, input.ref, where);
-    if (!info) throw dockerError(where, `inspect container ${containerName(input.ref)}`, new Error('vanished right after start'));
-    return reported(info, input);
+    if (known) return { info: { containerId: id, running: true, ...known } };
+    const look = await inspectMember(docker, input.ref, where);
+    if (!look) throw dockerError(where, `inspect container ${containerName(input.ref)}`, new Error('vanished right after start'));
+    return { info: reported(look, input), look };
   }
 
-  /** Create-if-absent-else-adopt, then make sure it runs (ensureContainer's body). */
-  async function createOrAdopt(input: EnsureContainerInput): Promise<ContainerInfo> {
+  async function ensure(input: EnsureContainerInput): Promise<EnsuredMember> {
     const { endpoint, ref, spec, env = {}, networks = [], dns = [] } = input;
     const docker = dockerFor(endpoint);
     const where = describeEndpoint(endpoint);
     const name = containerName(ref);
     beat(); // each step reports progress: a dead worker is noticed within the heartbeat timeout
-    // One inspect by name: a retried attempt (the worker died after create) adopts what it made.
-    const found = await inspectMember(docker, ref, where);
-    if (found) return adopt(docker, where, found, input);
     // A pull or a build can take long: if the workflow gives up on this member meanwhile (a destroy),
     // it stops and nothing is created; the activity ends as cancelled, not as failed.
     const cancelled = Context.current().cancellationSignal;
@@ -128,10 +138,11 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
       });
     } catch (err) {
       if (statusCodeOf(err) !== 409) throw dockerError(where, `create container ${name}`, err);
-      // 409: a concurrent attempt created it first; adopt it.
-      const raced = await inspectMember(docker, ref, where);
-      if (!raced) throw dockerError(where, `inspect container ${name}`, new Error('named in a 409 but not found'));
-      return adopt(docker, where, raced, input);
+      // 409: the name is taken: an earlier attempt (the worker died after create) or a concurrent
+      // one made the member. Adopt it (inspectMember refuses a container that is not this member).
+      const found = await inspectMember(docker, ref, where);
+      if (!found) throw dockerError(where, `inspect container ${name}`, new Error('named in a 409 but not found'));
+      return adopt(docker, where, found, input);
     }
     // Create's answer is trusted: the container exists, joined to the first network only.
     for (const n of networks.slice(1)) await connect(docker, where, id, name, n);
@@ -140,15 +151,30 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     return started(docker, where, id, input);
   }
 
+  return { ensure };
+}
+
+/** The member's container by name, or undefined; a container of that name that is not this member is a NameConflictError. */
+async function inspectMember(docker: Docker, ref: MemberRef, where: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  const name = containerName(ref);
+  try {
+    const info = await docker.getContainer(name).inspect();
+    if (!isMember(info.Config.Labels, ref)) throw new NameConflictError('container', name, where);
+    return info;
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return undefined;
+    if (err instanceof NameConflictError) throw err;
+    throw dockerError(where, `inspect container ${name}`, err);
+  }
+}
+
+/** The container activities; `members` is the create path they share with startMember. */
+export function containerActivities(dockerFor: DockerClientFactory, secrets: SecretStore, temporal: Client, members = memberContainers(dockerFor, secrets, temporal)) {
   return {
-    /**
-     * Create-if-absent-else-adopt, then make sure it runs. A new member costs Docker four calls
-     * (inspect by name, create, start, and an inspect only when Docker picked a port or an
-     * address), plus one image inspect per host and image a minute (imageCheck.ts).
-     */
+    /** Create-if-absent-else-adopt, then make sure it runs (memberContainers). */
     async ensureContainer(input: EnsureContainerInput): Promise<ContainerInfo> {
       // Heartbeats on a timer too: an engine slow to create (a loaded host) is not taken for a dead worker.
-      return whileBeating(() => createOrAdopt(input), beat);
+      return whileBeating(async () => (await members.ensure(input)).info, beat);
     },
 
     /** Delete-if-present. Returns whether a container was removed. */

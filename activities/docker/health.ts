@@ -1,7 +1,7 @@
 // Waiting for a new member to be healthy. The blueprint's probe decides (tcp, http, exec),
 // with Docker's semantics: failures inside the start period do not count, then `retries`
 // consecutive failures make it unhealthy. With no probe, every published TCP port must
-// answer. A container that stops meanwhile fails at once, with its log tail.
+// answer. A container that stops meanwhile fails within a second, with its log tail.
 import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { publishedAddress } from '../../domain/application/publishedAddress';
@@ -36,10 +36,18 @@ const DEFAULT_TIMING: Omit<HealthCheck, 'probe'> = { intervalMs: 250, timeoutMs:
 /** One probe must end well inside the activity's 10 s heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
 /**
- * With no probe in the blueprint, the first retries come sooner (50, 100, 200 ms, then the
- * interval): a member that starts listening a moment after its first probe is seen then.
+ * With no probe in the blueprint, the first retries come sooner (50, then every 100 ms for the
+ * first QUICK_WINDOW_MS, then the interval): a member that starts listening a moment after its
+ * first probe is seen then, as a client polling the port itself would see it.
  */
 const FIRST_RETRY_MS = 50;
+const QUICK_RETRY_MS = 100;
+const QUICK_WINDOW_MS = 10_000;
+/**
+ * While probes fail, the engine is asked whether the container still runs at most this often:
+ * a probe is a connection, an inspect is work for a dockerd busy starting the other members.
+ */
+const INSPECT_EVERY_MS = 1_000;
 /**
  * With nothing to probe (no probe, no published TCP port the worker can reach), a member must
  * have been up this long since its start before it counts: a command that exits at once (a
@@ -71,63 +79,87 @@ export function behindPorts(docker: Docker, where: string, endpoint: DockerEndpo
   };
 }
 
-export function healthActivities(dockerFor: DockerClientFactory, secrets: SecretStore) {
-  return {
-    async waitHealthy(input: WaitHealthyInput): Promise<void> {
-      const docker = dockerFor(input.endpoint);
-      const where = describeEndpoint(input.endpoint);
-      const timing: Omit<HealthCheck, 'probe'> = input.health ?? DEFAULT_TIMING;
-      const hidden = secretValues(input.secretNames ?? [], secrets);
-      const started = Date.now();
-      let failures = 0;
-      let pause = FIRST_RETRY_MS;
-      let problem = 'not probed yet';
-      let settled = input.health !== undefined || probedPorts(input.hostAddress, input.ports).length > 0;
-      while (Date.now() - started < input.timeoutMs) {
-        beat();
-        const info = await docker
-          .getContainer(input.containerName)
-          .inspect()
-          .catch((err: unknown) => Promise.reject(dockerError(where, `inspect container ${input.containerName}`, err)));
-        if (!info.State.Running) {
-          const raw = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
-          const tail = redact(raw, hidden);
-          throw new ContainerExitedError(input.containerName, info.State.ExitCode, tail);
-        }
-        if (!settled) {
-          // Once: the engine's clock says how long it has been up (a skewed clock waits at most MIN_UP_MS).
-          settled = true;
-          const upMs = Date.now() - Date.parse(info.State.StartedAt);
-          const wait = Number.isFinite(upMs) ? Math.min(MIN_UP_MS, Math.max(0, MIN_UP_MS - upMs)) : MIN_UP_MS;
-          if (wait > 0) {
-            await Context.current().sleep(wait);
-            continue;
-          }
-        }
-        const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
-        const behind = behindPorts(docker, where, input.endpoint, input.containerName, info);
-        try {
-          problem = input.health
-            ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden, behind)
-            : await firstClosedPort(input.hostAddress, input.ports, probeMs, behind);
-        } catch (err) {
-          // A container that exits while it is probed (an exec refused with 409) is a container that
-          // exited: the next look says so with its log tail. Anything else is the probe's own failure.
-          const still = await docker.getContainer(input.containerName).inspect().then((i) => i.State.Running, () => true);
-          if (still) throw err;
+/**
+ * Waits until the member is healthy. `firstLook` is the container as Docker described it a
+ * moment ago (right after its start): the first round probes with it instead of asking again.
+ * A container that exited since then fails its probe, and the next round's inspect says so.
+ */
+export type HealthWait = (input: WaitHealthyInput, firstLook?: Docker.ContainerInspectInfo) => Promise<void>;
+
+export function healthWait(dockerFor: DockerClientFactory, secrets: SecretStore): HealthWait {
+  return async (input, firstLook) => {
+    const docker = dockerFor(input.endpoint);
+    const where = describeEndpoint(input.endpoint);
+    const timing: Omit<HealthCheck, 'probe'> = input.health ?? DEFAULT_TIMING;
+    const hidden = secretValues(input.secretNames ?? [], secrets);
+    const started = Date.now();
+    let failures = 0;
+    let pause = FIRST_RETRY_MS;
+    let problem = 'not probed yet';
+    let settled = input.health !== undefined || probedPorts(input.hostAddress, input.ports).length > 0;
+    let info = firstLook;
+    let lookedAt = started;
+    const look = async (): Promise<Docker.ContainerInspectInfo> => {
+      const seen = await docker
+        .getContainer(input.containerName)
+        .inspect()
+        .catch((err: unknown) => Promise.reject(dockerError(where, `inspect container ${input.containerName}`, err)));
+      lookedAt = Date.now();
+      return seen;
+    };
+    while (Date.now() - started < input.timeoutMs) {
+      beat();
+      const current: Docker.ContainerInspectInfo = info && Date.now() - lookedAt < INSPECT_EVERY_MS ? info : await look();
+      info = current;
+      if (!current.State.Running) {
+        const raw = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
+        const tail = redact(raw, hidden);
+        throw new ContainerExitedError(input.containerName, current.State.ExitCode, tail);
+      }
+      if (!settled) {
+        // Once: the engine's clock says how long it has been up (a skewed clock waits at most MIN_UP_MS).
+        settled = true;
+        const upMs = Date.now() - Date.parse(current.State.StartedAt);
+        const wait = Number.isFinite(upMs) ? Math.min(MIN_UP_MS, Math.max(0, MIN_UP_MS - upMs)) : MIN_UP_MS;
+        if (wait > 0) {
+          await Context.current().sleep(wait);
+          info = undefined; // up long enough now, if it still runs: look again
           continue;
         }
-        if (problem === '') return;
-        if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
-          throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
-        }
-        // The activity's own sleep: it ends at once when the workflow cancels the wait (a destroy).
-        const starting = Date.now() - started < timing.startPeriodMs;
-        const interval = input.health ? (starting ? (timing.startIntervalMs ?? START_INTERVAL_MS) : timing.intervalMs) : Math.min(pause, timing.intervalMs);
-        pause *= 2;
-        await Context.current().sleep(Math.min(interval, 5_000));
       }
-      throw new HealthTimeoutError(input.containerName, input.timeoutMs, problem);
+      const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
+      const behind = behindPorts(docker, where, input.endpoint, input.containerName, current);
+      try {
+        problem = input.health
+          ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden, behind)
+          : await firstClosedPort(input.hostAddress, input.ports, probeMs, behind);
+      } catch (err) {
+        // A container that exits while it is probed (an exec refused with 409) is a container that
+        // exited: the next look says so with its log tail. Anything else is the probe's own failure.
+        const still = await docker.getContainer(input.containerName).inspect().then((i) => i.State.Running, () => true);
+        if (still) throw err;
+        info = undefined;
+        continue;
+      }
+      if (problem === '') return;
+      if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
+        throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
+      }
+      // The activity's own sleep: it ends at once when the workflow cancels the wait (a destroy).
+      const starting = Date.now() - started < timing.startPeriodMs;
+      const quick = Date.now() - started < QUICK_WINDOW_MS ? Math.min(pause, QUICK_RETRY_MS) : timing.intervalMs;
+      const interval = input.health ? (starting ? (timing.startIntervalMs ?? START_INTERVAL_MS) : timing.intervalMs) : quick;
+      pause *= 2;
+      await Context.current().sleep(Math.min(interval, 5_000));
+    }
+    throw new HealthTimeoutError(input.containerName, input.timeoutMs, problem);
+  };
+}
+
+export function healthActivities(wait: HealthWait) {
+  return {
+    async waitHealthy(input: WaitHealthyInput): Promise<void> {
+      return wait(input);
     },
   };
 }

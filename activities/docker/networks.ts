@@ -11,7 +11,7 @@ import type { NetworkSpec } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { LABEL, networkLabels, networkName } from '../../domain/naming';
 import { blockSize, formatAddress, overlaps, parseCidr } from '../../domain/ipam/addressMath';
-import { DockerRequestError, NameConflictError, NotInSwarmError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
+import { NameConflictError, NotInSwarmError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { removeMemberContainers } from './orphans';
@@ -74,24 +74,28 @@ export function networkActivities(dockerFor: DockerClientFactory) {
       };
       const existing = await inspectNetwork(docker, where, name);
       if (existing) return adopt(existing);
-      try {
-        const created = await docker.createNetwork(networkCreateOptions(app, network));
-        return created.id;
-      } catch (err) {
-        if (!isCreateRace(err)) throw dockerError(where, `create network ${name}`, err);
-        const winner = await inspectSoon(docker, where, name);
-        if (winner) return adopt(winner);
-        if (statusCodeOf(err) === 403 && network.cidr) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const created = await docker.createNetwork(networkCreateOptions(app, network));
+          return created.id;
+        } catch (err) {
+          if (!isCreateRace(err)) throw dockerError(where, `create network ${name}`, err);
+          const winner = await inspectSoon(docker, where, name);
+          if (winner) return adopt(winner);
+          if (statusCodeOf(err) !== 403 || !network.cidr) throw dockerError(where, `create network ${name}`, err);
           const holder = await poolHolder(docker, where, network.cidr);
-          if (holder) {
-            throw new SubnetTakenError(where, name, network.cidr, holder);
-          }
+          if (holder) throw new SubnetTakenError(where, name, network.cidr, holder);
+          // The network that held the subnet is gone already (another installation's, made and
+          // removed in the meantime — seen in CI with test files sharing one engine): ask again.
+          if (attempt >= CREATE_ATTEMPTS) throw dockerError(where, `create network ${name}`, err);
         }
-        throw dockerError(where, `create network ${name}`, err);
       }
     },
   };
 }
+
+/** Creates asked again when the engine said the subnet was taken but no network holds it any more. */
+const CREATE_ATTEMPTS = 3;
 
 /** 409 (the name is taken) or 403 "Pool overlaps" / "overlapping" (the subnet is): another create may have won. */
 function isCreateRace(err: unknown): boolean {

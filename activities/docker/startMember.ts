@@ -5,9 +5,10 @@
 // The failure is the half's own (HealthTimeoutError, ContainerExitedError…), unchanged.
 import type { HealthCheck } from '../../domain/blueprint/model';
 import { containerName } from '../../domain/naming';
-import type { ContainerInfo, EnsureContainerInput } from './containers';
-import type { WaitHealthyInput } from './health';
-import { reportingProgress, reportStep } from './memberProgressReport';
+import { whileBeating } from '../heartbeatTicker';
+import type { ContainerInfo, EnsureContainerInput, MemberContainers } from './containers';
+import type { HealthWait } from './health';
+import { beat, reportingProgress, reportStep } from './memberProgressReport';
 
 export interface StartMemberInput extends EnsureContainerInput {
   /** Where the worker reaches the member's published ports. */
@@ -19,27 +20,29 @@ export interface StartMemberInput extends EnsureContainerInput {
   secretNames?: string[];
 }
 
-export function startMemberActivities(
-  ensureContainer: (input: EnsureContainerInput) => Promise<ContainerInfo>,
-  waitHealthy: (input: WaitHealthyInput) => Promise<void>,
-) {
+export function startMemberActivities(members: MemberContainers, waitHealthy: HealthWait) {
   return {
     async startMember(input: StartMemberInput): Promise<ContainerInfo> {
       const { hostAddress, health, healthTimeoutMs, secretNames, ...create } = input;
       // Every heartbeat says which step the member is on (pulling, creating, starting, waiting
       // for health): the workflow sees one activity, a client following it sees the steps.
       return reportingProgress(input.ref.member, async () => {
-        const info = await ensureContainer(create);
+        // Heartbeats on a timer too: an engine slow to create (a loaded host) is not taken for a dead worker.
+        const { info, look } = await whileBeating(() => members.ensure(create), beat);
         reportStep('waiting for health');
-        await waitHealthy({
+        // The look taken after start (if one was needed) is the health wait's first: one inspect fewer.
+        await waitHealthy(
+          {
           endpoint: input.endpoint,
           containerName: containerName(input.ref),
           hostAddress,
           ports: info.ports,
           ...(health ? { health } : {}),
           timeoutMs: healthTimeoutMs,
-          ...(secretNames ? { secretNames } : {}),
-        });
+            ...(secretNames ? { secretNames } : {}),
+          },
+          look,
+        );
         return info;
       });
     },

@@ -9,16 +9,28 @@ import { LABEL } from '../../domain/naming';
 /** busybox httpd on port 80 in the foreground: the container the benches make on every side. */
 export const HTTPD_COMMAND = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
 
-async function answering(docker: Docker, name: string): Promise<void> {
+/** An engine the floor creates on, and the address its published ports answer on. */
+export interface FloorEngine {
+  docker: Docker;
+  address: string;
+}
+
+async function answering(docker: Docker, name: string, address = '127.0.0.1'): Promise<void> {
   const port = Number((await docker.getContainer(name).inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
-  while ((await probeTcp('127.0.0.1', port, 1000)) !== '') await new Promise((r) => setTimeout(r, 50));
+  while ((await probeTcp(address, port, 1000)) !== '') await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Creates and starts containers `<group>-<from>`…, all at once, until each answers; answers the ms. */
-export async function floorUp(docker: Docker, group: string, from: number, count: number): Promise<number> {
+export function floorUp(docker: Docker, group: string, from: number, count: number): Promise<number> {
+  return floorUpOn([{ docker, address: '127.0.0.1' }], group, from, count);
+}
+
+/** The same across engines: member i on engine i mod their number (the rig's hosts). */
+export async function floorUpOn(engines: FloorEngine[], group: string, from: number, count: number): Promise<number> {
   const started = performance.now();
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
+      const { docker, address } = engines[(from + i) % engines.length]!;
       const c = await docker.createContainer({
         name: `${group}-${from + i}`,
         Image: BUSYBOX_IMAGE,
@@ -28,7 +40,7 @@ export async function floorUp(docker: Docker, group: string, from: number, count
         HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
       });
       await c.start();
-      await answering(docker, c.id);
+      await answering(docker, c.id, address);
     }),
   );
   return performance.now() - started;

@@ -1,13 +1,15 @@
 // The create path's Docker round trips, counted on an in-memory engine: a new member costs
-// inspect + create + start (+ one image inspect per host and image), an inspect after start
-// only when Docker picks a port or an address, and a retried attempt adopts instead of
-// creating a second container.
+// create + start (+ one image inspect per host and image), an inspect after start only when
+// Docker picks a port or an address, and a retried attempt adopts (create's 409, then one
+// inspect) instead of creating a second container.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
-import { containerActivities, type ContainerInfo, type EnsureContainerInput } from '../../activities/docker/containers';
+import { containerActivities, memberContainers, type ContainerInfo, type EnsureContainerInput } from '../../activities/docker/containers';
+import { healthWait } from '../../activities/docker/health';
+import { startMemberActivities } from '../../activities/docker/startMember';
 import { knownAfterStart } from '../../activities/docker/containerOptions';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import type { PortSpec } from '../../domain/blueprint/model';
@@ -16,7 +18,7 @@ import { serviceSpec } from '../support/specs';
 interface FakeContainer {
   Id: string;
   Config: { Labels: Record<string, string> };
-  State: { Running: boolean };
+  State: { Running: boolean; StartedAt?: string };
   NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[]>; Networks: Record<string, { IPAddress: string }> };
 }
 
@@ -40,6 +42,7 @@ function fakeEngine() {
       const c = containers.get(name);
       if (!c) throw notFound();
       c.State.Running = true;
+      c.State.StartedAt = new Date().toISOString();
       for (const bindings of Object.values(c.NetworkSettings.Ports)) for (const b of bindings) if (b.HostPort === '') b.HostPort = String(nextPort++);
       for (const n of Object.values(c.NetworkSettings.Networks)) n.IPAddress ||= '10.1.0.5';
     },
@@ -90,14 +93,14 @@ function input(member: string, ports: PortSpec[], networks: EnsureContainerInput
   return { endpoint, ref: { app: 'cp', service: 'web', member }, spec: serviceSpec({ id: 'web', image: 'clocker/busybox:1', ports }), networks };
 }
 
-test('a new member with fixed ports: inspect, one image inspect per host and image, create, start; nothing inspected after start', async () => {
+test('a new member with fixed ports: one image inspect per host and image, create, start; nothing inspected', async () => {
   const { docker, calls } = fakeEngine();
   const acts = containerActivities(() => docker, () => '', noTemporal);
   const env = new MockActivityEnvironment();
   const fixed: PortSpec[] = [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }];
   const first = await ensure(acts, env, input('1', fixed));
   await ensure(acts, env, input('2', fixed));
-  assert.deepEqual(calls, ['inspect cp.web.1', 'inspect image clocker/busybox:1', 'create cp.web.1', 'start cp.web.1', 'inspect cp.web.2', 'create cp.web.2', 'start cp.web.2']);
+  assert.deepEqual(calls, ['inspect image clocker/busybox:1', 'create cp.web.1', 'start cp.web.1', 'create cp.web.2', 'start cp.web.2']);
   assert.deepEqual(first, { containerId: 'id-cp.web.1', running: true, ports: [{ containerPort: 80, hostPort: 8080, protocol: 'tcp', boundHostPort: 8080 }], networks: {} });
 });
 
@@ -128,11 +131,11 @@ test('an address given by the blueprint needs no inspect; a second network is co
     { id: 'back', name: 'cp.back', aliases: ['web'], ipv4Address: '10.3.0.9' },
   ];
   const info = await ensure(acts, env, input('1', [], networks));
-  assert.deepEqual(calls, ['inspect cp.web.1', 'inspect image clocker/busybox:1', 'create cp.web.1', 'connect id-cp.web.1 cp.back', 'start cp.web.1']);
+  assert.deepEqual(calls, ['inspect image clocker/busybox:1', 'create cp.web.1', 'connect id-cp.web.1 cp.back', 'start cp.web.1']);
   assert.deepEqual(info.networks, { front: '10.2.0.9', back: '10.3.0.9' });
 });
 
-test('a retried attempt adopts: a running member costs one inspect, a stopped one is started, never created twice', async () => {
+test('a retried attempt adopts: create says 409, one inspect, a stopped member is started, never created twice', async () => {
   const { docker, calls, containers } = fakeEngine();
   const acts = containerActivities(() => docker, () => '', noTemporal);
   const env = new MockActivityEnvironment();
@@ -140,31 +143,41 @@ test('a retried attempt adopts: a running member costs one inspect, a stopped on
   await ensure(acts, env, input('1', fixed));
   calls.length = 0;
   const again = await ensure(acts, env, input('1', fixed));
-  assert.deepEqual(calls, ['inspect cp.web.1']);
+  assert.deepEqual(calls, ['create cp.web.1', 'inspect cp.web.1']);
   assert.equal(again.ports[0]?.boundHostPort, 8080);
   containers.get('cp.web.1')!.State.Running = false; // the worker died between create and start
   calls.length = 0;
   await ensure(acts, env, input('1', fixed));
-  assert.deepEqual(calls, ['inspect cp.web.1', 'start cp.web.1']);
+  assert.deepEqual(calls, ['create cp.web.1', 'inspect cp.web.1', 'start cp.web.1']);
   assert.equal(containers.size, 1);
 });
 
-test('a create that lost a race (409) adopts the winner', async () => {
-  const { docker, calls } = fakeEngine();
+test('a create that lost a race (409) adopts the winner; a container of that name that is not this member is refused', async () => {
+  const { docker, calls, containers } = fakeEngine();
   const labels = { 'io.clocker.managed': 'true', 'io.clocker.app': 'cp', 'io.clocker.service': 'web', 'io.clocker.member': '1' };
-  // Our inspect says "absent", and a concurrent attempt's create lands right after it.
-  let raced = false;
-  const racing = Object.assign(Object.create(docker) as Docker, {
-    getContainer: (name: string) => {
-      const c = docker.getContainer(name);
-      if (raced) return c;
-      raced = true;
-      return { ...c, inspect: () => docker.createContainer({ name, Image: 'clocker/busybox:1', Labels: labels }).then(() => Promise.reject(notFound())) };
-    },
-  });
-  const info = await ensure(containerActivities(() => racing, () => '', noTemporal), new MockActivityEnvironment(), input('1', []));
+  // A concurrent attempt's create lands first.
+  await docker.createContainer({ name: 'cp.web.1', Image: 'clocker/busybox:1', Labels: labels });
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const info = await ensure(acts, new MockActivityEnvironment(), input('1', []));
   assert.equal(info.containerId, 'id-cp.web.1');
   assert.deepEqual(calls, ['create cp.web.1', 'inspect image clocker/busybox:1', 'create cp.web.1', 'inspect cp.web.1', 'start cp.web.1']);
+  assert.equal(containers.size, 1);
+  // Someone else's container holds the next member's name: refused, not adopted, not removed.
+  await docker.createContainer({ name: 'cp.web.2', Image: 'clocker/busybox:1', Labels: { owner: 'someone else' } });
+  await assert.rejects(ensure(acts, new MockActivityEnvironment(), input('2', [])), (err: Error) => err.name === 'NameConflictError' && /cp\.web\.2/.test(err.message));
+  assert.equal(containers.get('cp.web.2')?.Config.Labels.owner, 'someone else');
+  assert.equal(containers.get('cp.web.2')?.State.Running, false);
+});
+
+test('startMember: the inspect after start is the health wait\'s first look, not asked again', async () => {
+  const { docker, calls } = fakeEngine();
+  const { startMember } = startMemberActivities(memberContainers(() => docker, () => '', noTemporal), healthWait(() => docker, () => ''));
+  // No port to probe, an address Docker picks: one inspect after start (for the address) serves
+  // the first round (up for less than 300 ms: it waits), the second round's inspect sees it up.
+  const member = { ...input('1', [], [{ id: 'back', name: 'cp.back', aliases: ['web'] }]), hostAddress: '127.0.0.1', healthTimeoutMs: 5_000 };
+  const info: ContainerInfo = await new MockActivityEnvironment().run(startMember, member);
+  assert.deepEqual(info.networks, { back: '10.1.0.5' });
+  assert.deepEqual(calls, ['inspect image clocker/busybox:1', 'create cp.web.1', 'start cp.web.1', 'inspect cp.web.1', 'inspect cp.web.1']);
 });
 
 test('an image that left the host since it was seen is looked up again and pulled, not a failed member', async () => {
@@ -184,7 +197,7 @@ test('an image that left the host since it was seen is looked up again and pulle
   images.delete('clocker/busybox:1'); // `docker rmi` meanwhile
   await ensure(acts, env, input('2', []));
   assert.equal(pulled, 1);
-  assert.deepEqual(calls.slice(4), ['inspect cp.web.2', 'create cp.web.2', 'inspect image clocker/busybox:1', 'create cp.web.2', 'start cp.web.2']);
+  assert.deepEqual(calls.slice(3), ['create cp.web.2', 'inspect image clocker/busybox:1', 'create cp.web.2', 'start cp.web.2']);
 });
 
 test('a container port published twice reads as inspect would: the binding on every address wins', () => {

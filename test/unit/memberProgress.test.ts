@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
-import { containerActivities } from '../../activities/docker/containers';
+import { containerActivities, memberContainers } from '../../activities/docker/containers';
 import { startMemberActivities, type StartMemberInput } from '../../activities/docker/startMember';
 import { PullTally, type PullMessage } from '../../activities/docker/pullTally';
 import { memberProgressOf, memberProgressText, type MemberProgress } from '../../domain/application/memberProgress';
@@ -108,12 +108,12 @@ function engineToPullFrom(): Docker {
 
 describe('startMember reports its steps', () => {
   test('every heartbeat carries the step: pulling (with counts), creating, starting, waiting for health', async () => {
-    const containers = containerActivities(() => engineToPullFrom(), () => '', {} as Client);
+    const members = memberContainers(() => engineToPullFrom(), () => '', {} as Client);
     let healthWaitSaw: unknown;
     const env = new MockActivityEnvironment();
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
-    const { startMember } = startMemberActivities(containers.ensureContainer, async () => {
+    const { startMember } = startMemberActivities(members, async () => {
       healthWaitSaw = beats.at(-1);
     });
     const input: StartMemberInput = {

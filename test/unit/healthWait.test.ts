@@ -1,0 +1,86 @@
+// The health wait of a new member with no probe in the blueprint, against a real port on
+// loopback and an in-memory engine: it probes often and asks the engine seldom, and a
+// container that exits is failed with its exit code, not waited for until the timeout.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { test } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type Docker from 'dockerode';
+import { healthWait, type WaitHealthyInput } from '../../activities/docker/health';
+
+/** A port on loopback that accepts and hangs up at once: what a published port with nothing behind it looks like. */
+async function hangingUp(): Promise<{ server: Server; port: number; connections: () => number }> {
+  let n = 0;
+  const server = createServer((socket) => {
+    n++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { server, port: address.port, connections: () => n };
+}
+
+function engine(states: { Running: boolean; ExitCode: number }[]) {
+  let inspects = 0;
+  const docker = {
+    getContainer: () => ({
+      inspect: async () => {
+        const state = states[Math.min(inspects, states.length - 1)]!;
+        inspects++;
+        return { State: { ...state, StartedAt: new Date(Date.now() - 60_000).toISOString() }, NetworkSettings: { Networks: {} } };
+      },
+      logs: async () => Buffer.alloc(0),
+    }),
+  } as unknown as Docker;
+  return { docker, inspects: () => inspects };
+}
+
+const input = (port: number, timeoutMs: number): WaitHealthyInput => ({
+  endpoint: { kind: 'socket', socketPath: '/fake.sock' },
+  containerName: 'cp.web.1',
+  hostAddress: '127.0.0.1',
+  ports: [{ containerPort: 80, protocol: 'tcp', boundHostPort: port }],
+  timeoutMs,
+});
+
+test('a port that never answers: probed many times, the engine asked about once a second, then a HealthTimeoutError', async () => {
+  const { server, port, connections } = await hangingUp();
+  const { docker, inspects } = engine([{ Running: true, ExitCode: 0 }]);
+  try {
+    const wait = healthWait(() => docker, () => '');
+    await assert.rejects(new MockActivityEnvironment().run(wait, input(port, 2_500)), (err: Error) => err.name === 'HealthTimeoutError' && /closed by peer/.test(err.message));
+    assert.ok(inspects() >= 2 && inspects() <= 4, `inspects: ${inspects()}`);
+    assert.ok(connections() >= 3 * inspects(), `${connections()} probes for ${inspects()} inspects`);
+  } finally {
+    server.close();
+  }
+});
+
+test('a container that exits while its port does not answer fails with its exit code, long before the timeout', async () => {
+  const { server, port } = await hangingUp();
+  const { docker } = engine([{ Running: true, ExitCode: 0 }, { Running: false, ExitCode: 3 }]);
+  try {
+    const wait = healthWait(() => docker, () => '');
+    const started = Date.now();
+    await assert.rejects(new MockActivityEnvironment().run(wait, input(port, 60_000)), (err: Error) => err.name === 'ContainerExitedError' && /exited with code 3/.test(err.message));
+    console.log(`exit seen after ${Date.now() - started} ms`);
+  } finally {
+    server.close();
+  }
+});
+
+test('the look taken after start serves the first round: a member that answers at once costs no inspect', async () => {
+  const server = createServer((socket) => socket.end('hello'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const { docker, inspects } = engine([{ Running: true, ExitCode: 0 }]);
+  try {
+    const look = (await docker.getContainer('cp.web.1').inspect()) as Docker.ContainerInspectInfo;
+    const wait = healthWait(() => docker, () => '');
+    await new MockActivityEnvironment().run((i: WaitHealthyInput) => wait(i, look), input(port, 5_000));
+    assert.equal(inspects(), 1, 'only the look itself');
+  } finally {
+    server.close();
+  }
+});
