@@ -164,6 +164,20 @@ export class SubnetTakenError extends ClockerError {
   }
 }
 
+/**
+ * A network carries this application's labels but another subnet than IPAM gave it, with
+ * containers still on it: left by an earlier deployment of the same name whose records are gone
+ * (another dev server, a wiped state folder). Retrying cannot help; someone must say which wins.
+ */
+export class StaleNetworkError extends ClockerError {
+  readonly retryable = false;
+  constructor(readonly endpoint: string, readonly network: string, readonly held: string, readonly wanted: string, readonly containers: string) {
+    super(
+      `Docker at ${endpoint}: network ${network} is on ${held}, not on ${wanted} as this deployment's addresses say; it is left from an earlier deployment of the same name and still has ${containers} on it: remove those containers (or destroy that deployment) and deploy again`,
+    );
+  }
+}
+
 /** The host runs an OS Clocker cannot install Docker on; a retry finds the same OS. */
 export class UnsupportedOsError extends ClockerError {
   readonly retryable = false;
@@ -245,6 +259,7 @@ export const allErrorClasses = [
   SecretNotFoundError,
   SubnetRejectedError,
   SubnetTakenError,
+  StaleNetworkError,
   UnsupportedOsError,
   CertificateError,
   SshKeyNotFoundError,

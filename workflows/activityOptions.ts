@@ -21,6 +21,7 @@ export const NON_RETRYABLE_ERRORS = [
   'SecretNotFoundError',
   'SubnetRejectedError',
   'SubnetTakenError',
+  'StaleNetworkError',
   'UnsupportedOsError',
   'CertificateError',
   'SshKeyNotFoundError',

@@ -11,7 +11,7 @@ import type { NetworkSpec } from '../../domain/blueprint/model';
 import type { DockerEndpoint } from '../../domain/infra/model';
 import { LABEL, networkLabels, networkName } from '../../domain/naming';
 import { blockSize, formatAddress, overlaps, parseCidr } from '../../domain/ipam/addressMath';
-import { NameConflictError, NotInSwarmError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
+import { NameConflictError, NotInSwarmError, StaleNetworkError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError, statusCodeOf } from './dockerErrors';
 import { removeMemberContainers } from './orphans';
@@ -68,12 +68,24 @@ export function networkActivities(dockerFor: DockerClientFactory) {
         if (swarm?.LocalNodeState !== 'active') throw new NotInSwarmError(where, name, swarm?.LocalNodeState ?? 'unknown');
         if (!swarm.ControlAvailable) return name;
       }
-      const adopt = (existing: Docker.NetworkInspectInfo): string => {
+      /** Ours by its labels: its id; ours but on another subnet and empty: removed, undefined (make it anew). */
+      const adopt = async (existing: Docker.NetworkInspectInfo): Promise<string | undefined> => {
         if (existing.Labels?.[LABEL.app] !== app || existing.Labels?.[LABEL.network] !== network.id) throw new NameConflictError('network', name, where);
-        return existing.Id;
+        const subnets = (existing.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : []));
+        if (network.cidr === undefined || subnets.length === 0 || subnets.includes(network.cidr)) return existing.Id;
+        // Left by an earlier deployment of this name (its records gone): the members' addresses
+        // would not fit it ("Invalid address … does not belong to any of this network's subnets").
+        const attached = Object.values(existing.Containers ?? {}).map((c) => c.Name);
+        if (attached.length > 0) throw new StaleNetworkError(where, name, subnets.join(', '), network.cidr, attached.join(', '));
+        await docker
+          .getNetwork(existing.Id)
+          .remove()
+          .catch((err: unknown) => (statusCodeOf(err) === 404 ? undefined : Promise.reject(dockerError(where, `remove network ${name} (left on ${subnets.join(', ')})`, err))));
+        return undefined;
       };
       const existing = await inspectNetwork(docker, where, name);
-      if (existing) return adopt(existing);
+      const kept = existing && (await adopt(existing));
+      if (kept) return kept;
       for (let attempt = 1; ; attempt++) {
         try {
           const created = await docker.createNetwork(networkCreateOptions(app, network));
@@ -81,7 +93,13 @@ export function networkActivities(dockerFor: DockerClientFactory) {
         } catch (err) {
           if (!isCreateRace(err)) throw dockerError(where, `create network ${name}`, err);
           const winner = await inspectSoon(docker, where, name);
-          if (winner) return adopt(winner);
+          const won = winner && (await adopt(winner));
+          if (won) return won;
+          if (winner) {
+            // A stale one, removed: create again.
+            if (attempt >= CREATE_ATTEMPTS) throw dockerError(where, `create network ${name}`, err);
+            continue;
+          }
           if (statusCodeOf(err) !== 403 || !network.cidr) throw dockerError(where, `create network ${name}`, err);
           const holder = await poolHolder(docker, where, network.cidr);
           if (holder) throw new SubnetTakenError(where, name, network.cidr, holder);

@@ -35,6 +35,13 @@ export function devServerArgs(o: DevServerOptions): string[] {
     '--ui-ip', ip,
     '--ui-port', String(o.uiPort),
     '--log-level', 'warn',
+    // SQLite's write-ahead log instead of its rollback journal: a commit appends to one file
+    // instead of writing, syncing and deleting a journal file each time. `synchronous=normal`
+    // syncs at checkpoints: a commit survives the server being killed (the log is in the page
+    // cache), and only the last moments before a power loss or kernel crash can be lost, never
+    // the file's integrity (https://www.sqlite.org/wal.html).
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
     ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
 }

@@ -106,9 +106,19 @@ class HostStatusLog {
     await this.loop;
   }
 
-  /** When the host was first seen in `status` at or after `from` (now, if the log has not caught up yet). */
-  firstSince(from: number, hostId: string, status: string): number {
-    return this.changes.find((c) => c.at >= from && c.hostId === hostId && c.status === status)?.at ?? Date.now();
+  /**
+   * When this log first saw the host in `status` at or after `from`, waiting up to `timeoutMs`
+   * for it to catch up: the client's own wait may see a change first (seen in CI: a query of this
+   * loop slow under load), and the assertions on `changes` must not run before the log has it.
+   */
+  async firstSince(from: number, hostId: string, status: string, timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = this.changes.find((c) => c.at >= from && c.hostId === hostId && c.status === status);
+      if (seen) return seen.at;
+      if (Date.now() > deadline) throw new Error(`the status log did not see ${hostId} ${status} within ${timeoutMs} ms:\n${this.since(from)}`);
+      await sleep(100);
+    }
   }
 
   /** The changes since `from` (a Date.now()), as text. */
@@ -243,7 +253,7 @@ describe('a failed host: its members move, and the service is whole again once i
     try {
       await stack.clocker.waitForInfrastructure(infra, (v) => hostStatus(v, victim.name) === 'FAILED', 90_000);
       // From the status log (polled every 250 ms all along), which saw the change first.
-      console.log(`${label} on ${victim.name}: FAILED after ${log!.firstSince(t0, victim.name, 'FAILED') - t0} ms`);
+      console.log(`${label} on ${victim.name}: FAILED after ${(await log!.firstSince(t0, victim.name, 'FAILED')) - t0} ms`);
       // The members that fit elsewhere are started there and answer; the rest stay wanted.
       const down = await waitForApp(
         `${label}: ${roomElsewhere} of ${victim.name}'s members replaced on ${others.join(' and ')}, ${shortSize} of ${SIZE} answering`,
@@ -266,7 +276,7 @@ describe('a failed host: its members move, and the service is whole again once i
     await restore(victim);
     try {
       await stack.clocker.waitForInfrastructure(infra, (v) => hostStatus(v, victim.name) === 'AVAILABLE', 90_000);
-      console.log(`${label} on ${victim.name} ended: AVAILABLE again after ${log!.firstSince(t1, victim.name, 'AVAILABLE') - t1} ms`);
+      console.log(`${label} on ${victim.name} ended: AVAILABLE again after ${(await log!.firstSince(t1, victim.name, 'AVAILABLE')) - t1} ms`);
       const whole = await waitForApp(`${label}: the service whole again after ${victim.name} returned`, async (v) => running(v).length === SIZE && (await allAnswer(running(v))), 180_000);
       console.log(`${label} on ${victim.name} ended: ${SIZE} members answering ${Date.now() - t1} ms after it returned: ${placement(running(whole))}`);
       await assertNoDuplicates(whole);

@@ -59,6 +59,8 @@ describe('secret scan', { skip: skipUnlessPresent('temporal', 'docker') }, () =>
   });
 
   after(async () => {
+    // The deploy failed on purpose: its application (and its default network) stays until destroyed.
+    if (stack) await stack.clocker.destroy(APP, 60_000);
     await removeAppContainers(docker, APP);
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
