@@ -36,13 +36,15 @@ const DEFAULT_TIMING: Omit<HealthCheck, 'probe'> = { intervalMs: 250, timeoutMs:
 /** One probe must end well inside the activity's 10 s heartbeat timeout. */
 const MAX_PROBE_MS = 5_000;
 /**
- * With no probe in the blueprint, the first retries come sooner (50, then every 100 ms for the
- * first QUICK_WINDOW_MS, then the interval): a member that starts listening a moment after its
- * first probe is seen then, as a client polling the port itself would see it.
+ * Until a member's first success, a connection probe (tcp, http, or none declared) is asked
+ * again soon: after 50 ms, then every 100 ms for the first QUICK_WINDOW_MS, then at most every
+ * SLOW_START_RETRY_MS (the declared interval if shorter). A member that starts listening a moment
+ * after a probe is seen then, as a client polling its port would see it.
  */
 const FIRST_RETRY_MS = 50;
 const QUICK_RETRY_MS = 100;
 const QUICK_WINDOW_MS = 10_000;
+const SLOW_START_RETRY_MS = 1_000;
 /**
  * While probes fail, the engine is asked whether the container still runs at most this often:
  * a probe is a connection, an inspect is work for a dockerd busy starting the other members.
@@ -94,6 +96,7 @@ export function healthWait(dockerFor: DockerClientFactory, secrets: SecretStore)
     const hidden = secretValues(input.secretNames ?? [], secrets);
     const started = Date.now();
     let failures = 0;
+    let countedAt = Number.NEGATIVE_INFINITY;
     let pause = FIRST_RETRY_MS;
     let problem = 'not probed yet';
     let settled = input.health !== undefined || probedPorts(input.hostAddress, input.ports).length > 0;
@@ -142,13 +145,20 @@ export function healthWait(dockerFor: DockerClientFactory, secrets: SecretStore)
         continue;
       }
       if (problem === '') return;
-      if (Date.now() - started >= timing.startPeriodMs && ++failures > timing.retries) {
-        throw new HealthTimeoutError(input.containerName, Date.now() - started, `${failures} consecutive failed probes; last: ${problem}`);
+      // A failure counts once per interval, as Docker's would: a network probe asked sooner
+      // (below) only finds the health sooner, it does not make a member unhealthy sooner.
+      const now = Date.now();
+      if (now - started >= timing.startPeriodMs && now - countedAt >= timing.intervalMs) {
+        countedAt = now;
+        if (++failures > timing.retries) throw new HealthTimeoutError(input.containerName, now - started, `${failures} consecutive failed probes; last: ${problem}`);
       }
       // The activity's own sleep: it ends at once when the workflow cancels the wait (a destroy).
-      const starting = Date.now() - started < timing.startPeriodMs;
-      const quick = Date.now() - started < QUICK_WINDOW_MS ? Math.min(pause, QUICK_RETRY_MS) : timing.intervalMs;
-      const interval = input.health ? (starting ? (timing.startIntervalMs ?? START_INTERVAL_MS) : timing.intervalMs) : quick;
+      const starting = now - started < timing.startPeriodMs;
+      const quick = now - started < QUICK_WINDOW_MS ? Math.min(pause, QUICK_RETRY_MS) : Math.min(SLOW_START_RETRY_MS, timing.intervalMs);
+      // Until its first success a member is probed often when the probe is a connection (tcp,
+      // http, or none declared): the deploy waits on that success, and a connection is cheap. An
+      // exec is work for the engine: it keeps the blueprint's pace.
+      const interval = !input.health || input.health.probe.kind !== 'exec' ? quick : starting ? (timing.startIntervalMs ?? START_INTERVAL_MS) : timing.intervalMs;
       pause *= 2;
       await Context.current().sleep(Math.min(interval, 5_000));
     }

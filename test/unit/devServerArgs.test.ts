@@ -11,6 +11,8 @@ test('the dev server keeps its state in the SQLite file, listens on loopback and
     '--ui-ip', '127.0.0.1',
     '--ui-port', '8233',
     '--log-level', 'warn',
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
     '--search-attribute', 'ClockerKind=Keyword',
     '--search-attribute', 'ClockerApp=Keyword',
     '--search-attribute', 'ClockerService=Keyword',

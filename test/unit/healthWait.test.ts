@@ -2,6 +2,7 @@
 // loopback and an in-memory engine: it probes often and asks the engine seldom, and a
 // container that exits is failed with its exit code, not waited for until the timeout.
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -80,6 +81,26 @@ test('the look taken after start serves the first round: a member that answers a
     const wait = healthWait(() => docker, () => '');
     await new MockActivityEnvironment().run((i: WaitHealthyInput) => wait(i, look), input(port, 5_000));
     assert.equal(inspects(), 1, 'only the look itself');
+  } finally {
+    server.close();
+  }
+});
+
+test('a declared http probe: asked often until its first success, a failure counted once per interval as Docker counts it', async () => {
+  let requests = 0;
+  const server = createHttpServer((_req, res) => {
+    requests++;
+    res.writeHead(503).end('starting');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const { docker } = engine([{ Running: true, ExitCode: 0 }]);
+  try {
+    const wait = healthWait(() => docker, () => '');
+    const health = { probe: { kind: 'http' as const, port: 80, path: '/', expectStatus: 200 }, intervalMs: 1_000, timeoutMs: 1_000, retries: 1, startPeriodMs: 0 };
+    await assert.rejects(new MockActivityEnvironment().run(wait, { ...input(port, 30_000), health }), (err: Error) => err.name === 'HealthTimeoutError' && /2 consecutive failed probes/.test(err.message));
+    // Unhealthy after two counted failures (one interval apart), as with one probe per interval; asked more often meanwhile.
+    assert.ok(requests >= 4, `${requests} requests`);
   } finally {
     server.close();
   }
