@@ -3,7 +3,7 @@
 // (bench/support/benchResult.ts), and prints one table: Clocker beside the floor (dockerode in
 // parallel, or the naive algorithm for the scheduler and IPAM) and Docker Swarm mode, measured
 // in the same run. The table, with the date and the machine, goes to docs/benchmarks.md.
-//   node --import tsx bench/all.ts             (~9–10 min on 2 busy cores; most of it Swarm)
+//   node --import tsx bench/all.ts             (~11–12 min on 2 busy cores; most of it Swarm)
 //   BENCH_TRIALS=3 node --import tsx bench/all.ts   (fewer kills and resizes: a quick look)
 //   BENCH_ONLY=placement,ipam …                 (some benches only; the doc is then not written)
 //   BENCH_FULL=1 …                               (also the slow ones: compose, ~2 min, and scale, ~10 min:
@@ -17,7 +17,7 @@ import { parseResults, type BenchResult, type Figure, type ResultRow } from './s
 
 const ROOT = join(__dirname, '..');
 /** In the order they run: the pure ones first, the Docker ones (which share the engine) last. */
-const BENCHES = ['placement', 'ipam', 'workflow', 'deploy', 'recovery'];
+const BENCHES = ['placement', 'ipam', 'workflow', 'deploy', 'createPath', 'recovery'];
 /** Run with BENCH_FULL=1 (or named in BENCH_ONLY): they take long (scale) or need docker-compose installed (compose). */
 const SLOW_BENCHES = ['compose', 'scale'];
 /** Run with BENCH_RIG=1 (or BENCH_ONLY=rig): the 3-host rig (root: netns, sshd and a dockerd per host), ~15 min. */

@@ -10,6 +10,8 @@ import { floorDown, floorUp, HTTPD_COMMAND } from './support/floor';
 import { execFileSync } from 'node:child_process';
 import { cpuSecondsOf, rssOf } from './support/processStats';
 import { runningAfter } from './support/runningAt';
+import { printResult } from './support/benchResult';
+import { summarize } from './support/stats';
 import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
 import { workflowIds } from '../domain/naming';
 import { blueprint, serviceSpec } from '../test/support/specs';
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
   const rows: { floorUp: number; floorDown: number; up: number; down: number }[] = [];
   const rss: { idle: number; peakDeploy: number; running: number; peakDestroy: number; afterDestroy: number }[] = [];
   let perMember = '';
+  let eventsPerMember = Number.NaN;
   let milestones = '';
   let times = '';
   let teardown = '';
@@ -205,6 +208,7 @@ async function main(): Promise<void> {
       console.log(`round ${round}: floor ${s(floorUpMs)} / ${s(floorDownMs)}; clocker ${s(deployed.value)} / ${s(destroyed.value)}`);
       if (round === ROUNDS) {
         milestones = timeline(appEvents, svcEvents);
+        eventsPerMember = svcEvents.length / MEMBERS;
         perMember = `service workflow ${svcEvents.length} events (${(svcEvents.length / MEMBERS).toFixed(1)} per member), application ${appEvents.length}`;
         const all = await events(raw, workflowIds.service(app, 'web'));
         teardown = destroyTimeline(await events(raw, workflowIds.application(app)), all, destroyAskedAt);
@@ -229,6 +233,21 @@ async function main(): Promise<void> {
   for (const c of cpu) console.log(`    ${share(c.floor)} | ${share(c.clocker)}`);
   console.log(`  worker RSS MiB per round (idle / peak deploy / running / peak destroy / 3 s after destroy):`);
   for (const r of rss) console.log(`    ${r.idle} / ${r.peakDeploy} / ${r.running} / ${r.peakDestroy} / ${r.afterDestroy}`);
+  const where = NETWORK ? 'on an IPAM network, one host' : 'one host';
+  printResult({
+    bench: 'createPath',
+    rows: [
+      {
+        measure: `deploy ${MEMBERS}, published port answering, ${where}`,
+        kind: 'time',
+        floor: summarize(rows.map((r) => r.floorUp)),
+        clocker: summarize(rows.map((r) => r.up)),
+        target: '≤ 1.15× floor',
+        note: `rounds alternate with the floor; history ${eventsPerMember.toFixed(1)} events per member, target ≤ 8`,
+      },
+      { measure: `destroy ${MEMBERS}, ${where}`, kind: 'time', floor: summarize(rows.map((r) => r.floorDown)), clocker: summarize(rows.map((r) => r.down)), target: '≤ 1.3× floor' },
+    ],
+  });
 }
 
 main().catch((err: unknown) => {
