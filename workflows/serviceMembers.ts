@@ -114,7 +114,8 @@ export class ServiceMembers {
     const removeOne = async (m: (typeof targets)[number]) => {
       const endpoint = this.state.view.hostEndpoints[m.hostId];
       try {
-        if (endpoint) await docker.removeContainer({ endpoint, ref: { app: this.app, service: this.state.view.id, member: m.member } });
+        // The recorded container id spares the activity an inspect by name (only the input changes: no new command).
+        if (endpoint) await docker.removeContainer({ endpoint, ref: { app: this.app, service: this.state.view.id, member: m.member }, ...(m.containerId ? { containerId: m.containerId } : {}) });
         this.state.removed(m.member);
         outcome.set(m.member, '');
       } catch (err) {

@@ -168,6 +168,24 @@ async function inspectMember(docker: Docker, ref: MemberRef, where: string): Pro
   }
 }
 
+export interface RemoveContainerInput {
+  endpoint: DockerEndpoint;
+  ref: MemberRef;
+  /** The member's container as the service last recorded it (absent in histories from before 2026-12-04, or never created). */
+  containerId?: string;
+}
+
+/** `docker rm -f -v` of one container; false when it is not there (404). */
+async function forceRemove(docker: Docker, id: string, where: string, ref: MemberRef): Promise<boolean> {
+  try {
+    await docker.getContainer(id).remove({ force: true, v: true });
+    return true;
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return false;
+    throw dockerError(where, `remove container ${containerName(ref)}`, err);
+  }
+}
+
 /** The container activities; `members` is the create path they share with startMember. */
 export function containerActivities(dockerFor: DockerClientFactory, secrets: SecretStore, temporal: Client, members = memberContainers(dockerFor, secrets, temporal)) {
   return {
@@ -178,20 +196,17 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
     },
 
     /** Delete-if-present. Returns whether a container was removed. */
-    async removeContainer({ endpoint, ref }: { endpoint: DockerEndpoint; ref: MemberRef }): Promise<boolean> {
+    async removeContainer({ endpoint, ref, containerId }: RemoveContainerInput): Promise<boolean> {
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
       // Heartbeats: in a teardown the call has a heartbeat timeout, so a dead worker costs seconds.
       return whileBeating(async () => {
+        // The id the service recorded when it made the member is ours: removed with no inspect
+        // first, as the floor does. Gone already (404): a container made for the member since
+        // may hold its name, so the name is looked up as when no id is known.
+        if (containerId && (await forceRemove(docker, containerId, where, ref))) return true;
         const info = await inspectMember(docker, ref, where);
-        if (!info) return false;
-        try {
-          await docker.getContainer(info.Id).remove({ force: true, v: true });
-          return true;
-        } catch (err) {
-          if (statusCodeOf(err) === 404) return false;
-          throw dockerError(where, `remove container ${containerName(ref)}`, err);
-        }
+        return info ? forceRemove(docker, info.Id, where, ref) : false;
       });
     },
 

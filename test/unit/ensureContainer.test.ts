@@ -30,27 +30,32 @@ function fakeEngine() {
   const containers = new Map<string, FakeContainer>();
   const images = new Set(['clocker/busybox:1']);
   let nextPort = 32_000;
-  const container = (name: string) => ({
-    inspect: async () => {
-      calls.push(`inspect ${name}`);
-      const c = containers.get(name);
-      if (!c) throw notFound();
-      return structuredClone(c);
-    },
-    start: async () => {
-      calls.push(`start ${name}`);
-      const c = containers.get(name);
-      if (!c) throw notFound();
-      c.State.Running = true;
-      c.State.StartedAt = new Date().toISOString();
-      for (const bindings of Object.values(c.NetworkSettings.Ports)) for (const b of bindings) if (b.HostPort === '') b.HostPort = String(nextPort++);
-      for (const n of Object.values(c.NetworkSettings.Networks)) n.IPAddress ||= '10.1.0.5';
-    },
-    remove: async () => {
-      calls.push(`remove ${name}`);
-      containers.delete(name);
-    },
-  });
+  // Docker takes a name or an id; the map is by name.
+  const byNameOrId = (key: string) => (containers.has(key) ? key : ([...containers].find(([, c]) => c.Id === key)?.[0] ?? key));
+  const container = (key: string) => {
+    const name = byNameOrId(key);
+    return {
+      inspect: async () => {
+        calls.push(`inspect ${name}`);
+        const c = containers.get(name);
+        if (!c) throw notFound();
+        return structuredClone(c);
+      },
+      start: async () => {
+        calls.push(`start ${name}`);
+        const c = containers.get(name);
+        if (!c) throw notFound();
+        c.State.Running = true;
+        c.State.StartedAt = new Date().toISOString();
+        for (const bindings of Object.values(c.NetworkSettings.Ports)) for (const b of bindings) if (b.HostPort === '') b.HostPort = String(nextPort++);
+        for (const n of Object.values(c.NetworkSettings.Networks)) n.IPAddress ||= '10.1.0.5';
+      },
+      remove: async () => {
+        calls.push(`remove ${key}`);
+        if (!containers.delete(name)) throw notFound();
+      },
+    };
+  };
   const docker = {
     getContainer: container,
     getImage: (image: string) => ({
@@ -167,6 +172,27 @@ test('a create that lost a race (409) adopts the winner; a container of that nam
   await assert.rejects(ensure(acts, new MockActivityEnvironment(), input('2', [])), (err: Error) => err.name === 'NameConflictError' && /cp\.web\.2/.test(err.message));
   assert.equal(containers.get('cp.web.2')?.Config.Labels.owner, 'someone else');
   assert.equal(containers.get('cp.web.2')?.State.Running, false);
+});
+
+test('removal by the id the service recorded is one call; an id that is gone falls back to the name, which a newer container may hold', async () => {
+  const { docker, calls, containers } = fakeEngine();
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  const remove = (i: Parameters<typeof acts.removeContainer>[0]) => env.run((x: typeof i) => acts.removeContainer(x), i);
+  const one = await ensure(acts, env, input('1', []));
+  await ensure(acts, env, input('2', []));
+  calls.length = 0;
+  assert.equal(await remove({ endpoint, ref: { app: 'cp', service: 'web', member: '1' }, containerId: one.containerId }), true);
+  assert.deepEqual(calls, ['remove id-cp.web.1']);
+  // Member 2 was made again since the id was recorded (the fake gives the same name a new id).
+  containers.get('cp.web.2')!.Id = 'id-newer';
+  calls.length = 0;
+  assert.equal(await remove({ endpoint, ref: { app: 'cp', service: 'web', member: '2' }, containerId: 'id-cp.web.2' }), true);
+  assert.deepEqual(calls, ['remove id-cp.web.2', 'inspect cp.web.2', 'remove id-newer']);
+  assert.equal(containers.size, 0);
+  // Nothing there, with or without an id: not removed, no error.
+  assert.equal(await remove({ endpoint, ref: { app: 'cp', service: 'web', member: '2' }, containerId: 'id-newer' }), false);
+  assert.equal(await remove({ endpoint, ref: { app: 'cp', service: 'web', member: '3' } }), false);
 });
 
 test('startMember: the inspect after start is the health wait\'s first look, not asked again', async () => {
