@@ -94,7 +94,13 @@ describe('repair in place with the CLI', { skip: skipUnlessPresent('temporal', '
     writeFileSync(join(conf, 'page.txt'), 'configured-at-last');
     const again = await cli('deploy', file, '--timeout', '120');
     assert.equal(again.code, 0, again.out);
-    assert.match(again.out, /no changes\n\s+repair web: /, 'the plan says what it repairs');
+    // The failed service keeps trying by itself (1 s, 5 s, 10 s… apart): a try that lands between
+    // the file appearing and this deploy's plan mends it first, and the plan then has nothing to
+    // repair. Either way it is the same application, mended in place; which one is printed.
+    const repairedByPlan = /no changes\n\s+repair web: /.test(again.out);
+    const mendedFirst = /no changes\n/.test(again.out) && /last event: web: restored to 1 member/.test(again.out);
+    console.log(`repair-conf: ${repairedByPlan ? 'the plan repaired web' : mendedFirst ? 'web mended itself before the plan' : 'neither'}`);
+    assert.ok(repairedByPlan || mendedFirst, `the plan says what it repairs, or that the service had mended itself:\n${again.out}`);
     await waitUntil('the page', 30_000, async () => (await httpGet(`http://127.0.0.1:${port}/`)).body.includes('configured-at-last'));
     const view = await stack.clocker.status('repair-conf');
     assert.equal(view.status, 'RUNNING');
