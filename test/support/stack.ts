@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { stopChild } from '../../client/childProcess';
 import { ClockerClient } from '../../client/clockerClient';
-import { localInfrastructure } from '../../client/commands/up';
+import { localInfrastructure, WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../client/commands/up';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { temporalConfig } from '../../client/temporal/config';
 import { connectClient } from '../../client/temporal/connect';
@@ -56,7 +56,7 @@ export async function startStack(): Promise<Stack> {
     const child = spawn(process.execPath, command, {
       cwd: ROOT,
       stdio: ['ignore', log, log],
-      env: { ...process.env, ...bundleEnv, CLOCKER_TEMPORAL_ADDRESS: config.address, CLOCKER_TASK_QUEUE: config.taskQueue },
+      env: { ...WORKER_MALLOC_ENV, ...process.env, ...bundleEnv, CLOCKER_TEMPORAL_ADDRESS: config.address, CLOCKER_TASK_QUEUE: config.taskQueue },
     });
     closeSync(log);
     workers.push(child);
@@ -96,13 +96,15 @@ export async function startStack(): Promise<Stack> {
 }
 
 /**
- * How a test starts the product's worker: compiled (dist/, as CI builds it and `clocker worker`
+ * How a test starts the product's worker: with the shipped memory settings, compiled (dist/, as CI builds it and `clocker worker`
  * runs it) while dist/ is fresh, else from the sources through tsx. Its workflows come from the
  * built bundle while that is fresh, else from one bundle made once per test process, so a test
  * that starts many workers (chaos: eleven) does not bundle at each start.
  */
 async function workerLaunch(): Promise<{ command: string[]; bundleEnv: Record<string, string> }> {
-  const command = distProblem(ROOT) === undefined ? [join(ROOT, 'dist', 'workers', 'main.js')] : ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')];
+  // With the memory settings the worker ships with (clocker up, the image), so tests run it as
+  // users do and the benches' RSS is the shipped figure.
+  const command = [...WORKER_NODE_FLAGS, ...(distProblem(ROOT) === undefined ? [join(ROOT, 'dist', 'workers', 'main.js')] : ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')])];
   if (bundleProblem() === undefined) return { command, bundleEnv: {} };
   return { command, bundleEnv: { [BUNDLE_ENV]: await processBundle() } };
 }
