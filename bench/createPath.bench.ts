@@ -209,7 +209,7 @@ async function main(): Promise<void> {
       if (round === ROUNDS) {
         milestones = timeline(appEvents, svcEvents);
         eventsPerMember = svcEvents.length / MEMBERS;
-        perMember = `service workflow ${svcEvents.length} events (${(svcEvents.length / MEMBERS).toFixed(1)} per member), application ${appEvents.length}`;
+        perMember = `service workflow ${svcEvents.length} events (${eventsPerMember.toFixed(1)} per member), application ${appEvents.length}`;
         const all = await events(raw, workflowIds.service(app, 'web'));
         teardown = destroyTimeline(await events(raw, workflowIds.application(app)), all, destroyAskedAt);
         times = [...activityTimes(all)].map(([type, t]) => `  ${type.padEnd(20)} ×${String(t.n).padStart(3)}  queue+run ${(t.total / t.n).toFixed(0).padStart(5)} ms  run ${(t.run / t.n).toFixed(0).padStart(5)} ms${t.retried > 0 ? `  (${t.retried} retried)` : ''}`).join('\n');

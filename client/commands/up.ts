@@ -102,12 +102,12 @@ export async function up(options: UpOptions): Promise<void> {
 }
 
 /**
- * The worker runs as this CLI does: compiled (this file is dist/…/up.js) with plain node, or
- * from the sources through tsx.
+ * node's arguments for a worker process: the shipped flags, then `main` (workers/main.js, or
+ * workers/main.ts through tsx). By default the worker runs as this CLI does: compiled (this file
+ * is dist/…/up.js) or from the sources.
  */
-export function workerCommand(compiled = __filename.endsWith('.js')): string[] {
-  const main = join(__dirname, '..', '..', 'workers', compiled ? 'main.js' : 'main.ts');
-  return [...WORKER_NODE_FLAGS, ...(compiled ? [main] : ['--import', 'tsx', main])];
+export function workerCommand(main = join(__dirname, '..', '..', 'workers', __filename.endsWith('.js') ? 'main.js' : 'main.ts')): string[] {
+  return [...WORKER_NODE_FLAGS, ...(main.endsWith('.ts') ? ['--import', 'tsx', main] : [main])];
 }
 
 /**

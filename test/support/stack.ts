@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { stopChild } from '../../client/childProcess';
 import { ClockerClient } from '../../client/clockerClient';
-import { localInfrastructure, WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../client/commands/up';
+import { localInfrastructure, WORKER_MALLOC_ENV, workerCommand } from '../../client/commands/up';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { temporalConfig } from '../../client/temporal/config';
 import { connectClient } from '../../client/temporal/connect';
@@ -96,15 +96,14 @@ export async function startStack(): Promise<Stack> {
 }
 
 /**
- * How a test starts the product's worker: with the shipped memory settings, compiled (dist/, as CI builds it and `clocker worker`
- * runs it) while dist/ is fresh, else from the sources through tsx. Its workflows come from the
- * built bundle while that is fresh, else from one bundle made once per test process, so a test
- * that starts many workers (chaos: eleven) does not bundle at each start.
+ * How a test starts the product's worker: as `clocker up` does, with the shipped memory settings
+ * (so the benches' RSS is the shipped figure); compiled (dist/, as CI builds it and `clocker
+ * worker` runs it) while dist/ is fresh, else from the sources through tsx. Its workflows come
+ * from the built bundle while that is fresh, else from one bundle made once per test process, so
+ * a test that starts many workers (chaos: eleven) does not bundle at each start.
  */
 async function workerLaunch(): Promise<{ command: string[]; bundleEnv: Record<string, string> }> {
-  // With the memory settings the worker ships with (clocker up, the image), so tests run it as
-  // users do and the benches' RSS is the shipped figure.
-  const command = [...WORKER_NODE_FLAGS, ...(distProblem(ROOT) === undefined ? [join(ROOT, 'dist', 'workers', 'main.js')] : ['--import', 'tsx', join(ROOT, 'workers', 'main.ts')])];
+  const command = workerCommand(distProblem(ROOT) === undefined ? join(ROOT, 'dist', 'workers', 'main.js') : join(ROOT, 'workers', 'main.ts'));
   if (bundleProblem() === undefined) return { command, bundleEnv: {} };
   return { command, bundleEnv: { [BUNDLE_ENV]: await processBundle() } };
 }
