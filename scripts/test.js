@@ -67,14 +67,40 @@ function deal(files, count, durations) {
   return groups.filter((g) => g.files.length > 0);
 }
 
-/** One `node --test` run over the files, one file at a time; resolves to its exit code. */
-function run(files, output) {
+/** Lines kept of one failing file's report, for the digest at the end. */
+const DIGEST_LINES = 80;
+/** Failing files' reports (from node's "✖ failing tests:"), printed again last: CI shows the end of the output. */
+const digests = [];
+
+/**
+ * One `node --test` run over the files, one file at a time; resolves to its exit code. With
+ * `digestOf`, the output also passes through here so a failure's report can be repeated at the end.
+ */
+function run(files, output, digestOf) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...extra, ...files.map(rel)], {
       cwd: root,
-      stdio: ['ignore', output, output],
+      stdio: ['ignore', digestOf ? 'pipe' : output, digestOf ? 'pipe' : output],
     });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const chunks = [];
+    const pass = (chunk) => {
+      if (output === 1) process.stdout.write(chunk);
+      else fs.writeSync(output, chunk);
+      chunks.push(chunk);
+    };
+    child.stdout?.on('data', pass);
+    child.stderr?.on('data', pass);
+    child.on('close', (code, signal) => {
+      const result = code ?? (signal ? 1 : 0);
+      if (digestOf && result !== 0) {
+        const text = Buffer.concat(chunks).toString();
+        const at = text.lastIndexOf('✖ failing tests:');
+        const lines = (at >= 0 ? text.slice(at) : text).split('\n');
+        const kept = at >= 0 ? lines.slice(0, DIGEST_LINES) : lines.slice(-DIGEST_LINES);
+        digests.push(`---- ${digestOf}: exit ${result} ----\n${kept.join('\n')}${lines.length > kept.length ? `\n… (${lines.length - kept.length} more lines in its full output above)` : ''}`);
+      }
+      resolve(result);
+    });
   });
 }
 
@@ -84,7 +110,7 @@ async function runEach(files, log, durations) {
   for (const f of files) {
     fs.writeSync(log, `\n---- ${rel(f)} ----\n`);
     const began = Date.now();
-    const code = await run([f], log);
+    const code = await run([f], log, rel(f));
     const seconds = Math.round((Date.now() - began) / 1000);
     durations[rel(f)] = seconds;
     fs.writeSync(log, `---- ${rel(f)}: exit ${code} after ${seconds} s ----\n`);
@@ -138,6 +164,7 @@ async function main() {
     fs.mkdirSync(path.dirname(durationsCache), { recursive: true });
     fs.writeFileSync(durationsCache, `${JSON.stringify({ ...readDurations(durationsCache), ...timed }, null, 2)}\n`);
   }
+  if (digests.length > 0) console.log(`\n==== failing files, their reports again ====\n${digests.join('\n\n')}`);
   console.log(`\n==== exit codes: ${groups.map((g, i) => `${g.name} ${codes[i]} (${g.seconds} s)`).join(', ')}; ${Math.round((Date.now() - began) / 1000)} s ====`);
   return codes.find((c) => c !== 0) ?? 0;
 }

@@ -85,15 +85,16 @@ describe('a routed network across provisioned rig hosts', { skip: skipUnlessPres
       await new Promise((r) => setTimeout(r, 1_000));
       out = await probe(m, target);
     }
-    if (!expected.test(out)) {
-      // What the next person needs to tell a lost route, rule or name from a slow machine.
-      const hosts = (await stack.clocker.infrastructureStatus(infraName())).hosts.map((h) => `${h.id} ${h.status}`).join(', ');
-      const routes = await Promise.all(rig.hosts.map(async (h) => `${h.name}: ${(await routesOn(h)).join('; ')}`));
-      const names = await inside(m, 'cat /etc/hosts').catch((err: Error) => err.message);
-      const rules = await inNetns(hostOf(m.hostId), ['iptables', '-S']);
-      console.log(`probe ${m.containerName} → ${target} failed; hosts: ${hosts}\nroutes: ${routes.join(' | ')}\n${m.containerName}'s /etc/hosts:\n${names}\niptables on ${m.hostId}:\n${rules}`);
-    }
-    assert.match(out, expected, message);
+    if (expected.test(out)) return;
+    // What the next person needs to tell a lost route, rule or name from a slow machine; in the
+    // assertion's message, so CI's digest of failing tests carries it.
+    const hosts = (await stack.clocker.infrastructureStatus(infraName())).hosts.map((h) => `${h.id} ${h.status}`).join(', ');
+    const routes = await Promise.all(rig.hosts.map(async (h) => `${h.name}: ${(await routesOn(h)).join('; ')}`));
+    const names = await inside(m, 'cat /etc/hosts').catch((err: Error) => err.message);
+    const rules = (await inNetns(hostOf(m.hostId), ['iptables', '-S'])).split('\n').filter((l) => l.includes('clocker')).join('\n');
+    const app = (await stack.clocker.status(APP)).services.map((s) => `${s.id} ${s.status} [${s.members.map((x) => `${x.hostId}:${x.state}:${x.networks?.[NETWORK] ?? '-'}`).join(' ')}]`).join('; ');
+    const diagnosis = `hosts: ${hosts}\napp: ${app}\nroutes: ${routes.join(' | ')}\n${m.containerName}'s /etc/hosts:\n${names}\nclocker rules on ${m.hostId}:\n${rules}`;
+    assert.match(out, expected, `${message}: ${out}\n${diagnosis}`);
   };
   const inNetns = (h: RigHost, argv: string[]) => run(['ip', 'netns', 'exec', h.netns, ...argv], { allowFail: true });
   /** Clocker's routes within the subnet on a host, as "<block> via <address>". */
