@@ -4,7 +4,7 @@
 // e2e-group: beside (its own rig hosts; scripts/test.js runs it beside the local-engine files).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createDockerClientFactory } from '../../activities/docker/dockerClient';
+import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { HostKeyMismatchError } from '../../activities/errors';
 import { runOverSsh, type SshTarget } from '../../activities/ssh/sshRunner';
 import { readBlueprintFile } from '../../client/blueprintFile';
@@ -13,6 +13,7 @@ import type { InfrastructureSpec } from '../../domain/infra/model';
 import { createRig, type Rig, type RigHost } from '../rig/rig';
 import { skipUnlessPresent } from '../support/components';
 import { appContainers, httpGet } from '../support/dockerChecks';
+import { run } from '../support/exec';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startStack, type Stack } from '../support/stack';
 
@@ -60,6 +61,27 @@ describe('SSH rig', { skip: skipUnlessPresent('rig', 'docker', 'temporal') }, ()
   test('a host presenting another key is refused', async () => {
     const [h1, h2] = rig.hosts as [RigHost, RigHost];
     await assert.rejects(runOverSsh({ ...sshTarget(h1), hostKeyFingerprint: h2.hostKeyFingerprint }, { argv: ['true'] }), HostKeyMismatchError);
+  });
+
+  test("traffic between the hosts is theirs alone: a local Docker network on the same subnet (its masquerading) changes nothing", async () => {
+    // Each infrastructure's IPAM carves from one pool, so a local test's network may hold the
+    // subnet a rig test's containers use; the local engine then masquerades that subnet. The
+    // rig's switch is out of the root namespace's reach, so the hosts' frames never meet the rule.
+    const [h1, h2] = rig.hosts as [RigHost, RigHost];
+    const subnet = `10.219.${Math.floor(Math.random() * 250)}`;
+    const local = dockerFor(localDockerEndpoint());
+    const name = `rig-${rig.id}-overlap`;
+    await run(['ip', '-n', h1.netns, 'addr', 'add', `${subnet}.11/24`, 'dev', 'eth0']);
+    await run(['ip', '-n', h2.netns, 'addr', 'add', `${subnet}.12/24`, 'dev', 'eth0']);
+    const network = await local.createNetwork({ Name: name, Driver: 'bridge', IPAM: { Config: [{ Subnet: `${subnet}.0/24` }] } });
+    try {
+      const masquerades = (await run(['iptables', '-t', 'nat', '-S', 'POSTROUTING'])).split('\n').filter((l) => l.includes(`-s ${subnet}.0/24`) && l.includes('MASQUERADE'));
+      assert.equal(masquerades.length, 1, 'the local engine masquerades the subnet');
+      const ping = await run(['ip', 'netns', 'exec', h1.netns, 'busybox', 'ping', '-c', '2', '-W', '2', '-I', `${subnet}.11`, `${subnet}.12`], { allowFail: true });
+      assert.match(ping, /2 packets received/, ping);
+    } finally {
+      await network.remove();
+    }
   });
 
   test('an application deploys across both hosts through their Docker APIs', async () => {

@@ -1,6 +1,6 @@
 // Outages of one rig host, as a machine has them: its provisioned dockerd stops (and is started
-// again with the very commands provisioning uses), or its network link goes down (the
-// root-namespace end of its veth, so the host itself keeps its addresses and routes).
+// again with the very commands provisioning uses), or its network link goes down (the switch's
+// end of its veth, so the host itself keeps its addresses and routes).
 import { hostLayout } from '../../domain/provisioning/hostLayout';
 import { daemonService } from '../../domain/provisioning/serviceManager';
 import { run } from '../support/exec';
@@ -25,14 +25,14 @@ export async function startDockerd(host: RigHost): Promise<void> {
   await waitUntil(`dockerd on ${host.name} started again`, 30_000, async () => provisionedDockerdPid(host.dir) !== undefined, layout.logFile);
 }
 
-/** The root-namespace end of the host's veth pair, on the rig's bridge (rig.ts names it ck<rig>v<n>). */
+/** The switch's end of the host's veth pair, on the rig's bridge (rig.ts names it ck<rig>v<n>). */
 export async function hostLink(rig: Rig, host: RigHost): Promise<string> {
   const link = `ck${rig.id}v${rig.hosts.indexOf(host) + 1}`;
-  const shown = await run(['ip', '-o', 'link', 'show', 'dev', link]);
+  const shown = await run(['ip', '-n', rig.switchNetns, '-o', 'link', 'show', 'dev', link]);
   if (!shown.includes(`master ${rig.bridge}`)) throw new Error(`${link} is not on ${rig.bridge}: ${shown}`);
   return link;
 }
 
 export async function setLink(rig: Rig, host: RigHost, state: 'up' | 'down'): Promise<void> {
-  await run(['ip', 'link', 'set', 'dev', await hostLink(rig, host), state]);
+  await run(['ip', '-n', rig.switchNetns, 'link', 'set', 'dev', await hostLink(rig, host), state]);
 }

@@ -2,6 +2,16 @@
 // own address, running its own sshd (generated keys) and optionally its own dockerd.
 // Traffic stays between the root namespace and these hosts. `teardown()` removes all of it,
 // and a rig whose test process died is cleaned up by the next createRig().
+//
+// The bridge is a switch in a network namespace of its own, with the root namespace plugged in
+// by one veth pair (the gateway address), so frames between two hosts never cross the root
+// namespace's netfilter. They used to: this machine's Docker loads br_netfilter, so frames
+// bridged in the root namespace went through its FORWARD and nat POSTROUTING, where the local
+// engine inserts a `-s <subnet> ! -o br-… -j MASQUERADE` at the top for every network it makes.
+// Each infrastructure's IPAM carves from the same pool, so a local test's network on the subnet
+// a rig test's containers used masqueraded their traffic to the gateway, and the replies went to
+// the local bridge: routedNetworks' probes between hosts failed while such a network existed
+// (CI, twice), whatever exemption the rig had put at the top before.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +39,9 @@ export interface RigHost {
 
 export interface Rig {
   id: string;
+  /** The bridge the hosts are on, in the network namespace `switchNetns`. */
   bridge: string;
+  switchNetns: string;
   gateway: string;
   hosts: RigHost[];
   teardown(): Promise<void>;
@@ -42,8 +54,10 @@ interface RigRecord {
   ownerPid: number;
   bridge: string;
   netns: string[];
-  forwardRule: string[];
-  /** Absent in records of rigs made before it. */
+  /** The switch's namespace (absent in records of rigs whose bridge was in the root namespace). */
+  switchNetns?: string;
+  /** Rules of those older rigs in the root namespace, removed when one is cleaned up. */
+  forwardRule?: string[];
   natRule?: string[];
 }
 
@@ -59,15 +73,8 @@ export async function createRig(opts: { hosts: number; docker: boolean }): Promi
   const dir = join(RIGS_ROOT, id);
   mkdirSync(dir, { recursive: true });
   const bridge = `ckb${id}`;
-  const forwardRule = ['FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'];
-  // This machine's Docker loads br_netfilter (bridge-nf-call-iptables=1), so frames crossing the
-  // rig bridge between two hosts go through this namespace's nat table too, where the local
-  // engine masquerades its networks' subnets (`-s 10.128.0.0/24 ! -o br-… -j MASQUERADE`). A rig
-  // host's container address in such a subnet (each infrastructure's IPAM carves from the same
-  // pool) then leaves this namespace rewritten to the rig gateway, and the reply, routed here,
-  // goes to the local bridge. Bridged rig traffic is not this machine's to NAT: exempt it.
-  const natRule = ['POSTROUTING', '-o', bridge, '-m', 'physdev', '--physdev-is-bridged', '-j', 'ACCEPT'];
-  const record: RigRecord = { id, ownerPid: process.pid, bridge, netns: [], forwardRule, natRule };
+  const switchNetns = `ck${id}sw`;
+  const record: RigRecord = { id, ownerPid: process.pid, bridge, netns: [], switchNetns };
   const save = () => writeFileSync(join(dir, 'rig.json'), JSON.stringify(record));
   save();
   const children: ChildProcess[] = [];
@@ -75,17 +82,22 @@ export async function createRig(opts: { hosts: number; docker: boolean }): Promi
   const rig: Rig = {
     id,
     bridge,
+    switchNetns,
     gateway: `${subnet}.1`,
     hosts,
     teardown: () => teardownRig(record, hosts, children),
   };
   try {
-    await run(['ip', 'link', 'add', bridge, 'type', 'bridge']);
-    await run(['ip', 'addr', 'add', `${subnet}.1/24`, 'dev', bridge]);
-    await run(['ip', 'link', 'set', bridge, 'up']);
-    // Docker sets FORWARD's policy to DROP; bridged traffic between rig hosts must pass.
-    await run(['iptables', '-I', ...forwardRule]);
-    await run(['iptables', '-t', 'nat', '-I', ...natRule]);
+    await run(['ip', 'netns', 'add', switchNetns]);
+    await run(['ip', '-n', switchNetns, 'link', 'add', bridge, 'type', 'bridge']);
+    await run(['ip', '-n', switchNetns, 'link', 'set', bridge, 'up']);
+    // The root namespace's port on the switch: the gateway address, through which the worker, the
+    // tests and a registry beside the hosts reach them.
+    await run(['ip', 'link', 'add', `ck${id}r`, 'type', 'veth', 'peer', 'name', `ck${id}u`]);
+    await run(['ip', 'link', 'set', `ck${id}u`, 'netns', switchNetns]);
+    await run(['ip', '-n', switchNetns, 'link', 'set', `ck${id}u`, 'master', bridge, 'up']);
+    await run(['ip', 'addr', 'add', `${subnet}.1/24`, 'dev', `ck${id}r`]);
+    await run(['ip', 'link', 'set', `ck${id}r`, 'up']);
     await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `clocker-rig-${id}`, '-f', join(dir, 'id_ed25519')]);
     const privateKey = readFileSync(join(dir, 'id_ed25519'), 'utf8');
     const publicKey = readFileSync(join(dir, 'id_ed25519.pub'), 'utf8');
@@ -102,7 +114,8 @@ export async function createRig(opts: { hosts: number; docker: boolean }): Promi
       await run(['ip', 'netns', 'add', netns]);
       await run(['ip', 'link', 'add', `ck${id}v${i}`, 'type', 'veth', 'peer', 'name', `ck${id}p${i}`]);
       await run(['ip', 'link', 'set', `ck${id}p${i}`, 'netns', netns]);
-      await run(['ip', 'link', 'set', `ck${id}v${i}`, 'master', bridge, 'up']);
+      await run(['ip', 'link', 'set', `ck${id}v${i}`, 'netns', switchNetns]);
+      await run(['ip', '-n', switchNetns, 'link', 'set', `ck${id}v${i}`, 'master', bridge, 'up']);
       await run(['ip', '-n', netns, 'link', 'set', `ck${id}p${i}`, 'name', 'eth0']);
       await run(['ip', '-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
       await run(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
@@ -192,9 +205,14 @@ async function teardownRig(record: RigRecord, hosts: RigHost[], children: ChildP
   for (const pid of dockerdsUnder(join(RIGS_ROOT, record.id))) await attempt(`stop provisioned dockerd ${pid}`, () => stopPid(pid));
   for (const child of children) await attempt('stop a rig daemon', () => stopChild(child, 20_000));
   for (const ns of record.netns) await attempt(`delete netns ${ns}`, () => run(['ip', 'netns', 'del', ns]));
-  await attempt(`delete bridge ${record.bridge}`, () => run(['ip', 'link', 'del', record.bridge]));
-  await attempt('delete the FORWARD rule', () => run(['iptables', '-D', ...record.forwardRule]));
-  if (record.natRule) await attempt('delete the nat rule', () => run(['iptables', '-t', 'nat', '-D', ...record.natRule!]));
+  if (record.switchNetns) {
+    // The bridge and every veth end in it go with the namespace; the root's end with its peer.
+    await attempt(`delete the switch ${record.switchNetns}`, () => run(['ip', 'netns', 'del', record.switchNetns!]));
+  } else {
+    await attempt(`delete bridge ${record.bridge}`, () => run(['ip', 'link', 'del', record.bridge]));
+    if (record.forwardRule) await attempt('delete the FORWARD rule', () => run(['iptables', '-D', ...record.forwardRule!]));
+    if (record.natRule) await attempt('delete the nat rule', () => run(['iptables', '-t', 'nat', '-D', ...record.natRule!]));
+  }
   await attempt('remove the rig folder', async () => {
     await run(['sh', '-c', `grep ' ${join(RIGS_ROOT, record.id)}' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`], { allowFail: true });
     rmSync(join(RIGS_ROOT, record.id), { recursive: true, force: true });
