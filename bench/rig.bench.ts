@@ -8,9 +8,11 @@
 // Clocker is measured per network: `none` (published ports only, as the floor), `bridge` (an
 // application network with `driver: bridge`: one bridge per host) and `overlay` (an application
 // network naming no driver, which on a 3-host infrastructure becomes Docker's swarm overlay; the
-// application forms the rig's swarm on its first deploy). Swarm mode on the engines is left for
-// last: first alternating rounds of the floor and the Clocker variants that need no swarm, then
-// alternating rounds of Clocker on the overlay and Swarm mode.
+// application forms the rig's swarm on its first deploy). The floor makes the same network as
+// the variant it is compared with (none; a bridge on every engine; an attachable overlay made on
+// a manager), inside the deploy's time, and removes it inside the destroy's. Swarm mode on the
+// engines is left for last: first alternating rounds of the floor and the Clocker variants that
+// need no swarm, then alternating rounds of Clocker on the overlay, its floor and Swarm mode.
 //
 //   node --import tsx bench/rig.bench.ts     (~8–10 min; root: a 3-host rig with a dockerd each, own dev server and worker)
 //   BENCH_ROUNDS (default 3), BENCH_MEMBERS (default 30), BENCH_RIG_NETWORKS (default none,bridge,overlay),
@@ -29,7 +31,7 @@ import { createRig, type Rig, type RigHost } from '../test/rig/rig';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startStack, type Stack } from '../test/support/stack';
 import { printResult, type ResultRow } from './support/benchResult';
-import { floorDown, floorUpOn, HTTPD_COMMAND, type FloorEngine } from './support/floor';
+import { floorDown, floorNetworkDown, floorNetworkUp, floorUpOn, HTTPD_COMMAND, type FloorEngine } from './support/floor';
 import { runningAfter } from './support/runningAt';
 import { formatSummary, summarize, type Summary } from './support/stats';
 import { createSwarmService, removeSwarmService, scaleSwarmService, swarmContainers } from './support/swarmPeer';
@@ -78,11 +80,22 @@ async function timed(what: string, act: () => Promise<unknown>, done: () => Prom
 // --- the floor -------------------------------------------------------------------------------
 const floorEngines = (engines: Engine[]): FloorEngine[] => engines.map(({ host, docker }) => ({ docker, address: host.address }));
 
-async function floorRound(engines: Engine[], side: Side): Promise<void> {
-  side.deploy.push(await floorUpOn(floorEngines(engines), FLOOR, 0, MEMBERS));
-  side.resize.push(await floorUpOn(floorEngines(engines), FLOOR, MEMBERS, GROW));
-  const started = performance.now();
+/**
+ * The floor for one of Clocker's network variants: none (published ports only), a bridge made on
+ * every engine, or an attachable overlay made on `manager`; the network is made inside the
+ * deploy's time and removed inside the destroy's, as Clocker does with its application network.
+ */
+async function floorRound(engines: Engine[], side: Side, variant: Variant, manager?: Docker): Promise<void> {
+  const network = `${FLOOR}-net`;
+  const dockers = variant === 'overlay' ? [manager!] : engines.map((e) => e.docker);
+  let started = performance.now();
+  if (variant !== 'none') await floorNetworkUp(variant, dockers, network, FLOOR);
+  await floorUpOn(floorEngines(engines), FLOOR, 0, MEMBERS, variant === 'none' ? undefined : network);
+  side.deploy.push(performance.now() - started);
+  side.resize.push(await floorUpOn(floorEngines(engines), FLOOR, MEMBERS, GROW, variant === 'none' ? undefined : network));
+  started = performance.now();
   await Promise.all(engines.map(({ docker }) => floorDown(docker, FLOOR)));
+  if (variant !== 'none') await floorNetworkDown(variant, dockers, FLOOR);
   side.destroy.push(performance.now() - started);
 }
 
@@ -233,7 +246,8 @@ async function main(): Promise<void> {
   let rig: Rig | undefined;
   let stack: Stack | undefined;
   let manager: Docker | undefined;
-  const floor = emptySide();
+  // One floor per network variant: Clocker on a network is compared with Docker making the same network.
+  const floors = new Map<Variant, Side>(VARIANTS.map((v) => [v, emptySide()]));
   const clocker = new Map<Variant, Side>(VARIANTS.map((v) => [v, emptySide()]));
   const swarm = emptySide();
   const apps: string[] = [];
@@ -258,14 +272,20 @@ async function main(): Promise<void> {
     // Phase 1, no swarm on the engines: the floor and the Clocker variants that need none.
     for (let round = 0; round < ROUNDS; round++) {
       console.log(`round ${round + 1}/${ROUNDS} (no swarm)`);
-      await floorRound(engines, floor);
-      for (const v of VARIANTS.filter((x) => x !== 'overlay')) await runClocker(v, round);
+      for (const v of VARIANTS.filter((x) => x !== 'overlay')) {
+        await floorRound(engines, floors.get(v)!, v);
+        await runClocker(v, round);
+      }
     }
     // Phase 2, the engines in a swarm: Clocker on the overlay (its first deploy forms the swarm), then Swarm mode.
     if (VARIANTS.includes('overlay') || SWARM) {
       for (let round = 0; round < ROUNDS; round++) {
         console.log(`round ${round + 1}/${ROUNDS} (swarm)`);
-        if (VARIANTS.includes('overlay')) await runClocker('overlay', round);
+        if (VARIANTS.includes('overlay')) {
+          await runClocker('overlay', round);
+          manager ??= await rigSwarm(engines);
+          await floorRound(engines, floors.get('overlay')!, 'overlay', manager);
+        }
         if (SWARM && !swarmFailed) {
           manager ??= await rigSwarm(engines);
           // Swarm not reaching healthy in time is a result, not a reason to lose the others.
@@ -298,17 +318,22 @@ async function main(): Promise<void> {
     for (const [what, step] of cleanup) await step().catch((err: unknown) => console.error(`cleanup of ${what} failed:`, err));
   }
   // What was measured is reported, even when a later step failed.
-  if (floor.deploy.length > 0) report(floor, new Map([...clocker].filter(([, side]) => side.destroy.length > 0)), swarm, swarmFailed);
+  const measured = (m: Map<Variant, Side>) => new Map([...m].filter(([, side]) => side.destroy.length > 0));
+  if (measured(floors).size > 0) report(measured(floors), measured(clocker), swarm, swarmFailed);
 }
 
-function report(floor: Side, clocker: Map<Variant, Side>, swarm: Side, swarmFailed: string): void {
+function report(floors: Map<Variant, Side>, clocker: Map<Variant, Side>, swarm: Side, swarmFailed: string): void {
   const label: Record<Variant, string> = { none: 'no network, published ports', bridge: 'a bridge network per host', overlay: 'the default network: overlay' };
-  const f = { deploy: summarize(floor.deploy), resize: summarize(floor.resize), destroy: summarize(floor.destroy) };
+  const floorOf = (v: Variant) => {
+    const side = floors.get(v)!;
+    return { side, deploy: summarize(side.deploy), resize: summarize(side.resize), destroy: summarize(side.destroy) };
+  };
   if (swarmFailed) console.log(`\n${swarmFailed}`);
   const s = swarm.destroy.length > 0 ? { deploy: summarize(swarm.deploy), resize: summarize(swarm.resize), destroy: summarize(swarm.destroy) } : undefined;
   const rows: ResultRow[] = [];
   for (const [variant, side] of clocker) {
-    const note = `3 rig hosts, Clocker: ${label[variant]}`;
+    const f = floorOf(variant);
+    const note = `3 rig hosts, Clocker and the floor: ${label[variant]}`;
     rows.push(
       { measure: `rig: deploy ${MEMBERS} to healthy`, kind: 'time', floor: f.deploy, clocker: summarize(side.deploy), ...(s ? { swarm: s.deploy } : {}), target: '≤ 1.15× floor, ≤ 0.7× Swarm', note },
       { measure: `rig: resize ${MEMBERS} → ${MEMBERS + GROW}, new members healthy`, kind: 'time', floor: f.resize, clocker: summarize(side.resize), ...(s ? { swarm: s.resize } : {}), target: '≤ 1× Swarm', note },
@@ -318,14 +343,15 @@ function report(floor: Side, clocker: Map<Variant, Side>, swarm: Side, swarmFail
   const ratio = (a: Summary, b: Summary | undefined) => (b ? `${(a.median / b.median).toFixed(2)}×` : '—');
   const spread = (x: Summary | undefined, samples: number[]) => (x ? `${formatSummary(x)} (${samples.map((m) => (m / 1000).toFixed(2)).join(', ')})` : '—');
   console.log(`\n${MEMBERS} busybox httpd members across 3 rig hosts, ${ROUNDS} rounds; median / p95 s (every round)`);
-  console.log('| measure | Clocker network | floor | Clocker | Swarm | Clocker/floor | Clocker/Swarm | target |');
+  console.log('| measure | network (both) | floor | Clocker | Swarm | Clocker/floor | Clocker/Swarm | target |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const [variant, side] of clocker) {
+    const f = floorOf(variant);
     for (const m of ['deploy', 'resize', 'destroy'] as const) {
       const c = summarize(side[m]);
       const what = m === 'deploy' ? `deploy ${MEMBERS} to healthy` : m === 'resize' ? `resize ${MEMBERS} → ${MEMBERS + GROW}` : `destroy ${MEMBERS + GROW}`;
       const target = m === 'deploy' ? '≤ 1.15× floor, ≤ 0.7× Swarm' : m === 'resize' ? '≤ 1× Swarm' : '≤ 1.3× floor';
-      console.log(`| ${what} | ${variant} | ${spread(f[m], floor[m])} | ${spread(c, side[m])} | ${spread(s?.[m], swarm[m])} | ${ratio(c, f[m])} | ${ratio(c, s?.[m])} | ${target} |`);
+      console.log(`| ${what} | ${variant} | ${spread(f[m], f.side[m])} | ${spread(c, side[m])} | ${spread(s?.[m], swarm[m])} | ${ratio(c, f[m])} | ${ratio(c, s?.[m])} | ${target} |`);
     }
   }
   printResult({ bench: 'rig', rows });

@@ -25,8 +25,12 @@ export function floorUp(docker: Docker, group: string, from: number, count: numb
   return floorUpOn([{ docker, address: '127.0.0.1' }], group, from, count);
 }
 
-/** The same across engines: member i on engine i mod their number (the rig's hosts). */
-export async function floorUpOn(engines: FloorEngine[], group: string, from: number, count: number): Promise<number> {
+/**
+ * The same across engines: member i on engine i mod their number (the rig's hosts). With
+ * `network`, each container joins it (made beforehand with floorNetworkUp, inside the time of the
+ * deploy it belongs to), beside its published port.
+ */
+export async function floorUpOn(engines: FloorEngine[], group: string, from: number, count: number, network?: string): Promise<number> {
   const started = performance.now();
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
@@ -37,7 +41,7 @@ export async function floorUpOn(engines: FloorEngine[], group: string, from: num
         Cmd: HTTPD_COMMAND,
         Labels: { [LABEL.app]: group },
         ExposedPorts: { '80/tcp': {} },
-        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] } },
+        HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '' }] }, ...(network ? { NetworkMode: network } : {}) },
       });
       await c.start();
       await answering(docker, c.id, address);
@@ -62,5 +66,33 @@ export async function floorDown(docker: Docker, group: string): Promise<number> 
   const started = performance.now();
   const listed = await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${group}`] } });
   await Promise.all(listed.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  return performance.now() - started;
+}
+
+/**
+ * The network a floor deploy joins, as Clocker makes its application networks: a bridge on each
+ * engine, or one attachable overlay made on a swarm manager (the other engines see it as their
+ * containers join). Answers the ms.
+ */
+export async function floorNetworkUp(kind: 'bridge' | 'overlay', engines: Docker[], name: string, group: string): Promise<number> {
+  const started = performance.now();
+  const spec = { Name: name, CheckDuplicate: true, Labels: { [LABEL.app]: group } };
+  if (kind === 'bridge') await Promise.all(engines.map((docker) => docker.createNetwork({ ...spec, Driver: 'bridge' })));
+  else await engines[0]!.createNetwork({ ...spec, Driver: 'overlay', Attachable: true });
+  return performance.now() - started;
+}
+
+/**
+ * Removes the group's networks (after its containers: a network in use is refused): each
+ * engine's bridge, or the overlay from the manager it was made on. Answers the ms.
+ */
+export async function floorNetworkDown(kind: 'bridge' | 'overlay', engines: Docker[], group: string): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    (kind === 'bridge' ? engines : engines.slice(0, 1)).map(async (docker) => {
+      const listed = await docker.listNetworks({ filters: { label: [`${LABEL.app}=${group}`] } });
+      await Promise.all(listed.map((n) => docker.getNetwork(n.Id).remove()));
+    }),
+  );
   return performance.now() - started;
 }
