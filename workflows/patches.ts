@@ -70,6 +70,11 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-overlay-join-on-need': {
+    change: "a service makes an overlay network on a host first (ensureNetwork) and tops up the swarm (liveHostEndpoints, ensureSwarm) only when that host's engine answers NotInSwarmError, then asks again; before, it topped up the swarm in front of every host's first member",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'infra-headroom': {
     change: 'an infrastructure whose file sets `headroom:` evaluates it after every change to its books and on a timer, provisioning spares (host children) and draining idle hosts back to the spares; no earlier release accepted the setting, so no old history has one',
     since: '0.2.0',

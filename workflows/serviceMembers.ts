@@ -1,7 +1,7 @@
 // Starting and removing a service's members: place through the infrastructure, networks on
 // each host, create and start, wait for health; and the reverse. Used by the first deployment,
 // rolling updates, rollbacks and resizes alike.
-import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MemberCheck } from '../activities/monitoring/hostWatcher';
 import type { MemberAddressAnswer, MemberAddressRequest } from '../activities/network/memberAddresses';
@@ -268,14 +268,26 @@ export class ServiceMembers {
       if (!ready) {
         // Only success is remembered: a failure is tried again by the next member.
         // An overlay network needs the host in the swarm: a host that joined the infrastructure
-        // after the application formed it joins now (ensureSwarm tops the swarm up; a no-op when
-        // the host is in). Old validators refused overlay networks: no old history comes here.
-        const inSwarm = network.driver === 'overlay' && patched('svc-overlay-swarm-join') ? this.joinSwarm(a) : Promise.resolve();
+        // after the application formed it joins now (ensureSwarm tops the swarm up). Since
+        // svc-overlay-join-on-need the network is asked for first and the host joins only when its
+        // engine says it is out of the swarm: the application formed the swarm over every live host
+        // just before, and the query and ensureSwarm in front of each host's first member held the
+        // members of the last host back by up to 3 s on the rig. Old validators refused overlay
+        // networks: no history of an earlier release comes here.
+        const overlay = network.driver === 'overlay';
+        const onNeed = overlay && patched('svc-overlay-join-on-need');
+        const inSwarm = overlay && !onNeed && patched('svc-overlay-swarm-join') ? this.joinSwarm(a) : Promise.resolve();
+        const make = (): Promise<void> => act.ensureNetwork({ endpoint: a.host.docker, app: networkOwner(this.app, network), network }).then(() => undefined);
+        const makeOverlay = (): Promise<void> => make().catch(async (err: unknown) => {
+          if (!isFailureOfType(err, 'NotInSwarmError')) throw err;
+          await this.joinSwarm(a);
+          await make();
+        });
         // addIptablesRules: this host gets the network's rules once it has the network (svc-iptables-rules).
         const isolate = network.addIptablesRules && !isRouted(network) && patched('svc-iptables-rules');
         ready = inSwarm
           // A routed network: the host's block, bridge and routes (svc-routed-networks; refused before, so no old history comes here).
-          .then(() => (isRouted(network) && patched('svc-routed-networks') ? ensureRoutedOnHost(this.app, this.infrastructure, network, a.host.id) : act.ensureNetwork({ endpoint: a.host.docker, app: networkOwner(this.app, network), network }).then(() => undefined)))
+          .then(() => (isRouted(network) && patched('svc-routed-networks') ? ensureRoutedOnHost(this.app, this.infrastructure, network, a.host.id) : onNeed ? makeOverlay() : make()))
           .then(() => (isolate ? act.isolateNetworks({ infrastructure: this.infrastructure, app: networkOwner(this.app, network), networks: [{ id: network.id, driver: network.driver }], hostIds: [a.host.id] }) : undefined))
           .then(
           () => undefined,
@@ -290,4 +302,9 @@ export class ServiceMembers {
     });
     return Promise.all(pending).then(() => undefined);
   }
+}
+
+/** Whether an activity failed with the named error (its ApplicationFailure type: the error class's name). */
+function isFailureOfType(err: unknown, type: string): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }

@@ -122,6 +122,8 @@ export class FakeEngine {
   readonly addressesAsked = new Map<string, Record<string, string>>();
   /** Hosts in the swarm (overlay networks: the default on more than one host), by Docker host name. */
   readonly swarm = new Set<string>();
+  /** Every ensureSwarm call, as the hosts it was given. */
+  readonly swarmCalls: string[][] = [];
   /** The most containers of one service that existed at once, by `app.service`. */
   readonly peak = new Map<string, number>();
   /** Creates, removals and execs in order: `create <name>`, `remove <name>`, `exec <name> <argv…>`. */
@@ -177,6 +179,11 @@ export class FakeEngine {
         if (network.cidr !== undefined && this.takenSubnets.has(network.cidr)) {
           const message = `Docker at ${host}: network ${app}.${network.id} cannot have ${network.cidr}: network someone-else (${network.cidr}) holds that pool`;
           throw ApplicationFailure.create({ type: 'SubnetTakenError', message, nonRetryable: true });
+        }
+        // As the real one: an overlay network needs the engine in the swarm.
+        if (network.driver === 'overlay' && !this.swarm.has(host)) {
+          const message = `Docker at ${host} is not in the infrastructure's swarm (swarm state "inactive"), so it cannot carry the overlay network ${app}_${network.id}`;
+          throw ApplicationFailure.create({ type: 'NotInSwarmError', message, nonRetryable: true });
         }
         this.networks.add(`${host}/${app}.${network.id}`);
         return `net-${app}.${network.id}`;
@@ -242,6 +249,7 @@ export class FakeEngine {
       missingSecrets: async ({ names }) => names.filter((n) => this.missingSecrets.has(n)),
       // Every host joins at once; the first is the manager, as the real one picks it.
       ensureSwarm: async ({ hosts }) => {
+        this.swarmCalls.push(hosts.map(endpointHost));
         const joined = hosts.filter((e) => !this.swarm.has(endpointHost(e)));
         for (const e of joined) this.swarm.add(endpointHost(e));
         return { manager: hosts[0]!, joined: joined.map((e) => `worker ${endpointHost(e)}`) };

@@ -40,6 +40,8 @@ describe('the default network driver by infrastructure', { skip: skipUnlessPrese
     const view = await clocker.waitFor('dd-two', (v) => v.status !== 'DEPLOYING', 30_000);
     assert.equal(view.status, 'RUNNING', JSON.stringify(view));
     assert.deepEqual([...engine.swarm].filter((h) => h.startsWith('two-')).sort(), ['two-h1', 'two-h2']);
+    // The application formed the swarm; the service's members found their hosts in it and asked for nothing more (svc-overlay-join-on-need).
+    assert.deepEqual(engine.swarmCalls.filter((c) => c.some((h) => h.startsWith('two-'))), [['two-h1', 'two-h2']]);
     assert.deepEqual(containerOf('dd-two', 'one')?.networks, ['dd-two_default']);
     assert.equal(view.networks?.length, 1);
     const [network] = view.networks ?? [];
@@ -65,6 +67,26 @@ describe('the default network driver by infrastructure', { skip: skipUnlessPrese
     // A written driver other than the one the network runs on is a change, refused before it enters history.
     await assert.rejects(clocker.deploy({ ...grown, networks: [{ ...defaultNetworkSpec(), driver: 'bridge' }, grown.networks[1]!] }), /changing or removing a network of a running application is not supported yet \(default\)/);
     await clocker.destroy('dd-two', 30_000);
+  });
+
+  test('a host out of the swarm (it left, or came after the application formed it) joins when a member of a new service is placed there', async () => {
+    await clocker.ensureInfrastructure(fakeHosts('dd-late', { dockerHost: (id) => `late-${id}` }));
+    await clocker.deploy(onDefault('dd-late', 'dd-late'));
+    assert.equal((await clocker.waitFor('dd-late', (v) => v.status !== 'DEPLOYING', 30_000)).status, 'RUNNING');
+    engine.swarm.delete('late-h2');
+    const grown = onDefault('dd-late', 'dd-late');
+    grown.services = [...grown.services, serviceSpec({ id: 'extra', image: 'extra:1', count: 2, networks: [{ network: 'default', aliases: [] }] })];
+    const answer = await clocker.deploy(grown);
+    const version = answer.kind === 'updated' ? answer.version : 0;
+    const view = await clocker.waitFor('dd-late', (v) => v.version === version && v.status !== 'UPDATING', 30_000);
+    assert.equal(view.status, 'RUNNING', JSON.stringify(view));
+    const extra = [...engine.containers.values()].filter((c) => c.name.startsWith('dd-late.extra.'));
+    assert.deepEqual(extra.map((c) => c.host).sort(), ['late-h1', 'late-h2'], 'one member on each host');
+    for (const c of extra) assert.deepEqual(c.networks, ['dd-late_default']);
+    assert.ok(engine.swarm.has('late-h2'), 'late-h2 joined the swarm again');
+    // The application's ensureSwarm, then one from the service, for the host its engine said was out.
+    assert.equal(engine.swarmCalls.filter((c) => c.some((h) => h.startsWith('late-'))).length, 2);
+    await clocker.destroy('dd-late', 30_000);
   });
 
   test('on one host it stays a bridge, and no swarm is formed', async () => {
