@@ -16,6 +16,7 @@ import { BUSYBOX_IMAGE } from '../client/images/busyboxImage';
 import { workflowIds } from '../domain/naming';
 import { blueprint, serviceSpec } from '../test/support/specs';
 import { startLocalStack, type Stack } from '../test/support/stack';
+import { localInfrastructure } from '../client/commands/up';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 30);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -67,13 +68,16 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value:
   }
 }
 
+/** The local infrastructure, or one of the same engine with room when MEMBERS is past its 100 containers. */
+const INFRA = MEMBERS + 10 > 100 ? 'createpath' : 'local';
+
 let deployStartedAt = 0;
 
 async function clockerDeploy(stack: Stack, app: string): Promise<number> {
   deployStartedAt = Date.now();
   const web = serviceSpec({ id: 'web', image: BUSYBOX_IMAGE, count: MEMBERS, command: HTTPD_COMMAND, ports: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], ...(NETWORK ? { networks: [{ network: 'net', aliases: [] }] } : {}) });
   const networks = NETWORK ? [{ id: 'net', driver: 'bridge' as const, dnsServers: [], shared: false, addIptablesRules: false, labels: {} }] : [];
-  await stack.clocker.deploy({ ...blueprint(app, [web]), networks });
+  await stack.clocker.deploy({ ...blueprint(app, [web], INFRA), networks });
   // Polled as the CLI does; the moment is the history's (bench/support/runningAt.ts).
   return runningAfter(stack.clocker, app, deployStartedAt);
 }
@@ -172,6 +176,11 @@ const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
 async function main(): Promise<void> {
   const docker = createDockerClientFactory()(localDockerEndpoint());
   const stack = await startLocalStack(docker);
+  // The local infrastructure takes 100 containers; a larger run gets an infrastructure of the same engine with room for it.
+  if (INFRA !== 'local') {
+    const local = await localInfrastructure(docker);
+    await stack.clocker.ensureInfrastructure({ ...local, name: INFRA, hosts: local.hosts.map((h) => ({ ...h, maxContainers: MEMBERS + 10 })) });
+  }
   const pid = stack.workers[0]!.pid!;
   const pids = { worker: pid, server: stack.server.process.pid! };
   const cpu: { floor: CpuShare; clocker: CpuShare }[] = [];

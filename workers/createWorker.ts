@@ -12,6 +12,15 @@ import { workflowInterceptorModules, workflowSource } from './workflowBundle';
 
 export { workflowInterceptorModules, workflowsPath } from './workflowBundle';
 
+/**
+ * Activities one worker runs at once. Clocker's wait on Docker, SSH and health probes, not on
+ * this process's CPU, and a service schedules every member's start at once, so the SDK's default
+ * of 100 held the rest of a 200-member deploy in the queue (6.4 s on average,
+ * bench/createPath.bench.ts MEMBERS=200) while the engine could take them. Host watchers hold a
+ * slot each for as long as they run.
+ */
+export const ACTIVITY_SLOTS = 500;
+
 export interface ClockerWorker {
   worker: Worker;
   /** Where its workflow code came from, for the log. */
@@ -50,6 +59,7 @@ export async function createClockerWorker(
     // A heartbeat reaches the server at most this long after it is sent (else 80% of the
     // heartbeat timeout, 8 s): a member's step (pulling, creating…) shows while it happens.
     maxHeartbeatThrottleInterval: '1s',
+    maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,
     ...extra.tuning,
   });
   return {
