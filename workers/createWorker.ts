@@ -19,7 +19,7 @@ export { workflowInterceptorModules, workflowsPath } from './workflowBundle';
  * bench/createPath.bench.ts MEMBERS=200) while the engine could take them. Host watchers hold a
  * slot each for as long as they run.
  */
-export const ACTIVITY_SLOTS = 500;
+const ACTIVITY_SLOTS = 500;
 
 export interface ClockerWorker {
   worker: Worker;

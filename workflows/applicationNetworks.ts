@@ -10,11 +10,12 @@
 // The swarm is formed lazily here rather than by the infrastructure as hosts come, so no
 // infrastructure or host workflow changes, and an infrastructure that never runs an overlay
 // network never turns its engines into a swarm.
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NetworkSpec } from '../domain/blueprint/model';
 import { networkOwner } from '../domain/ipam';
 import { quick } from './activityOptions';
+import { isActivityFailureOfType } from './failureText';
 import { ensureRoutedNetworks, isRouted } from './routedNetworks';
 
 const act = proxyActivities<Activities>(quick);
@@ -67,7 +68,6 @@ async function makeNetworks(app: string, infrastructure: string, networks: reado
 
 /** The network whose subnet an engine said another network holds (SubnetTakenError), if that is what failed. */
 export function subnetTakenIn(err: unknown, networks: readonly NetworkSpec[]): NetworkSpec | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== 'SubnetTakenError') return undefined;
-  return networks.find((n) => n.cidr !== undefined && cause.message.includes(`cannot have ${n.cidr}:`));
+  if (!isActivityFailureOfType(err, 'SubnetTakenError')) return undefined;
+  return networks.find((n) => n.cidr !== undefined && err.cause.message.includes(`cannot have ${n.cidr}:`));
 }

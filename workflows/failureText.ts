@@ -8,3 +8,8 @@ export function failureText(err: unknown): string {
   if (e instanceof ApplicationFailure) return e.type ? `${e.type}: ${e.message}` : e.message;
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Whether an activity failed with the named error (its ApplicationFailure type: the error class's name). */
+export function isActivityFailureOfType(err: unknown, type: string): err is ActivityFailure & { cause: ApplicationFailure } {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
+}

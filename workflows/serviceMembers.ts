@@ -1,7 +1,7 @@
 // Starting and removing a service's members: place through the infrastructure, networks on
 // each host, create and start, wait for health; and the reverse. Used by the first deployment,
 // rolling updates, rollbacks and resizes alike.
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MemberCheck } from '../activities/monitoring/hostWatcher';
 import type { MemberAddressAnswer, MemberAddressRequest } from '../activities/network/memberAddresses';
@@ -12,7 +12,7 @@ import { referencedSecrets } from '../domain/blueprint/references/resolveValue';
 import { containerName, networkName } from '../domain/naming';
 import { networkOwner } from '../domain/ipam';
 import { heartbeating, quick, teardown } from './activityOptions';
-import { failureText } from './failureText';
+import { failureText, isActivityFailureOfType } from './failureText';
 import { inLanes } from './lanes';
 import { ensureRoutedOnHost, isRouted } from './routedNetworks';
 import type { ServiceState } from './serviceState';
@@ -279,7 +279,7 @@ export class ServiceMembers {
         const inSwarm = overlay && !onNeed && patched('svc-overlay-swarm-join') ? this.joinSwarm(a) : Promise.resolve();
         const make = (): Promise<void> => act.ensureNetwork({ endpoint: a.host.docker, app: networkOwner(this.app, network), network }).then(() => undefined);
         const makeOverlay = (): Promise<void> => make().catch(async (err: unknown) => {
-          if (!isFailureOfType(err, 'NotInSwarmError')) throw err;
+          if (!isActivityFailureOfType(err, 'NotInSwarmError')) throw err;
           await this.joinSwarm(a);
           await make();
         });
@@ -302,9 +302,4 @@ export class ServiceMembers {
     });
     return Promise.all(pending).then(() => undefined);
   }
-}
-
-/** Whether an activity failed with the named error (its ApplicationFailure type: the error class's name). */
-function isFailureOfType(err: unknown, type: string): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
