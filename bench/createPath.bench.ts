@@ -129,7 +129,10 @@ function timeline(app: Event[], svc: Event[]): string {
     const ids = new Set(scheduled.map((e) => String(e.eventId)));
     return events.filter((e) => ids.has(String((e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes)?.scheduledEventId ?? '')));
   };
-  const starts = activity(svc, 'startMember').concat(activity(svc, 'ensureContainer'));
+  // Since issue #16's batches a host's members start in one startMembers; before, one startMember each (or ensureContainer, then waitHealthy).
+  const starts = activity(svc, 'startMembers').concat(activity(svc, 'startMember'), activity(svc, 'ensureContainer'));
+  const firstType = starts[0]?.activityTaskScheduledEventAttributes?.activityType?.name;
+  const upType = firstType === 'ensureContainer' ? 'waitHealthy' : (firstType ?? 'startMember');
   const points: [string, Event | undefined][] = [
     ['application started', app[0]],
     ['dry run done', closedAfter(app, activity(app, 'admissionDryRun'))[0]],
@@ -138,8 +141,8 @@ function timeline(app: Event[], svc: Event[]): string {
     ['service started', svc[0]],
     ['placed', closedAfter(svc, activity(svc, 'placeMembers'))[0]],
     ['first create asked', starts[0]],
-    ['first member up', closedAfter(svc, activity(svc, starts[0]?.activityTaskScheduledEventAttributes?.activityType?.name === 'startMember' ? 'startMember' : 'waitHealthy'))[0]],
-    ['last member up', closedAfter(svc, activity(svc, starts[0]?.activityTaskScheduledEventAttributes?.activityType?.name === 'startMember' ? 'startMember' : 'waitHealthy')).at(-1)],
+    ['first member up', closedAfter(svc, activity(svc, upType))[0]],
+    ['last member up', closedAfter(svc, activity(svc, upType)).at(-1)],
   ];
   return points.map(([what, e]) => `${what} ${at(e)}`).join(', ');
 }
@@ -154,12 +157,14 @@ function destroyTimeline(app: Event[], svc: Event[], askedAt: number): string {
     const ids = new Set(scheduled(events, name).map((e) => String(e.eventId)));
     return events.filter((e) => ids.has(String((e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes)?.scheduledEventId ?? '')));
   };
+  // Since issue #16's batches a host's members go in one removeContainers; before, one removeContainer each.
+  const removal = scheduled(v, 'removeContainers').length > 0 ? 'removeContainers' : 'removeContainer';
   const points: [string, Event | undefined][] = [
     ['app signalled', a.find((e) => e.workflowExecutionSignaledEventAttributes)],
     ['service signalled', v.find((e) => e.workflowExecutionSignaledEventAttributes)],
-    ['first remove asked', scheduled(v, 'removeContainer')[0]],
-    ['first removed', closed(v, 'removeContainer')[0]],
-    ['last removed', closed(v, 'removeContainer').at(-1)],
+    ['first remove asked', scheduled(v, removal)[0]],
+    ['first removed', closed(v, removal)[0]],
+    ['last removed', closed(v, removal).at(-1)],
     ['released', closed(v, 'releaseMembers').at(-1)],
     ['service closed', v.at(-1)],
     ['app hears child end', a.find((e) => e.childWorkflowExecutionCompletedEventAttributes)],

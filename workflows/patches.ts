@@ -85,6 +85,16 @@ export const PATCHES = {
     since: '0.2.0',
     removeAfter: '0.2.0',
   },
+  'svc-start-members-batch': {
+    change: "a service starts a placement's new members on each host in one activity (startMembers: create, start, health for all of them, one answer per member) where it ran one startMember per member; a member whose failure a retry may mend is then started alone (startMember, usual policy); a host's members show RUNNING together",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
+  'svc-remove-batch': {
+    change: "a service removes its members on each host in one activity (removeContainers, the same width as before, one answer per member) where it ran one removeContainer per member; a member whose removal a retry may mend is then removed alone (removeContainer); the later calls (changed, releaseMembers) are the same",
+    since: '0.2.0',
+    removeAfter: '0.2.0',
+  },
   'svc-start-member-one-call': {
     change: 'a new member is created, started and waited for in one activity (startMember) where it took two (ensureContainer, then waitHealthy); the member shows CREATED and RUNNING together',
     since: '0.2.0',

@@ -3,6 +3,7 @@
 // rolling updates, rollbacks and resizes alike.
 import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { MemberStart, StartMembersInput } from '../activities/docker/startMember';
 import type { MemberCheck } from '../activities/monitoring/hostWatcher';
 import type { MemberAddressAnswer, MemberAddressRequest } from '../activities/network/memberAddresses';
 import type { NetworkSpec, ServiceSpec, Template } from '../domain/blueprint/model';
@@ -13,7 +14,7 @@ import { containerName, networkName } from '../domain/naming';
 import { networkOwner } from '../domain/ipam';
 import { heartbeating, quick, teardown } from './activityOptions';
 import { failureText, isActivityFailureOfType } from './failureText';
-import { inLanes } from './lanes';
+import { inLanes } from '../domain/lanes';
 import { ensureRoutedOnHost, isRouted } from './routedNetworks';
 import type { ServiceState } from './serviceState';
 
@@ -33,6 +34,7 @@ export interface ServiceVersion {
 const act = proxyActivities<Activities>(quick);
 const sweep = proxyActivities<Activities>(teardown);
 // Creating a container may pull its image first, which takes as long as it takes: heartbeated.
+// So is a host's batch of removals (outside a teardown, whose sweep gives up sooner).
 const slow = proxyActivities<Activities>(heartbeating);
 // A member check is a quick look: an engine that does not answer is its host's monitoring's business.
 const look = proxyActivities<Activities>({ ...quick, retry: { ...quick.retry, maximumAttempts: 3 } });
@@ -48,6 +50,20 @@ function answered(member: string, answers: Record<string, MemberAddressAnswer>):
   if (answer === undefined) throw ApplicationFailure.create({ type: 'SubnetRejectedError', message: `no address was allocated for member ${member}`, nonRetryable: true });
   if ('refused' in answer) throw ApplicationFailure.create({ type: 'SubnetRejectedError', message: answer.refused, nonRetryable: true });
   return answer.addresses;
+}
+
+/** A member's own part of its container: its ref and its network attachments (the rest is the service's). */
+type MemberCreate = StartMembersInput['members'][number];
+
+/** Assignments grouped by host, hosts in the order they first appear. */
+function byHost(assignments: readonly Assignment[]): Assignment[][] {
+  const groups = new Map<string, Assignment[]>();
+  for (const a of assignments) {
+    const group = groups.get(a.host.id);
+    if (group) group.push(a);
+    else groups.set(a.host.id, [a]);
+  }
+  return [...groups.values()];
 }
 
 export class ServiceMembers {
@@ -84,9 +100,12 @@ export class ServiceMembers {
     // Every placed member's addresses in one activity (svc-member-addresses-batch), asked while the networks are made.
     const batched = version.memberAddresses && this.addressNetworks(version).length > 0 && patched('svc-member-addresses') && patched('svc-member-addresses-batch');
     const addressing = batched ? this.addressesOfAll(assignments, version) : undefined;
-    // Settled here too: a failed batch is each member's failure, met in startOne.
+    // Settled here too: a failed batch is each member's failure, met in startOne or startOnHost.
     addressing?.catch(() => undefined);
-    const outcomes = await Promise.allSettled(assignments.map((a) => this.startOne(a, version, addressing)));
+    // One activity per host for all of its new members (svc-start-members-batch, issue #16).
+    const outcomes = patched('svc-start-members-batch')
+      ? (await Promise.all(byHost(assignments).map((group) => this.startOnHost(group, version, addressing)))).flat()
+      : await Promise.allSettled(assignments.map((a) => this.startOne(a, version, addressing)));
     await this.changed();
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
@@ -125,7 +144,38 @@ export class ServiceMembers {
     // Several at a time on each host, every host at once (was: one after the other).
     // A teardown goes as wide as the floor (all of a host's members at once, up to 64) since svc-teardown-wide.
     const width = inTeardown && targets.length > REMOVALS_PER_HOST && patched('svc-teardown-wide') ? TEARDOWN_REMOVALS_PER_HOST : REMOVALS_PER_HOST;
-    if (targets.length > 1 && patched('svc-parallel-remove')) await inLanes(targets, (m) => m.hostId, width, removeOne);
+    if (targets.length > 0 && patched('svc-remove-batch')) {
+      // One activity per host for all of its members (issue #16); a member whose removal a retry
+      // may mend is then removed alone, under the usual policy.
+      const hosts = [...new Set(targets.map((m) => m.hostId))];
+      await Promise.all(
+        hosts.map(async (hostId) => {
+          const group = targets.filter((m) => m.hostId === hostId);
+          const endpoint = this.state.view.hostEndpoints[hostId];
+          if (!endpoint) return Promise.all(group.map(removeOne));
+          const members = group.map((m) => ({ ref: { app: this.app, service: this.state.view.id, member: m.member }, ...(m.containerId ? { containerId: m.containerId } : {}) }));
+          const answer = await (inTeardown ? sweep : slow).removeContainers({ endpoint, members, width }).then(
+            (results) => new Map(results.map((r) => [r.member, r])),
+            (err: unknown) => err,
+          );
+          return Promise.all(
+            group.map(async (m) => {
+              const result = answer instanceof Map ? answer.get(m.member) : undefined;
+              if (result && 'removed' in result) {
+                this.state.removed(m.member);
+                outcome.set(m.member, '');
+              } else if (result && !result.failure.retryable) {
+                outcome.set(m.member, `${m.containerName} on ${m.hostId} was not removed: ${result.failure.type}: ${result.failure.message}`);
+              } else if (answer instanceof Map) {
+                await removeOne(m);
+              } else {
+                outcome.set(m.member, `${m.containerName} on ${m.hostId} was not removed: ${failureText(answer)}`);
+              }
+            }),
+          );
+        }),
+      );
+    } else if (targets.length > 1 && patched('svc-parallel-remove')) await inLanes(targets, (m) => m.hostId, width, removeOne);
     else for (const m of targets) await removeOne(m);
     // Reported in the members' order, whichever call ended first.
     for (const m of targets) {
@@ -184,6 +234,112 @@ export class ServiceMembers {
     return [...errors, ...(await this.remove(failed.map((m) => m.member)))];
   }
 
+  /**
+   * The new members placed on one host, in one startMembers: its networks first (once for the
+   * host), then each member's addresses, then the batch. Each member ends as its own activity
+   * would have: RUNNING, or FAILED with the failure's text; a failure a retry may mend is retried
+   * as that member's own startMember, under the usual policy. Outcomes in the group's order.
+   */
+  private async startOnHost(group: Assignment[], version: ServiceVersion, addressing?: Promise<Record<string, MemberAddressAnswer>>): Promise<PromiseSettledResult<void>[]> {
+    const first = group[0];
+    if (!first) return [];
+    const failAll = (err: unknown): PromiseSettledResult<void>[] => {
+      for (const a of group) this.state.memberFailed(a.member, failureText(err));
+      return group.map(() => ({ status: 'rejected', reason: err }));
+    };
+    try {
+      await this.ensureNetworks(first, version.networks);
+    } catch (err) {
+      return failAll(err);
+    }
+    const answers = addressing ? await addressing.then((x) => ({ ok: x }), (err: unknown) => ({ err })) : undefined;
+    const outcome = new Map<string, PromiseSettledResult<void>>();
+    const ready: { a: Assignment; create: MemberCreate }[] = [];
+    for (const a of group) {
+      try {
+        if (answers && 'err' in answers) throw answers.err;
+        const addresses = answers ? answered(a.member, answers.ok) : version.memberAddresses && patched('svc-member-addresses') ? await this.addressesFor(a.member, version) : {};
+        ready.push({ a, create: this.memberCreate(a, version, addresses) });
+      } catch (err) {
+        this.state.memberFailed(a.member, failureText(err));
+        outcome.set(a.member, { status: 'rejected', reason: err });
+      }
+    }
+    if (ready.length > 0) {
+      const { spec } = version;
+      let results: MemberStart[];
+      try {
+        results = await slow.startMembers({
+          endpoint: first.host.docker,
+          hostAddress: first.host.address,
+          spec,
+          env: version.env,
+          dns: version.dns,
+          ...(spec.health ? { health: spec.health } : {}),
+          healthTimeoutMs: HEALTH_TIMEOUT_MS,
+          secretNames: referencedSecrets(Object.values(version.env)),
+          members: ready.map(({ create }) => ({ ref: create.ref, networks: create.networks })),
+        });
+      } catch (err) {
+        // The batch as a whole failed (cancelled by a destroy, or out of attempts): so did each member.
+        for (const { a } of ready) {
+          this.state.memberFailed(a.member, failureText(err));
+          outcome.set(a.member, { status: 'rejected', reason: err });
+        }
+        return group.map((a) => outcome.get(a.member) ?? { status: 'rejected', reason: err });
+      }
+      const byMember = new Map(results.map((r) => [r.member, r]));
+      await Promise.all(
+        ready.map(async ({ a, create }) => {
+          const result = byMember.get(a.member);
+          try {
+            if (result && 'info' in result) {
+              this.state.created(a.member, result.info);
+              this.state.memberRunning(a.member);
+            } else if (result && !result.failure.retryable) {
+              throw ApplicationFailure.create({ type: result.failure.type, message: result.failure.message, nonRetryable: true });
+            } else {
+              // Mendable by a retry (or missing from the answer): this member alone, as before the batch.
+              await this.startMemberAlone(a, version, create);
+            }
+            outcome.set(a.member, { status: 'fulfilled', value: undefined });
+          } catch (err) {
+            this.state.memberFailed(a.member, failureText(err));
+            outcome.set(a.member, { status: 'rejected', reason: err });
+          }
+        }),
+      );
+    }
+    return group.map((a) => outcome.get(a.member) ?? { status: 'rejected', reason: new Error(`member ${a.member} has no outcome`) });
+  }
+
+  /** The member's ref and its network attachments (with the addresses IPAM gave it). */
+  private memberCreate(a: Assignment, version: ServiceVersion, addresses: Record<string, string>): MemberCreate {
+    const { spec } = version;
+    const ref = { app: this.app, service: spec.id, member: a.member };
+    const networks = spec.networks.map((n) => {
+      const network = version.networks.find((x) => x.id === n.network);
+      // On a shared network (the infrastructure's) other applications' services are there too: `<service>.<app>` names this one.
+      const shared = network?.shared === true;
+      return {
+        id: n.network,
+        name: networkName(networkOwner(this.app, { shared }), n.network, network?.driver),
+        aliases: shared ? [spec.id, `${spec.id}.${this.app}`, ...n.aliases] : [spec.id, ...n.aliases],
+        ...(n.ipv4Address || addresses[n.network] ? { ipv4Address: n.ipv4Address ?? addresses[n.network] } : {}),
+      };
+    });
+    return { ref, networks };
+  }
+
+  /** One member in its own startMember (a retry after a batch, a restart): create, start, wait for health. */
+  private async startMemberAlone(a: Assignment, version: ServiceVersion, { ref, networks }: MemberCreate): Promise<void> {
+    const { spec } = version;
+    const secretNames = referencedSecrets(Object.values(version.env));
+    const info = await slow.startMember({ endpoint: a.host.docker, ref, spec, env: version.env, networks, dns: version.dns, hostAddress: a.host.address, ...(spec.health ? { health: spec.health } : {}), healthTimeoutMs: HEALTH_TIMEOUT_MS, secretNames });
+    this.state.created(a.member, info);
+    this.state.memberRunning(a.member);
+  }
+
   /** `addressing`: the batch that allocates this member's addresses with the others of its placement. */
   private async startOne(a: Assignment, version: ServiceVersion, addressing?: Promise<Record<string, MemberAddressAnswer>>): Promise<void> {
     const { spec } = version;
@@ -195,24 +351,11 @@ export class ServiceMembers {
         : version.memberAddresses && patched('svc-member-addresses')
           ? await this.addressesFor(a.member, version)
           : {};
-      const attachments = spec.networks.map((n) => {
-        const network = version.networks.find((x) => x.id === n.network);
-        // On a shared network (the infrastructure's) other applications' services are there too: `<service>.<app>` names this one.
-        const shared = network?.shared === true;
-        return {
-          id: n.network,
-          name: networkName(networkOwner(this.app, { shared }), n.network, network?.driver),
-          aliases: shared ? [spec.id, `${spec.id}.${this.app}`, ...n.aliases] : [spec.id, ...n.aliases],
-          ...(n.ipv4Address || addresses[n.network] ? { ipv4Address: n.ipv4Address ?? addresses[n.network] } : {}),
-        };
-      });
-      const create = { endpoint: a.host.docker, ref, spec, env: version.env, networks: attachments, dns: version.dns };
+      const member = this.memberCreate(a, version, addresses);
+      const create = { endpoint: a.host.docker, ref, spec, env: version.env, networks: member.networks, dns: version.dns };
       if (patched('svc-start-member-one-call')) {
         // One activity creates, starts and waits for health: half the history per member, the same retries.
-        const secretNames = referencedSecrets(Object.values(version.env));
-        const info = await slow.startMember({ ...create, hostAddress: a.host.address, ...(spec.health ? { health: spec.health } : {}), healthTimeoutMs: HEALTH_TIMEOUT_MS, secretNames });
-        this.state.created(a.member, info);
-        this.state.memberRunning(a.member);
+        await this.startMemberAlone(a, version, member);
         return;
       }
       const info = await slow.ensureContainer(create);

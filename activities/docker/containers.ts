@@ -18,6 +18,8 @@ import { demuxLogs } from './logFrames';
 import { whileBeating } from '../heartbeatTicker';
 import { beat, reportStep } from './memberProgressReport';
 import { checkHostPolicy } from './hostPolicyGuard';
+import { failureOutcome, type MemberFailure } from './memberFailure';
+import { inLanes } from '../../domain/lanes';
 import type { Client } from '@temporalio/client';
 
 export interface EnsureContainerInput {
@@ -175,6 +177,27 @@ export interface RemoveContainerInput {
   containerId?: string;
 }
 
+export interface RemoveContainersInput {
+  endpoint: DockerEndpoint;
+  members: { ref: MemberRef; containerId?: string }[];
+  /** Removals in flight at once on the host. */
+  width: number;
+}
+
+/** What removing one member of a batch came to: whether a container was there, or the failure. */
+export type MemberRemoval = { member: string; removed: boolean } | { member: string; failure: MemberFailure };
+
+/**
+ * Delete-if-present by the id the service recorded when it made the member: removed with no
+ * inspect first, as the floor does. Gone already (404): a container made for the member since
+ * may hold its name, so the name is looked up as when no id is known.
+ */
+async function removeMember(docker: Docker, where: string, ref: MemberRef, containerId: string | undefined): Promise<boolean> {
+  if (containerId && (await forceRemove(docker, containerId, where, ref))) return true;
+  const info = await inspectMember(docker, ref, where);
+  return info ? forceRemove(docker, info.Id, where, ref) : false;
+}
+
 /** `docker rm -f -v` of one container; false when it is not there (404). */
 async function forceRemove(docker: Docker, id: string, where: string, ref: MemberRef): Promise<boolean> {
   try {
@@ -197,17 +220,28 @@ export function containerActivities(dockerFor: DockerClientFactory, secrets: Sec
 
     /** Delete-if-present. Returns whether a container was removed. */
     async removeContainer({ endpoint, ref, containerId }: RemoveContainerInput): Promise<boolean> {
+      // Heartbeats: in a teardown the call has a heartbeat timeout, so a dead worker costs seconds.
+      return whileBeating(() => removeMember(dockerFor(endpoint), describeEndpoint(endpoint), ref, containerId));
+    },
+
+    /**
+     * One host's members removed in one activity (a service's removal since issue #16's batches),
+     * `width` at a time; each member's outcome its own, as removeContainer would have ended.
+     */
+    async removeContainers({ endpoint, members, width }: RemoveContainersInput): Promise<MemberRemoval[]> {
       const docker = dockerFor(endpoint);
       const where = describeEndpoint(endpoint);
-      // Heartbeats: in a teardown the call has a heartbeat timeout, so a dead worker costs seconds.
-      return whileBeating(async () => {
-        // The id the service recorded when it made the member is ours: removed with no inspect
-        // first, as the floor does. Gone already (404): a container made for the member since
-        // may hold its name, so the name is looked up as when no id is known.
-        if (containerId && (await forceRemove(docker, containerId, where, ref))) return true;
-        const info = await inspectMember(docker, ref, where);
-        return info ? forceRemove(docker, info.Id, where, ref) : false;
-      });
+      const outcomes = new Map<string, MemberRemoval>();
+      await whileBeating(() =>
+        inLanes(members, () => where, width, async ({ ref, containerId }) => {
+          const outcome = await removeMember(docker, where, ref, containerId).then(
+            (removed): MemberRemoval => ({ member: ref.member, removed }),
+            (err: unknown): MemberRemoval => ({ member: ref.member, failure: failureOutcome(err) }),
+          );
+          outcomes.set(ref.member, outcome);
+        }),
+      );
+      return members.map(({ ref }) => outcomes.get(ref.member)!);
     },
 
     /** Stop-if-running. Returns whether it was running. */

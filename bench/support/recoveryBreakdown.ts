@@ -3,7 +3,8 @@
 //   detect  kill → the monitor's memberEvent signal recorded;
 //   check   → checkMember completed (a workflow task, the inspect(s) of the dead container);
 //   start   → the member started and healthy: ensureContainer then waitHealthy (two activities,
-//             a workflow task each), or startMember (both in one, issue #16's create path);
+//             a workflow task each), or startMember (both in one, issue #16's create path), or
+//             the startMembers of its host's batch (a replacement placed anew);
 //   seen    → the bench saw the member RUNNING and answering (the report, the query, its poll, HTTP).
 import type { temporal } from '@temporalio/proto';
 import { percentile } from './stats';
@@ -35,9 +36,9 @@ export function recoverySteps(events: HistoryEvent[], kills: Kill[]): Record<Ste
     if (e.workflowExecutionSignaledEventAttributes?.signalName === 'memberEvent') signals.push(timeOf(e));
   }
   const after = (type: string, from: number) => completions.find((c) => c.type === type && c.at >= from)?.at;
-  /** Started and healthy: one startMember, or ensureContainer and the waitHealthy after it. */
+  /** Started and healthy: one startMember (or startMembers), or ensureContainer and the waitHealthy after it. */
   const healthyAfter = (from: number): number | undefined => {
-    const first = completions.find((c) => (c.type === 'startMember' || c.type === 'ensureContainer') && c.at >= from);
+    const first = completions.find((c) => (c.type === 'startMember' || c.type === 'startMembers' || c.type === 'ensureContainer') && c.at >= from);
     return first?.type === 'ensureContainer' ? after('waitHealthy', first.at) : first?.at;
   };
   const out: Record<Step, number>[] = [];

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal as proto } from '@temporalio/proto';
-import { memberProgressOf, type MemberProgress } from '../../domain/application/memberProgress';
+import { batchProgressOf, memberProgressOf, type MemberProgress } from '../../domain/application/memberProgress';
 import type { MemberView, ServiceView } from '../../domain/application/status';
 
 /** An attempt after the first: which one, and why the one before failed. */
@@ -27,7 +27,7 @@ export type LiveMemberView = MemberView & Partial<MemberInFlight>;
 
 const { PENDING_ACTIVITY_STATE_STARTED: STARTED, PENDING_ACTIVITY_STATE_SCHEDULED: SCHEDULED } = proto.api.enums.v1.PendingActivityState;
 
-/** The step of each member whose startMember is in flight, by member id. */
+/** The step of each member whose startMember (or whose host's startMembers) is in flight, by member id. */
 export async function pendingMemberSteps(temporal: Client, workflowId: string): Promise<Map<string, MemberInFlight>> {
   const description = await temporal.workflow.getHandle(workflowId).describe();
   const steps = new Map<string, MemberInFlight>();
@@ -35,15 +35,16 @@ export async function pendingMemberSteps(temporal: Client, workflowId: string): 
     const attempt = a.attempt ?? 1;
     // Scheduled again after a failure: the details are the last attempt's, which say whose it is.
     const waiting = a.state === SCHEDULED && attempt > 1;
-    if (a.activityType?.name !== 'startMember' || (a.state !== STARTED && !waiting)) continue;
+    const type = a.activityType?.name;
+    if ((type !== 'startMember' && type !== 'startMembers') || (a.state !== STARTED && !waiting)) continue;
     const payloads = a.heartbeatDetails?.payloads;
     if (!payloads?.length) continue;
     const [details] = await decodeArrayFromPayloads(temporal.options.loadedDataConverter, payloads);
-    const progress = memberProgressOf(details);
-    if (!progress) continue;
+    // startMember carries its member's progress; a host's batch (startMembers) every member's.
+    const progresses = type === 'startMember' ? [memberProgressOf(details)].filter((p) => p !== undefined) : batchProgressOf(details);
     const failure = a.lastFailure?.message ?? undefined;
     const retry: MemberRetry | undefined = attempt > 1 ? { attempt, ...(waiting ? { waitingAfter: failure ?? 'a failure' } : {}) } : undefined;
-    steps.set(progress.member, { progress, ...(retry ? { retry } : {}) });
+    for (const progress of progresses) steps.set(progress.member, { progress, ...(retry ? { retry } : {}) });
   }
   return steps;
 }

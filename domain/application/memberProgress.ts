@@ -3,9 +3,11 @@
 // workflow never sees it (it learns the outcome only), but a client reads it from the service
 // workflow's description (pending activities), so `clocker deploy` can say "pulling".
 
-export type MemberStep = 'pulling' | 'building' | 'creating' | 'starting' | 'waiting for health';
+// 'healthy': started in a batch (startMembers, one activity per host) and healthy, while others
+// of its host's batch are still on their way: the workflow learns of all of them at once.
+export type MemberStep = 'pulling' | 'building' | 'creating' | 'starting' | 'waiting for health' | 'healthy';
 
-const STEPS: readonly MemberStep[] = ['pulling', 'building', 'creating', 'starting', 'waiting for health'];
+const STEPS: readonly MemberStep[] = ['pulling', 'building', 'creating', 'starting', 'waiting for health', 'healthy'];
 
 export interface Tally {
   done: number;
@@ -43,6 +45,22 @@ export function memberProgressOf(details: unknown): MemberProgress | undefined {
   };
 }
 
+/** The heartbeat details of a batch (startMembers): each member's progress, as far as known. */
+export interface BatchProgress {
+  members: MemberProgress[];
+}
+
+/** The well-formed progresses in a batch's heartbeat details (anything else: none). */
+export function batchProgressOf(details: unknown): MemberProgress[] {
+  if (typeof details !== 'object' || details === null) return [];
+  const members = (details as Record<string, unknown>).members;
+  if (!Array.isArray(members)) return [];
+  return members.flatMap((m) => {
+    const progress = memberProgressOf(m);
+    return progress ? [progress] : [];
+  });
+}
+
 const MB = 1_000_000;
 
 /** `pulling clocker/x:1 (3/7 layers, 12.1 of 40.3 MB)`, `creating the container`, … */
@@ -64,5 +82,7 @@ export function memberProgressText(p: MemberProgress): string {
       return 'starting the container';
     case 'waiting for health':
       return 'created; waiting until healthy';
+    case 'healthy':
+      return "healthy; its host's other new members are still starting";
   }
 }

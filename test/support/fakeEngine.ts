@@ -3,7 +3,9 @@
 // tested against a real Temporal server without Docker. End-to-end tests never use it.
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Activities } from '../../activities';
-import type { EnsureContainerInput } from '../../activities/docker/containers';
+import type { EnsureContainerInput, MemberRemoval } from '../../activities/docker/containers';
+import { failureOutcome } from '../../activities/docker/memberFailure';
+import type { MemberStart } from '../../activities/docker/startMember';
 import { templateText } from '../../domain/blueprint/references/resolveValue';
 import type { Client } from '@temporalio/client';
 import { containerName, workflowIds, type MemberRef } from '../../domain/naming';
@@ -13,9 +15,11 @@ type ContainerActivities = Pick<
   Activities,
   | 'ensureContainer'
   | 'removeContainer'
+  | 'removeContainers'
   | 'stopContainer'
   | 'waitHealthy'
   | 'startMember'
+  | 'startMembers'
   | 'containerLogTail'
   | 'ensureNetwork'
   | 'removeAppResources'
@@ -45,6 +49,10 @@ export class FakeEngine {
   readonly missingImages = new Set<string>();
   /** Container names whose creation fails like a refused create (one member of a batch, say). */
   readonly failingNames = new Set<string>();
+  /** Container names whose removal fails retryably (DockerUnavailableError) this many more times. */
+  readonly flakyRemovals = new Map<string, number>();
+  /** Container names whose create fails retryably (DockerUnavailableError) this many more times. */
+  readonly flakyNames = new Map<string, number>();
   /** How long an orphan sweep takes (to let a test act while it runs). */
   sweepDelayMs = 0;
   /** Containers that exist but do not run (killed, exited), by `host/name`, with their exit code. */
@@ -152,6 +160,11 @@ export class FakeEngine {
         const asked = networks.filter((n) => n.ipv4Address !== undefined).map((n) => [n.id, n.ipv4Address!] as const);
         if (asked.length > 0) this.addressesAsked.set(name, Object.fromEntries(asked));
         if (!this.containers.has(key)) {
+          const flaky = this.flakyNames.get(name) ?? 0;
+          if (flaky > 0) {
+            this.flakyNames.set(name, flaky - 1);
+            throw ApplicationFailure.create({ type: 'DockerUnavailableError', message: `engine on ${host} did not answer creating ${name}`, nonRetryable: false });
+          }
           if (this.failingNames.has(name)) {
             throw ApplicationFailure.create({ type: 'DockerRequestError', message: `create ${name} refused`, nonRetryable: true });
           }
@@ -205,9 +218,26 @@ export class FakeEngine {
       },
       removeContainer: async ({ endpoint, ref }) => {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
+        const flaky = this.flakyRemovals.get(containerName(ref)) ?? 0;
+        if (flaky > 0) {
+          this.flakyRemovals.set(containerName(ref), flaky - 1);
+          throw ApplicationFailure.create({ type: 'DockerUnavailableError', message: `engine on ${host} did not answer removing ${containerName(ref)}`, nonRetryable: false });
+        }
         const removed = this.containers.delete(`${host}/${containerName(ref)}`);
         if (removed) this.log.push(`remove ${containerName(ref)}`);
         return removed;
+      },
+      // A host's batch is its members' removeContainer each, every outcome answered (activities/docker/containers.ts).
+      removeContainers: async ({ endpoint, members }) => {
+        const own = this.activities();
+        return Promise.all(
+          members.map(({ ref, containerId }) =>
+            own.removeContainer({ endpoint, ref, ...(containerId ? { containerId } : {}) }).then(
+              (removed): MemberRemoval => ({ member: ref.member, removed }),
+              (err: unknown): MemberRemoval => ({ member: ref.member, failure: failureOutcome(err) }),
+            ),
+          ),
+        );
       },
       removeOrphanContainers: async ({ endpoint, keep }) => {
         await new Promise((r) => setTimeout(r, this.sweepDelayMs));
@@ -237,6 +267,20 @@ export class FakeEngine {
         const info = await own.ensureContainer(input);
         await own.waitHealthy({ endpoint: input.endpoint, containerName: containerName(input.ref), hostAddress: input.hostAddress, ports: info.ports, timeoutMs: input.healthTimeoutMs });
         return info;
+      },
+      // A host's batch is its members' startMember each, every outcome answered (activities/docker/startMember.ts).
+      startMembers: async ({ members, ...common }) => {
+        const own = this.activities();
+        const outcomes = await Promise.all(
+          members.map(({ ref, networks }) =>
+            own.startMember({ ...common, ref, ...(networks ? { networks } : {}) }).then(
+              (info): MemberStart => ({ member: ref.member, info }),
+              (err: unknown): MemberStart => ({ member: ref.member, failure: failureOutcome(err) }),
+            ),
+          ),
+        );
+        Context.current().cancellationSignal.throwIfAborted();
+        return outcomes;
       },
       containerLogTail: async () => '',
       measureServiceMetric: async ({ members }) => {

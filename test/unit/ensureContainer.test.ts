@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
-import { containerActivities, memberContainers, type ContainerInfo, type EnsureContainerInput } from '../../activities/docker/containers';
+import { containerActivities, memberContainers, type ContainerInfo, type EnsureContainerInput, type MemberRemoval } from '../../activities/docker/containers';
 import { healthWait } from '../../activities/docker/health';
 import { startMemberActivities } from '../../activities/docker/startMember';
 import { knownAfterStart } from '../../activities/docker/containerOptions';
@@ -193,6 +193,42 @@ test('removal by the id the service recorded is one call; an id that is gone fal
   // Nothing there, with or without an id: not removed, no error.
   assert.equal(await remove({ endpoint, ref: { app: 'cp', service: 'web', member: '2' }, containerId: 'id-newer' }), false);
   assert.equal(await remove({ endpoint, ref: { app: 'cp', service: 'web', member: '3' } }), false);
+});
+
+test("a host's batch of removals: each member's outcome its own, the same calls as one by one", async () => {
+  const { docker, calls, containers } = fakeEngine();
+  const acts = containerActivities(() => docker, () => '', noTemporal);
+  const env = new MockActivityEnvironment();
+  const one = await ensure(acts, env, input('1', []));
+  await ensure(acts, env, input('2', []));
+  calls.length = 0;
+  const ref = (member: string) => ({ app: 'cp', service: 'web', member });
+  const answer = await env.run((i: Parameters<typeof acts.removeContainers>[0]) => acts.removeContainers(i), {
+    endpoint,
+    width: 2,
+    members: [{ ref: ref('1'), containerId: one.containerId }, { ref: ref('2') }, { ref: ref('3') }],
+  });
+  assert.deepEqual(answer, [
+    { member: '1', removed: true },
+    { member: '2', removed: true },
+    { member: '3', removed: false },
+  ]);
+  assert.deepEqual([...calls].sort(), ['inspect cp.web.2', 'inspect cp.web.3', 'remove id-cp.web.1', 'remove id-cp.web.2']);
+  assert.equal(containers.size, 0);
+  // A member whose removal fails is answered as failed; the others still go.
+  await ensure(acts, env, input('4', []));
+  await ensure(acts, env, input('5', []));
+  Object.assign(docker, {
+    getContainer: ((get) => (id: string) => (id === 'id-cp.web.4' ? { remove: async () => Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })) } : get(id)))(docker.getContainer.bind(docker)),
+  });
+  const mixed: MemberRemoval[] = await env.run((i: Parameters<typeof acts.removeContainers>[0]) => acts.removeContainers(i), {
+    endpoint,
+    width: 16,
+    members: [{ ref: ref('4'), containerId: 'id-cp.web.4' }, { ref: ref('5'), containerId: 'id-cp.web.5' }],
+  });
+  assert.deepEqual(mixed[1], { member: '5', removed: true });
+  const failed = mixed[0]!;
+  assert.ok('failure' in failed && /cp\.web\.4/.test(failed.failure.message), JSON.stringify(mixed));
 });
 
 test('startMember: the inspect after start is the health wait\'s first look, not asked again', async () => {

@@ -7,9 +7,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { containerActivities, memberContainers } from '../../activities/docker/containers';
-import { startMemberActivities, type StartMemberInput } from '../../activities/docker/startMember';
+import { startMemberActivities, type StartMemberInput, type StartMembersInput } from '../../activities/docker/startMember';
+import { DockerUnavailableError, HealthTimeoutError } from '../../activities/errors';
+import { beat } from '../../activities/docker/memberProgressReport';
 import { PullTally, type PullMessage } from '../../activities/docker/pullTally';
-import { memberProgressOf, memberProgressText, type MemberProgress } from '../../domain/application/memberProgress';
+import { batchProgressOf, memberProgressOf, memberProgressText, type MemberProgress } from '../../domain/application/memberProgress';
 import { serviceSpec } from '../support/specs';
 
 /** What an engine streams for an image of three layers, one of which the host already has. */
@@ -66,12 +68,21 @@ describe('member progress in words', () => {
     assert.equal(p({ step: 'creating' }), 'creating the container');
     assert.equal(p({ step: 'starting' }), 'starting the container');
     assert.equal(p({ step: 'waiting for health' }), 'created; waiting until healthy');
+    assert.equal(p({ step: 'healthy' }), "healthy; its host's other new members are still starting");
   });
 
   test('heartbeat details from any worker: only a well-formed progress is taken', () => {
     assert.deepEqual(memberProgressOf({ member: '2', step: 'pulling', image: 'a:1', layers: { done: 1, total: 2 }, extra: true }), { member: '2', step: 'pulling', image: 'a:1', layers: { done: 1, total: 2 } });
     assert.deepEqual(memberProgressOf({ member: '2', step: 'creating', layers: 'many' }), { member: '2', step: 'creating' });
     for (const bad of [undefined, null, 3, 'pulling', { step: 'pulling' }, { member: '1', step: 'dancing' }, { member: 1, step: 'creating' }]) assert.equal(memberProgressOf(bad), undefined, JSON.stringify(bad));
+  });
+
+  test("a batch's details: each well-formed member progress is taken, the rest left out", () => {
+    assert.deepEqual(batchProgressOf({ members: [{ member: '1', step: 'healthy' }, { member: '2', step: 'dancing' }, { member: '3', step: 'pulling', image: 'a:1' }] }), [
+      { member: '1', step: 'healthy' },
+      { member: '3', step: 'pulling', image: 'a:1' },
+    ]);
+    for (const bad of [undefined, null, { member: '1', step: 'creating' }, { members: 'all' }]) assert.deepEqual(batchProgressOf(bad), [], JSON.stringify(bad));
   });
 });
 
@@ -148,5 +159,50 @@ describe('startMember reports its steps', () => {
     await env.run(() => containers.ensureContainer({ endpoint: { kind: 'socket', socketPath: '/fake.sock' }, ref: { app: 'cp', service: 'web', member: '1' }, spec: serviceSpec({ id: 'web', image: 'e2e/app:1', ports: [] }) }));
     assert.ok(beats.length > 0);
     assert.ok(beats.every((d) => d === undefined), JSON.stringify(beats));
+  });
+});
+
+describe("startMembers: a host's new members in one activity", () => {
+  const endpoint = { kind: 'socket', socketPath: '/fake.sock' } as const;
+  const input = (members: string[]): StartMembersInput => ({
+    endpoint,
+    hostAddress: '127.0.0.1',
+    spec: serviceSpec({ id: 'web', image: 'e2e/app:1', ports: [] }),
+    healthTimeoutMs: 1_000,
+    members: members.map((member) => ({ ref: { app: 'cp', service: 'web', member } })),
+  });
+
+  test("each member's outcome is its own: healthy, a failure no retry mends, one a retry may", async () => {
+    const members = memberContainers(() => engineToPullFrom(), () => '', {} as Client);
+    const { startMembers } = startMemberActivities(members, async ({ containerName }) => {
+      if (containerName.endsWith('.2')) throw new HealthTimeoutError(containerName, 1_000, 'connection refused');
+      if (containerName.endsWith('.3')) throw new DockerUnavailableError('/fake.sock', 'socket hang up');
+    });
+    const outcome = await new MockActivityEnvironment().run((i: StartMembersInput) => startMembers(i), input(['1', '2', '3']));
+    assert.deepEqual(outcome, [
+      { member: '1', info: { containerId: 'c1', running: true, ports: [], networks: {} } },
+      { member: '2', failure: { type: 'HealthTimeoutError', message: 'container cp.web.2 was not healthy within 1000 ms: connection refused', retryable: false } },
+      { member: '3', failure: { type: 'DockerUnavailableError', message: 'Docker engine at /fake.sock is not answering: socket hang up', retryable: true } },
+    ]);
+  });
+
+  test('every heartbeat carries every member it knows a step of; one done says healthy while the others go on', async () => {
+    const members = memberContainers(() => engineToPullFrom(), () => '', {} as Client);
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    let sawOtherHealthy = false;
+    const { startMembers } = startMemberActivities(members, async ({ containerName }) => {
+      if (!containerName.endsWith('.2')) return;
+      // Member 2 is still waiting once member 1 is done: its next beat carries both.
+      await new Promise((r) => setTimeout(r, 50));
+      beat();
+    });
+    await env.run((i: StartMembersInput) => startMembers(i), input(['1', '2']));
+    const boards = beats.filter((d) => d !== undefined).map((d) => batchProgressOf(d));
+    assert.ok(boards.length > 0 && boards.every((b) => b.length > 0), `a bare heartbeat would wipe the steps: ${JSON.stringify(beats)}`);
+    assert.ok(boards.some((b) => b.length === 2), `both members on one board: ${JSON.stringify(boards)}`);
+    for (const b of boards) if (b.some((p) => p.member === '1' && p.step === 'healthy') && b.some((p) => p.member === '2' && p.step === 'waiting for health')) sawOtherHealthy = true;
+    assert.ok(sawOtherHealthy, JSON.stringify(boards));
   });
 });

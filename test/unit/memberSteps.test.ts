@@ -46,3 +46,19 @@ test('each startMember in flight gives its member its step; retries say so', asy
     '3': { progress: { member: '3', step: 'pulling', image: 'a:1' }, retry: { attempt: 3, waitingAfter: 'pull a:1: connection reset' } },
   });
 });
+
+test("a host's batch (startMembers) gives each of its members its step, with the batch's attempt", async () => {
+  const steps = await pendingMemberSteps(
+    clientDescribing([
+      pending('startMembers', STARTED, { members: [{ member: '1', step: 'healthy' }, { member: '2', step: 'pulling', image: 'a:1' }] }),
+      pending('startMembers', STARTED, { members: [{ member: '3', step: 'creating' }, { member: '4', step: 'dancing' }] }, { attempt: 2 }),
+      pending('startMembers', STARTED, { member: '5', step: 'creating' }), // not a batch's details
+    ]),
+    'clocker/app/shop/svc/web',
+  );
+  assert.deepEqual(Object.fromEntries(steps), {
+    '1': { progress: { member: '1', step: 'healthy' } },
+    '2': { progress: { member: '2', step: 'pulling', image: 'a:1' } },
+    '3': { progress: { member: '3', step: 'creating' }, retry: { attempt: 2 } },
+  });
+});

@@ -1,4 +1,4 @@
-// Bounded concurrency for workflow code: the items of each group (a host) go `width` at a
+// Bounded concurrency (workflow code and activities alike): the items of each group (a host) go `width` at a
 // time, every group at once. Deterministic: lanes take items in order, and which call ends
 // first is what the history says, so a replay takes the same turns.
 
