@@ -55,13 +55,13 @@ function answered(member: string, answers: Record<string, MemberAddressAnswer>):
 /** A member's own part of its container: its ref and its network attachments (the rest is the service's). */
 type MemberCreate = StartMembersInput['members'][number];
 
-/** Assignments grouped by host, hosts in the order they first appear. */
-function byHost(assignments: readonly Assignment[]): Assignment[][] {
-  const groups = new Map<string, Assignment[]>();
-  for (const a of assignments) {
-    const group = groups.get(a.host.id);
-    if (group) group.push(a);
-    else groups.set(a.host.id, [a]);
+/** Items grouped by host, hosts in the order they first appear, items in their order. */
+function byHost<T>(items: readonly T[], hostOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(hostOf(item));
+    if (group) group.push(item);
+    else groups.set(hostOf(item), [item]);
   }
   return [...groups.values()];
 }
@@ -104,7 +104,7 @@ export class ServiceMembers {
     addressing?.catch(() => undefined);
     // One activity per host for all of its new members (svc-start-members-batch, issue #16).
     const outcomes = patched('svc-start-members-batch')
-      ? (await Promise.all(byHost(assignments).map((group) => this.startOnHost(group, version, addressing)))).flat()
+      ? (await Promise.all(byHost(assignments, (a) => a.host.id).map((group) => this.startOnHost(group, version, addressing)))).flat()
       : await Promise.allSettled(assignments.map((a) => this.startOne(a, version, addressing)));
     await this.changed();
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -147,10 +147,9 @@ export class ServiceMembers {
     if (targets.length > 0 && patched('svc-remove-batch')) {
       // One activity per host for all of its members (issue #16); a member whose removal a retry
       // may mend is then removed alone, under the usual policy.
-      const hosts = [...new Set(targets.map((m) => m.hostId))];
       await Promise.all(
-        hosts.map(async (hostId) => {
-          const group = targets.filter((m) => m.hostId === hostId);
+        byHost(targets, (m) => m.hostId).map(async (group) => {
+          const hostId = group[0]!.hostId;
           const endpoint = this.state.view.hostEndpoints[hostId];
           if (!endpoint) return Promise.all(group.map(removeOne));
           const members = group.map((m) => ({ ref: { app: this.app, service: this.state.view.id, member: m.member }, ...(m.containerId ? { containerId: m.containerId } : {}) }));
