@@ -13,7 +13,7 @@ import { readBlueprintFile } from '../../client/blueprintFile';
 import { localHostAddress } from '../../client/localHostAddress';
 import { formatCidr, overlaps, parseCidr, type Cidr } from '../../domain/ipam/addressMath';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, removeAppLeftovers } from '../support/dockerChecks';
 import { run } from '../support/exec';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -37,7 +37,7 @@ describe('application networks on the local engine', { skip: skipUnlessPresent('
   });
 
   after(async () => {
-    await removeAppContainers(docker, COMPOSE_APP, LINKS_APP, FOREIGN_APP);
+    await removeAppLeftovers(docker, COMPOSE_APP, LINKS_APP, FOREIGN_APP);
     for (const name of [FOREIGN_NETWORK, `${RACE_APP}.race`, `${RACE_APP}.taken`]) await run(['docker', 'network', 'rm', name], { allowFail: true });
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { findTemporalBinary } from '../../client/temporal/temporalBinary';
 import { waitUntil } from '../rig/waitUntil';
 import { runCli } from '../support/cli';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { run } from '../support/exec';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -68,7 +68,7 @@ describe('autoscaling on the local engine', { skip: skipUnlessPresent('temporal'
     stack = await startLocalStack(docker);
   });
   after(async () => {
-    await removeAppContainers(docker, CPU_APP, QUEUE_APP);
+    await removeAppLeftovers(docker, CPU_APP, QUEUE_APP);
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -7,7 +7,7 @@ import { createDockerClientFactory, localDockerEndpoint } from '../../activities
 import { readBlueprintFile } from '../../client/blueprintFile';
 import { localHostAddress } from '../../client/localHostAddress';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -21,7 +21,7 @@ describe('blueprints on the local engine', { skip: skipUnlessPresent('temporal',
   });
 
   after(async () => {
-    await removeAppContainers(docker, 'web-cluster', 'quits');
+    await removeAppLeftovers(docker, 'web-cluster', 'quits');
     await stack?.stop();
   });
 

@@ -8,7 +8,7 @@ import { createDockerClientFactory, localDockerEndpoint } from '../../activities
 import type { Blueprint } from '../../domain/blueprint/model';
 import { workflowIds } from '../../domain/naming';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, removeAppLeftovers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -47,7 +47,7 @@ describe('chaos: the worker killed at ten points of a deployment', { skip: skipU
   });
 
   after(async () => {
-    await removeAppContainers(docker, ...Array.from({ length: KILL_POINTS }, (_, i) => `chaos${i + 1}`));
+    await removeAppLeftovers(docker, ...Array.from({ length: KILL_POINTS }, (_, i) => `chaos${i + 1}`));
     await stack?.stop();
   });
 

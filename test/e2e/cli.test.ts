@@ -13,7 +13,7 @@ import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { localHostAddress } from '../../client/localHostAddress';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 
 const ROOT = join(__dirname, '..', '..');
@@ -89,7 +89,7 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
 
   after(async () => {
     if (up && up.child.exitCode === null) await up.interrupt();
-    await removeAppContainers(docker, 'hello');
+    await removeAppLeftovers(docker, 'hello');
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -197,7 +197,7 @@ describe('clocker CLI quick start', { skip: skipUnlessPresent('temporal', 'docke
       assert.match(destroy.out, new RegExp(`^application ${app}: DESTROYED$`, 'm'));
       assert.equal((await appContainers(docker, app)).length, 0);
     } finally {
-      await removeAppContainers(docker, app);
+      await removeAppLeftovers(docker, app);
     }
     assert.equal(await up.interrupt(), 0);
   });

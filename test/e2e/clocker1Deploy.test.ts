@@ -14,7 +14,7 @@ import { readBlueprintFile } from '../../client/blueprintFile';
 import { LABEL } from '../../domain/naming';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, removeAppLeftovers } from '../support/dockerChecks';
 import { run } from '../support/exec';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -141,7 +141,7 @@ describe('Clocker 1.x blueprints deploy, and their linked services talk', { skip
     for (const app of apps.filter((a) => live.includes(a))) {
       await stack.clocker.destroy(app, 120_000).catch((err: unknown) => console.error(`cleanup: destroy of ${app} failed: ${String(err)}`));
     }
-    await removeAppContainers(docker, ...apps);
+    await removeAppLeftovers(docker, ...apps);
     for (const app of apps) for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.app}=${app}`] } })) await docker.getNetwork(n.Id).remove();
     await stack?.stop();
   });

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, removeAppLeftovers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
@@ -52,7 +52,7 @@ describe('deployments that fail on the local engine', { skip: skipUnlessPresent(
   });
 
   after(async () => {
-    await removeAppContainers(docker, ...APPS);
+    await removeAppLeftovers(docker, ...APPS);
     await new Promise((r) => (held ? held.server.close(r) : r(undefined)));
     await stack?.stop();
   });

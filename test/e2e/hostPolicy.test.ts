@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 import { runCli } from '../support/cli';
 import { startLocalStack, type Stack } from '../support/stack';
@@ -58,7 +58,7 @@ describe('host policy on the local engine', { skip: skipUnlessPresent('temporal'
   });
 
   after(async () => {
-    await removeAppContainers(docker, ...APPS);
+    await removeAppLeftovers(docker, ...APPS);
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -15,7 +15,7 @@ import type { AppView } from '../../domain/application/status';
 import { BUILD_HASH_LABEL } from '../../domain/blueprint/build/builtImage';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { startLocalStack, type Stack } from '../support/stack';
 
 const APP = 'build-e2e';
@@ -64,7 +64,7 @@ describe('images built from a build context', { skip: skipUnlessPresent('tempora
   });
 
   after(async () => {
-    await removeAppContainers(docker, APP, FAILING, GONE);
+    await removeAppLeftovers(docker, APP, FAILING, GONE);
     await stack?.stop();
     for (const image of built) await docker.getImage(image).remove({ force: true }).catch((err: { statusCode?: number }) => {
       if (err.statusCode !== 404) throw err;

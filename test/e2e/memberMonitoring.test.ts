@@ -14,7 +14,7 @@ import type { AppView, ServiceView } from '../../domain/application/status';
 import { hostMonitorWorkflowId } from '../../domain/naming';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -62,13 +62,13 @@ describe('keeping applications alive', { skip: skipUnlessPresent('temporal', 'do
   };
 
   before(async () => {
-    await removeAppContainers(docker, ...APPS);
+    await removeAppLeftovers(docker, ...APPS);
     stack = await startLocalStack(docker);
   });
 
   after(async () => {
     for (const app of APPS) await stack?.clocker.destroy(app, 60_000).catch(() => undefined); // some tests may not have deployed it
-    await removeAppContainers(docker, ...APPS);
+    await removeAppLeftovers(docker, ...APPS);
     await stack?.stop();
   });
 

@@ -7,7 +7,7 @@ import { orphanActivities } from '../../activities/docker/orphans';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { containerName, memberLabels } from '../../domain/naming';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, removeAppLeftovers } from '../support/dockerChecks';
 
 const APP = `orphans${process.pid}`;
 const STRANGER = `not-clocker-${process.pid}`;
@@ -27,7 +27,7 @@ describe('removing orphaned member containers', { skip: skipUnlessPresent('docke
   });
 
   after(async () => {
-    await removeAppContainers(docker, APP);
+    await removeAppLeftovers(docker, APP);
     await docker.getContainer(STRANGER).remove({ force: true }).catch(() => undefined); // gone already if the test failed after removing it
   });
 

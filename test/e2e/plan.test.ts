@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { readBlueprintFile } from '../../client/blueprintFile';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, removeAppLeftovers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
@@ -57,7 +57,7 @@ describe('clocker plan', { skip: skipUnlessPresent('temporal', 'docker') }, () =
   });
 
   after(async () => {
-    await removeAppContainers(docker, ...APPS);
+    await removeAppLeftovers(docker, ...APPS);
     await new Promise((r) => (other ? other.close(r) : r(undefined)));
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { BUSYBOX_IMAGE } from '../../client/images/busyboxImage';
 import { startRegistry, type RigRegistry } from '../rig/registry';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { removeAppContainers } from '../support/dockerChecks';
+import { removeAppLeftovers } from '../support/dockerChecks';
 import { layerDigests, startGatedRegistry, type GatedRegistry } from '../support/gatedRegistry';
 import { freePort } from '../support/ports';
 import { runCli } from '../support/cli';
@@ -74,7 +74,7 @@ describe('a deploy that pulls its image shows the pull under way', { skip: skipU
   after(async () => {
     proxy?.release();
     if (stack) await runCli(stack, 'destroy', app);
-    await removeAppContainers(docker, app);
+    await removeAppLeftovers(docker, app);
     for (const image of images) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
     await proxy?.stop();
     await registry?.stop();

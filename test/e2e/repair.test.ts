@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 import { runCli } from '../support/cli';
 import { startLocalStack, type Stack } from '../support/stack';
@@ -51,7 +51,7 @@ describe('repair in place with the CLI', { skip: skipUnlessPresent('temporal', '
   });
 
   after(async () => {
-    await removeAppContainers(docker, ...APPS);
+    await removeAppLeftovers(docker, ...APPS);
     await new Promise((r) => (held ? held.close(r) : r(undefined)));
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import type { ServiceView } from '../../domain/application/status';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -38,7 +38,7 @@ describe('rolling update on the local engine', { skip: skipUnlessPresent('tempor
   });
 
   after(async () => {
-    await removeAppContainers(docker, APP);
+    await removeAppLeftovers(docker, APP);
     await stack?.stop();
   });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { skipUnlessPresent } from '../support/components';
-import { removeAppContainers } from '../support/dockerChecks';
+import { removeAppLeftovers } from '../support/dockerChecks';
 import { scanHistories } from '../support/historyScan';
 import { runCli } from '../support/cli';
 import { startLocalStack, type Stack } from '../support/stack';
@@ -61,7 +61,7 @@ describe('secret scan', { skip: skipUnlessPresent('temporal', 'docker') }, () =>
   after(async () => {
     // The deploy failed on purpose: its application (and its default network) stays until destroyed.
     if (stack) await stack.clocker.destroy(APP, 60_000);
-    await removeAppContainers(docker, APP);
+    await removeAppLeftovers(docker, APP);
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { createDockerClientFactory, localDockerEndpoint } from '../../activities/docker/dockerClient';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -20,7 +20,7 @@ describe('Temporal server crash during a deployment', { skip: skipUnlessPresent(
   });
 
   after(async () => {
-    await removeAppContainers(docker, app);
+    await removeAppLeftovers(docker, app);
     await stack?.stop();
   });
 

@@ -7,7 +7,7 @@ import { readBlueprintFile } from '../../client/blueprintFile';
 import { ensureDebianBaseImage } from '../../client/images/debianImage';
 import { ensureNginxImage } from '../../client/images/nginxImage';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { startLocalStack, type Stack } from '../support/stack';
 
 describe('three tiers behind a real balancer', { skip: skipUnlessPresent('temporal', 'docker', 'debootstrap') }, () => {
@@ -21,7 +21,7 @@ describe('three tiers behind a real balancer', { skip: skipUnlessPresent('tempor
   });
 
   after(async () => {
-    await removeAppContainers(docker, 'three-tier');
+    await removeAppLeftovers(docker, 'three-tier');
     await stack?.stop();
   });
 

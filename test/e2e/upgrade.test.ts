@@ -15,7 +15,7 @@ import { createDockerClientFactory, localDockerEndpoint } from '../../activities
 import { stopChild } from '../../client/childProcess';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { startStack, type Stack } from '../support/stack';
 
 /** The previous release: the commit whose histories are in test/histories/0.1.0-c108669. */
@@ -87,7 +87,7 @@ describe('upgrade from the previous release while an application runs', { skip: 
 
   after(async () => {
     if (oldWorker) await stopChild(oldWorker);
-    await removeAppContainers(docker, APP, PLAIN);
+    await removeAppLeftovers(docker, APP, PLAIN);
     await stack?.stop();
     await docker.getImage(NEW_TAG).remove().catch(() => undefined); // the tag only; the image stays as clocker/busybox:1
     rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { createDockerClientFactory, localDockerEndpoint } from '../../activities
 import { LABEL } from '../../domain/naming';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 import { startLocalStack, type Stack } from '../support/stack';
 
@@ -152,7 +152,7 @@ describe('the voting app from its Compose file', { skip: skipUnlessPresent('temp
     // A failed run still tears down: through Clocker first, then whatever is left by label.
     const live = stack ? (await stack.clocker.listApplications()).some((a) => a.name === APP) : false;
     if (live) await stack.clocker.destroy(APP, 120_000).catch((err: unknown) => console.error(`cleanup: destroy failed: ${String(err)}`));
-    await removeAppContainers(docker, APP);
+    await removeAppLeftovers(docker, APP);
     const filters = { label: [`${LABEL.app}=${APP}`] };
     for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove();
     for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove();

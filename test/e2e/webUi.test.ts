@@ -15,7 +15,7 @@ import { createDockerClientFactory, localDockerEndpoint } from '../../activities
 import { workflowIds } from '../../domain/naming';
 import { waitUntil } from '../rig/waitUntil';
 import { missingComponent } from '../support/components';
-import { httpGet, removeAppContainers } from '../support/dockerChecks';
+import { httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { freePort } from '../support/ports';
 import { blueprint, serviceSpec } from '../support/specs';
 import { startLocalStack, type Stack } from '../support/stack';
@@ -63,7 +63,7 @@ describe('the Web UI shows what Clocker runs', { skip: missing() }, () => {
       await stack.clocker.destroy(APP, 60_000).catch((err: unknown) => console.error(`destroy ${APP}: ${String(err)}`));
       await stack.stop();
     }
-    await removeAppContainers(docker, APP);
+    await removeAppLeftovers(docker, APP);
   });
 
   test('the members serve (what the pages below describe is real)', async () => {

@@ -14,7 +14,7 @@ import { localInfrastructure } from '../../client/commands/up';
 import { ensureBusyboxImage } from '../../client/images/busyboxImage';
 import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
-import { appContainers, httpGet, removeAppContainers } from '../support/dockerChecks';
+import { appContainers, httpGet, removeAppLeftovers } from '../support/dockerChecks';
 import { scanHistories } from '../support/historyScan';
 import { ROOT, startProdStack, type ProdStack } from '../support/prodStack';
 
@@ -46,7 +46,7 @@ describe('production stack: cluster on PostgreSQL, mTLS, two workers', { skip: s
   };
 
   after(async () => {
-    await removeAppContainers(docker, app, `${app}k1`, `${app}k2`);
+    await removeAppLeftovers(docker, app, `${app}k1`, `${app}k2`);
     await stack?.destroy();
   });
 

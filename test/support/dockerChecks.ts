@@ -6,9 +6,16 @@ export async function appContainers(docker: Docker, app: string): Promise<Docker
   return docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${app}`] } });
 }
 
-/** Removes whatever containers these applications left on an engine (a test's cleanup). */
-export async function removeAppContainers(docker: Docker, ...apps: string[]): Promise<void> {
-  for (const app of apps) for (const c of await appContainers(docker, app)) await docker.getContainer(c.Id).remove({ force: true });
+/**
+ * Removes whatever containers and networks these applications left on an engine (a test's
+ * cleanup). Networks too: one left by a failed test holds its subnet, and a later network on
+ * that subnet (every infrastructure's IPAM carves from one pool) meets it.
+ */
+export async function removeAppLeftovers(docker: Docker, ...apps: string[]): Promise<void> {
+  for (const app of apps) {
+    for (const c of await appContainers(docker, app)) await docker.getContainer(c.Id).remove({ force: true });
+    for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.app}=${app}`] } })) await docker.getNetwork(n.Id).remove();
+  }
 }
 
 /** GET over loopback or to a rig host; returns the body, or the error text. */
