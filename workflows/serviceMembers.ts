@@ -242,17 +242,21 @@ export class ServiceMembers {
   private async startOnHost(group: Assignment[], version: ServiceVersion, addressing?: Promise<Record<string, MemberAddressAnswer>>): Promise<PromiseSettledResult<void>[]> {
     const first = group[0];
     if (!first) return [];
-    const failAll = (err: unknown): PromiseSettledResult<void>[] => {
-      for (const a of group) this.state.memberFailed(a.member, failureText(err));
-      return group.map(() => ({ status: 'rejected', reason: err }));
+    // Every way a member fails here ends the same: its state says why, its outcome carries the error.
+    const outcome = new Map<string, PromiseSettledResult<void>>();
+    const fail = (a: Assignment, err: unknown): void => {
+      this.state.memberFailed(a.member, failureText(err));
+      outcome.set(a.member, { status: 'rejected', reason: err });
     };
+    const settled = (): PromiseSettledResult<void>[] =>
+      group.map((a) => outcome.get(a.member) ?? { status: 'rejected', reason: new Error(`member ${a.member} has no outcome`) });
     try {
       await this.ensureNetworks(first, version.networks);
     } catch (err) {
-      return failAll(err);
+      for (const a of group) fail(a, err);
+      return settled();
     }
     const answers = addressing ? await addressing.then((x) => ({ ok: x }), (err: unknown) => ({ err })) : undefined;
-    const outcome = new Map<string, PromiseSettledResult<void>>();
     const ready: { a: Assignment; create: MemberCreate }[] = [];
     for (const a of group) {
       try {
@@ -260,8 +264,7 @@ export class ServiceMembers {
         const addresses = answers ? answered(a.member, answers.ok) : version.memberAddresses && patched('svc-member-addresses') ? await this.addressesFor(a.member, version) : {};
         ready.push({ a, create: this.memberCreate(a, version, addresses) });
       } catch (err) {
-        this.state.memberFailed(a.member, failureText(err));
-        outcome.set(a.member, { status: 'rejected', reason: err });
+        fail(a, err);
       }
     }
     if (ready.length > 0) {
@@ -281,11 +284,8 @@ export class ServiceMembers {
         });
       } catch (err) {
         // The batch as a whole failed (cancelled by a destroy, or out of attempts): so did each member.
-        for (const { a } of ready) {
-          this.state.memberFailed(a.member, failureText(err));
-          outcome.set(a.member, { status: 'rejected', reason: err });
-        }
-        return group.map((a) => outcome.get(a.member) ?? { status: 'rejected', reason: err });
+        for (const { a } of ready) fail(a, err);
+        return settled();
       }
       const byMember = new Map(results.map((r) => [r.member, r]));
       await Promise.all(
@@ -303,13 +303,12 @@ export class ServiceMembers {
             }
             outcome.set(a.member, { status: 'fulfilled', value: undefined });
           } catch (err) {
-            this.state.memberFailed(a.member, failureText(err));
-            outcome.set(a.member, { status: 'rejected', reason: err });
+            fail(a, err);
           }
         }),
       );
     }
-    return group.map((a) => outcome.get(a.member) ?? { status: 'rejected', reason: new Error(`member ${a.member} has no outcome`) });
+    return settled();
   }
 
   /** The member's ref and its network attachments (with the addresses IPAM gave it). */
