@@ -56,3 +56,24 @@ export function fakeHosts(name: string, { count = 2, maxContainers = 3, address 
     }),
   };
 }
+
+export interface ReplayReport {
+  replayed: number;
+  /** One line per history that no longer replays: workflow id, run id, the error. */
+  failures: string[];
+}
+
+/**
+ * Replays every application and service history on the tier's server against the workflow bundle.
+ * Workflow tests end with it: whatever they made the workflows do must replay deterministically.
+ */
+export async function replayEveryHistory(env: TestWorkflowEnvironment): Promise<ReplayReport> {
+  const histories = env.client.workflow.list({ query: `WorkflowType = 'application' OR WorkflowType = 'service'` }).intoHistories();
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    replayed += 1;
+    if (result.error) failures.push(`${result.workflowId} (${result.runId}): ${result.error.message}`);
+  }
+  return { replayed, failures };
+}

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { ClockerClient } from '../../client/clockerClient';
 import { destroySignal, hostFailedSignal, hostReadySignal, serviceResizeSignal, serviceScaleSignal, serviceStatusQuery } from '../../workflows/messages';
 import { waitUntil } from '../rig/waitUntil';
@@ -11,8 +10,7 @@ import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { historiesToSave, recordHistories } from '../support/historyArchive';
 import { blueprint, serviceSpec } from '../support/specs';
-import { workflowBundle } from '../support/temporalEnv';
-import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
+import { fakeHosts, replayEveryHistory, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'workflow-tier';
 
@@ -651,13 +649,7 @@ describe('application workflow', { skip: skipUnlessPresent('temporal') }, () => 
   // Last: every application and service history these tests wrote (continue-as-new runs,
   // cancelled updates, reloads, rollbacks) replays against the bundle without non-determinism.
   test('every application and service history of this file replays deterministically', async () => {
-    const histories = env.client.workflow.list({ query: `WorkflowType = 'application' OR WorkflowType = 'service'` }).intoHistories();
-    let replayed = 0;
-    const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
-      replayed += 1;
-      if (result.error) failures.push(`${result.workflowId} (${result.runId}): ${result.error.message}`);
-    }
+    const { replayed, failures } = await replayEveryHistory(env);
     assert.ok(replayed >= 40, `replayed ${replayed} histories`);
     assert.deepEqual(failures, []);
   });

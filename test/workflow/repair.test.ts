@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { ClockerClient } from '../../client/clockerClient';
 import { workflowIds } from '../../domain/naming';
 import { searchAttributes } from '../../workflows/searchAttributes';
@@ -12,8 +11,7 @@ import { waitUntil } from '../rig/waitUntil';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { blueprint, serviceSpec } from '../support/specs';
-import { workflowBundle } from '../support/temporalEnv';
-import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
+import { fakeHosts, replayEveryHistory, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'repair-tier';
 
@@ -175,13 +173,7 @@ describe('repair in place and manual resizing', { skip: skipUnlessPresent('tempo
   });
 
   test('every history of this file replays deterministically', async () => {
-    const histories = env.client.workflow.list({ query: `WorkflowType = 'application' OR WorkflowType = 'service'` }).intoHistories();
-    const failures: string[] = [];
-    let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
-      replayed += 1;
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-    }
+    const { replayed, failures } = await replayEveryHistory(env);
     assert.deepEqual(failures, []);
     assert.ok(replayed >= 8, `replayed ${replayed}`);
   });

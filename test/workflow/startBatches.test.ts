@@ -6,15 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { ClockerClient } from '../../client/clockerClient';
 import { defaultNetworkSpec } from '../../domain/blueprint/build/defaultNetwork';
 import { workflowIds } from '../../domain/naming';
 import { skipUnlessPresent } from '../support/components';
 import { FakeEngine } from '../support/fakeEngine';
 import { blueprint, serviceSpec } from '../support/specs';
-import { workflowBundle } from '../support/temporalEnv';
-import { fakeHosts, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
+import { fakeHosts, replayEveryHistory, startWorkflowTier, type WorkflowTier } from '../support/workflowTier';
 
 const TASK_QUEUE = 'start-batches';
 
@@ -94,13 +92,7 @@ describe("a host's new members start in one activity", { skip: skipUnlessPresent
   });
 
   test('every history of this file replays deterministically', async () => {
-    const histories = env.client.workflow.list({ query: `WorkflowType = 'application' OR WorkflowType = 'service'` }).intoHistories();
-    const failures: string[] = [];
-    let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
-      replayed += 1;
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-    }
+    const { replayed, failures } = await replayEveryHistory(env);
     assert.deepEqual(failures, []);
     assert.ok(replayed >= 4, `replayed ${replayed}`);
   });
