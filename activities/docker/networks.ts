@@ -170,7 +170,9 @@ export async function removeAppResourcesOn(docker: Docker, where: string, app: s
   removed.push(...(await removeMemberContainers(docker, where, [`${LABEL.app}=${app}`])).map((name) => `container ${name}`));
   // A swarm-scoped (overlay) network is removed by a manager; a worker's copy goes with it.
   const manager = networks.some((n) => n.Scope === 'swarm') ? ((await docker.info().catch((err: unknown) => Promise.reject(dockerError(where, 'docker info', err)))) as { Swarm?: { ControlAvailable?: boolean } }).Swarm?.ControlAvailable === true : false;
-  for (const n of networks.filter((x) => x.Scope !== 'swarm' || manager)) if (await removeIfPresent(where, `network ${n.Name}`, () => docker.getNetwork(n.Id).remove())) removed.push(`network ${n.Name}`);
+  for (const n of networks.filter((x) => x.Scope !== 'swarm' || manager)) {
+    if (await removeIfPresent(where, `network ${n.Name}`, () => onceAttachmentsGo(() => docker.getNetwork(n.Id).remove()))) removed.push(`network ${n.Name}`);
+  }
   for (const v of volumes.Volumes ?? []) if (await removeIfPresent(where, `volume ${v.Name}`, () => docker.getVolume(v.Name).remove())) removed.push(`volume ${v.Name}`);
   return removed;
 }
@@ -182,6 +184,32 @@ export async function removeAppResourcesOn(docker: Docker, where: string, app: s
 function isSwarmRemovalRace(err: unknown): boolean {
   const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
   return statusCodeOf(err) === 500 && /network \S+ not found/i.test(message);
+}
+
+/**
+ * A container just removed on another node of the swarm leaves its overlay attachment task a
+ * moment longer (a second or so on a loaded host): until it goes, the manager refuses the
+ * network's removal with 400 "network <id> is in use by task <id>".
+ */
+function isAttachmentLingering(err: unknown): boolean {
+  const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
+  return statusCodeOf(err) === 400 && /is in use by task/i.test(message);
+}
+
+/** How long an overlay's removal waits out its departed containers' attachment tasks. */
+const ATTACHMENT_WAIT_MS = 20_000;
+
+/** Runs `remove`, again every 250 ms while the swarm still counts departed containers' attachments (then its refusal stands). */
+async function onceAttachmentsGo<T>(remove: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ATTACHMENT_WAIT_MS;
+  for (;;) {
+    try {
+      return await remove();
+    } catch (err) {
+      if (!isAttachmentLingering(err) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** Delete-if-present: true when removed, false when it was already gone. */
