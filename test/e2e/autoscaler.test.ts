@@ -141,12 +141,19 @@ describe('autoscaling on the local engine', { skip: skipUnlessPresent('temporal'
     assert.ok(temporal, 'the Temporal CLI');
     const workflowId = `clocker/app/${CPU_APP}/svc/web`;
     await run([temporal, 'workflow', 'signal', '--address', stack.server.address, '--workflow-id', workflowId, '--name', 'resize', '--input', '{"size": 1}']);
+    // What the service said last, so a wait that runs out shows what it saw instead.
+    let seen = '(no answer yet)';
+    const refusal = 'resize to 1 refused: the service is autoscaled (cpu, 2..3)';
     await waitUntil('the plain signal recorded as refused', 20_000, async () => {
       // The server holds one query while a workflow task runs and refuses the next; the
       // autoscaler's 1 s period keeps tasks coming, so a refusal here means "ask again".
       const query = await run([temporal, 'workflow', 'query', '--address', stack.server.address, '--workflow-id', workflowId, '--type', 'status', '--output', 'json'])
         .catch((err: Error) => { if (/consistent query buffer is full/.test(err.message)) return ''; throw err; });
-      return query.includes('"lastEvent": "resize to 1 refused: the service is autoscaled (cpu, 2..3)') || query.includes('"lastEvent":"resize to 1 refused: the service is autoscaled (cpu, 2..3)');
+      if (query === '') return false;
+      seen = /"lastEvent":\s*"((?:[^"\\]|\\.)*)"/.exec(query)?.[1] ?? '(no lastEvent in the answer)';
+      return seen.startsWith(refusal);
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; lastEvent last seen: ${seen}`);
     });
     assert.equal(running(web(await stack.clocker.status(CPU_APP))).length, 2);
     assert.equal((await cli('destroy', CPU_APP)).code, 0);
