@@ -44,6 +44,17 @@ function cell(row: ResultRow, f: Figure | undefined): string {
   return f.n > 1 ? `${(f.median / 1000).toFixed(2)} s / ${(f.p95 / 1000).toFixed(2)} s` : `${(f.median / 1000).toFixed(2)} s`;
 }
 
+/** Swarm's cell: its figure, or a bound when it did not get there within the bench's deadline. */
+function swarmCell(row: ResultRow): string {
+  return row.swarm === undefined && row.swarmMissed !== undefined ? `> ${(row.swarmMissed / 1000).toFixed(0)} s (not reached)` : cell(row, row.swarm);
+}
+
+function swarmRatio(row: ResultRow): string {
+  const ours = value(row.clocker);
+  if (row.swarm === undefined && row.swarmMissed !== undefined && ours !== undefined) return `< ${(ours / row.swarmMissed).toFixed(2)}×`;
+  return ratio(row, row.swarm);
+}
+
 function ratio(row: ResultRow, other: Figure | undefined): string {
   const [ours, theirs] = [value(row.clocker), value(other)];
   if (ours === undefined || theirs === undefined) return '—';
@@ -59,7 +70,7 @@ function table(results: BenchResult[]): string {
     for (const r of rows) {
       const n = typeof r.clocker === 'number' ? 1 : r.clocker.n;
       const measure = r.note ? `${r.measure} (${r.note})` : r.measure;
-      lines.push(`| ${measure} | ${bench} | ${n} | ${cell(r, r.floor)} | ${cell(r, r.clocker)} | ${cell(r, r.swarm)} | ${cell(r, r.compose)} | ${ratio(r, r.floor)} | ${ratio(r, r.swarm)} | ${ratio(r, r.compose)} | ${r.target ?? '—'} |`);
+      lines.push(`| ${measure} | ${bench} | ${n} | ${cell(r, r.floor)} | ${cell(r, r.clocker)} | ${swarmCell(r)} | ${cell(r, r.compose)} | ${ratio(r, r.floor)} | ${swarmRatio(r)} | ${ratio(r, r.compose)} | ${r.target ?? '—'} |`);
     }
   }
   return lines.join('\n');

@@ -37,6 +37,8 @@ interface Point {
   floor: { up: number; down: number };
   clocker: { up: number; down: number };
   swarm?: { up: number; down: number };
+  /** Swarm's tasks were not all healthy within the deadline: how many were, at the end. */
+  swarmMissed?: { healthy: number };
 }
 
 /** How long Swarm is given to get N tasks healthy before its point is recorded as not reached (BENCH_SWARM_DEADLINE_S). */
@@ -70,8 +72,8 @@ async function clocker(stack: Stack, n: number): Promise<{ up: number; down: num
   return { up, down: performance.now() - t };
 }
 
-/** Swarm's times, or undefined (said) when its tasks were not all healthy within SWARM_DEADLINE_MS: the curve goes on without that point. */
-async function swarm(docker: Docker, n: number): Promise<{ up: number; down: number } | undefined> {
+/** Swarm's times, or how many were healthy when its tasks were not all healthy within SWARM_DEADLINE_MS: the curve goes on without that point. */
+async function swarm(docker: Docker, n: number): Promise<{ up: number; down: number } | { healthy: number }> {
   const name = `swarm-${RUN}-${n}`;
   const started = performance.now();
   await createSwarmService(docker, name, n, HTTPD_COMMAND, { healthIntervalMs: HEALTH_INTERVAL_MS });
@@ -84,7 +86,7 @@ async function swarm(docker: Docker, n: number): Promise<{ up: number; down: num
     const h = await swarmHealthy(docker, name);
     console.log(`swarm ${n}: ${h.containers} of ${n} healthy after ${SWARM_DEADLINE_MS / 1000} s (${err instanceof Error ? err.message : String(err)}); no Swarm point at ${n}`);
     await removeSwarmService(docker, name, DEADLINE_MS);
-    return undefined;
+    return { healthy: h.containers };
   }
   const up = performance.now() - started;
   return { up, down: await removeSwarmService(docker, name, DEADLINE_MS) };
@@ -114,7 +116,8 @@ async function main(): Promise<void> {
       const point: Point = { n, floor: await floor(docker, n), clocker: await clocker(stack, n) };
       points.push(point); // kept even if Swarm's side fails below
       const peer = SWARM_AT.includes(n) ? await swarm(docker, n) : undefined;
-      if (peer) point.swarm = peer;
+      if (peer && 'up' in peer) point.swarm = peer;
+      else if (peer) point.swarmMissed = peer;
       console.log(`${n} members: deploy floor ${s(point.floor.up)}, clocker ${s(point.clocker.up)}, swarm ${s(point.swarm?.up)}; destroy floor ${s(point.floor.down)}, clocker ${s(point.clocker.down)}, swarm ${s(point.swarm?.down)}`);
     }
   } catch (err) {
@@ -136,8 +139,9 @@ function report(points: Point[]): void {
   console.log('\n| members | floor deploy | Clocker deploy | Swarm deploy | Clocker/floor | Clocker/Swarm | floor destroy | Clocker destroy | Swarm destroy |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const p of points) {
-    const vsSwarm = p.swarm ? `${(p.clocker.up / p.swarm.up).toFixed(2)}×` : '—';
-    console.log(`| ${p.n} | ${s(p.floor.up)} | ${s(p.clocker.up)} | ${s(p.swarm?.up)} | ${(p.clocker.up / p.floor.up).toFixed(2)}× | ${vsSwarm} | ${s(p.floor.down)} | ${s(p.clocker.down)} | ${s(p.swarm?.down)} |`);
+    const vsSwarm = p.swarm ? `${(p.clocker.up / p.swarm.up).toFixed(2)}×` : p.swarmMissed ? `< ${(p.clocker.up / SWARM_DEADLINE_MS).toFixed(2)}×` : '—';
+    const swarmUp = p.swarmMissed ? `> ${SWARM_DEADLINE_MS / 1000} s (${p.swarmMissed.healthy} of ${p.n} healthy)` : s(p.swarm?.up);
+    console.log(`| ${p.n} | ${s(p.floor.up)} | ${s(p.clocker.up)} | ${swarmUp} | ${(p.clocker.up / p.floor.up).toFixed(2)}× | ${vsSwarm} | ${s(p.floor.down)} | ${s(p.clocker.down)} | ${s(p.swarm?.down)} |`);
   }
   const svg = lineChartSvg({
     title: `Deploy to healthy against members (one host, ${new Date().toISOString().slice(0, 10)})`,
@@ -157,7 +161,15 @@ function report(points: Point[]): void {
   const curve = points.map((p) => `${p.n}: ${(p.clocker.up / p.floor.up).toFixed(2)}×`).join(', ');
   const rows: ResultRow[] = at
     ? [
-        { measure: `deploy ${at.n} to healthy`, kind: 'time', floor: at.floor.up, clocker: at.clocker.up, ...(at.swarm ? { swarm: at.swarm.up } : {}), target: '≤ 1.2× floor, below Swarm' },
+        {
+          measure: `deploy ${at.n} to healthy`,
+          kind: 'time',
+          floor: at.floor.up,
+          clocker: at.clocker.up,
+          ...(at.swarm ? { swarm: at.swarm.up } : {}),
+          ...(at.swarmMissed ? { swarmMissed: SWARM_DEADLINE_MS, note: `Swarm: ${at.swarmMissed.healthy} of ${at.n} tasks healthy at ${SWARM_DEADLINE_MS / 1000} s; its health checks exec a command in every container each second, and at this count on this machine they time out, so tasks are killed and started anew` } : {}),
+          target: '≤ 1.2× floor, below Swarm',
+        },
         { measure: `destroy ${at.n}`, kind: 'time', floor: at.floor.down, clocker: at.clocker.down, ...(at.swarm ? { swarm: at.swarm.down } : {}), target: '≤ 1.3× floor' },
       ]
     : [];

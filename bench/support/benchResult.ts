@@ -17,6 +17,8 @@ export interface ResultRow {
   /** Docker directly with dockerode, in parallel (times), or the naive algorithm (rates). */
   floor?: Figure;
   swarm?: Figure;
+  /** Swarm did not get there within this many ms (no figure for it): its cell and ratio are bounds. */
+  swarmMissed?: number;
   /** Debian's docker-compose (v1) on one host. */
   compose?: Figure;
   /** What the issue asks, e.g. `≤ 0.5× Swarm`. */
