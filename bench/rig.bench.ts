@@ -331,7 +331,9 @@ function report(floors: Map<Variant, Side>, clocker: Map<Variant, Side>, swarm: 
   if (swarmFailed) console.log(`\n${swarmFailed}`);
   const s = swarm.destroy.length > 0 ? { deploy: summarize(swarm.deploy), resize: summarize(swarm.resize), destroy: summarize(swarm.destroy) } : undefined;
   const rows: ResultRow[] = [];
-  for (const [variant, side] of clocker) {
+  // Only variants measured on both sides: a round that died leaves one side without its figures.
+  const paired = [...clocker].filter(([variant]) => floors.has(variant));
+  for (const [variant, side] of paired) {
     const f = floorOf(variant);
     const note = `3 rig hosts, Clocker and the floor: ${label[variant]}`;
     rows.push(
@@ -345,7 +347,7 @@ function report(floors: Map<Variant, Side>, clocker: Map<Variant, Side>, swarm: 
   console.log(`\n${MEMBERS} busybox httpd members across 3 rig hosts, ${ROUNDS} rounds; median / p95 s (every round)`);
   console.log('| measure | network (both) | floor | Clocker | Swarm | Clocker/floor | Clocker/Swarm | target |');
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const [variant, side] of clocker) {
+  for (const [variant, side] of paired) {
     const f = floorOf(variant);
     for (const m of ['deploy', 'resize', 'destroy'] as const) {
       const c = summarize(side[m]);
