@@ -14,6 +14,12 @@ export function statusCodeOf(err: unknown): number | undefined {
   return typeof err === 'object' && err !== null ? (err as DockerodeError).statusCode : undefined;
 }
 
+/** The engine's own words for a refusal (its JSON body), else the error's message; '' when neither. */
+export function engineMessageOf(err: unknown): string {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as DockerodeError;
+  return e.json?.message ?? e.message ?? '';
+}
+
 export function dockerError(endpoint: string, operation: string, err: unknown): Error {
   const e = (typeof err === 'object' && err !== null ? err : {}) as DockerodeError;
   if (e.code && CONNECTION_CODES.has(e.code)) return new DockerUnavailableError(endpoint, `${e.code} (${operation})`);

@@ -13,7 +13,7 @@ import { LABEL, networkLabels, networkName } from '../../domain/naming';
 import { blockSize, formatAddress, overlaps, parseCidr } from '../../domain/ipam/addressMath';
 import { NameConflictError, NotInSwarmError, StaleNetworkError, SubnetTakenError, UnsupportedFeatureError } from '../errors';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
-import { dockerError, statusCodeOf } from './dockerErrors';
+import { dockerError, engineMessageOf, statusCodeOf } from './dockerErrors';
 import { removeMemberContainers } from './orphans';
 
 export type NetworkToEnsure = Pick<NetworkSpec, 'id' | 'driver' | 'cidr' | 'gateway' | 'labels' | 'encrypted'>;
@@ -118,7 +118,7 @@ const CREATE_ATTEMPTS = 3;
 /** 409 (the name is taken) or 403 "Pool overlaps" / "overlapping" (the subnet is): another create may have won. */
 function isCreateRace(err: unknown): boolean {
   const code = statusCodeOf(err);
-  const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
+  const message = engineMessageOf(err);
   // With an IPRange (dockerRange) the overlap is found by the bridge driver instead: "networks have overlapping IPv4".
   return code === 409 || (code === 403 && /pool overlaps|networks have overlapping/i.test(message));
 }
@@ -182,7 +182,7 @@ export async function removeAppResourcesOn(docker: Docker, where: string, app: s
  * a manager that looked it up a moment before is told 500 "network <id> not found" by the swarm.
  */
 function isSwarmRemovalRace(err: unknown): boolean {
-  const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
+  const message = engineMessageOf(err);
   return statusCodeOf(err) === 500 && /network \S+ not found/i.test(message);
 }
 
@@ -192,7 +192,7 @@ function isSwarmRemovalRace(err: unknown): boolean {
  * network's removal with 400 "network <id> is in use by task <id>".
  */
 function isAttachmentLingering(err: unknown): boolean {
-  const message = (err as { json?: { message?: string } | null; message?: string } | null)?.json?.message ?? (err as Error | null)?.message ?? '';
+  const message = engineMessageOf(err);
   return statusCodeOf(err) === 400 && /is in use by task/i.test(message);
 }
 
@@ -200,7 +200,7 @@ function isAttachmentLingering(err: unknown): boolean {
 const ATTACHMENT_WAIT_MS = 20_000;
 
 /** Runs `remove`, again every 250 ms while the swarm still counts departed containers' attachments (then its refusal stands). */
-async function onceAttachmentsGo<T>(remove: () => Promise<T>): Promise<T> {
+export async function onceAttachmentsGo<T>(remove: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + ATTACHMENT_WAIT_MS;
   for (;;) {
     try {

@@ -2,6 +2,7 @@
 // parallel, no orchestration. Containers are busybox httpd on a published port, "up" once
 // the port answers.
 import type Docker from 'dockerode';
+import { onceAttachmentsGo } from '../../activities/docker/networks';
 import { probeTcp } from '../../activities/docker/probes';
 import { BUSYBOX_IMAGE } from '../../client/images/busyboxImage';
 import { LABEL } from '../../domain/naming';
@@ -91,26 +92,8 @@ export async function floorNetworkDown(kind: 'bridge' | 'overlay', engines: Dock
   await Promise.all(
     (kind === 'bridge' ? engines : engines.slice(0, 1)).map(async (docker) => {
       const listed = await docker.listNetworks({ filters: { label: [`${LABEL.app}=${group}`] } });
-      await Promise.all(listed.map((n) => removeOnceDetached(() => docker.getNetwork(n.Id).remove())));
+      await Promise.all(listed.map((n) => onceAttachmentsGo(() => docker.getNetwork(n.Id).remove())));
     }),
   );
   return performance.now() - started;
-}
-
-/**
- * An overlay's removal right after its containers went from the other nodes is refused
- * (400 "in use by task") until their attachment tasks go: asked again, as Clocker's sweep does.
- */
-async function removeOnceDetached(remove: () => Promise<unknown>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await remove();
-      return;
-    } catch (err) {
-      const { statusCode, json } = err as { statusCode?: number; json?: { message?: string } };
-      if (statusCode !== 400 || !/in use by task/.test(json?.message ?? '') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }
