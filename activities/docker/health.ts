@@ -16,6 +16,7 @@ import { logTail } from './containers';
 import { describeEndpoint, type DockerClientFactory } from './dockerClient';
 import { dockerError } from './dockerErrors';
 import { beat } from './memberProgressReport';
+import { createPortPaths, type PortPaths } from './portPaths';
 import { directListener, probeHttp, probeTcp, type BehindPort } from './probes';
 
 export interface WaitHealthyInput {
@@ -60,24 +61,44 @@ const MIN_UP_MS = 300;
 /** A connection straight to a container on this machine answers in well under this, or not at all. */
 const DIRECT_CONNECT_MS = 1_000;
 
-/** Who can say what listens behind a published port: `behind(containerPort)`, or undefined. */
-export type BehindPorts = (containerPort: number) => BehindPort | undefined;
+/** Who can say what listens behind a published port: `behind(containerPort, address dialed)`, or undefined. */
+export type BehindPorts = (containerPort: number, address: string) => BehindPort | undefined;
+
+/** A remote engine's part: what this worker learned of its port paths, and where a refusal is reported for confirmation. */
+export interface RemotePaths {
+  paths: PortPaths;
+  /** A published port at `address` refused: learned once the container is seen to have run throughout. */
+  refusedAt(address: string): void;
+}
 
 /**
  * An engine on this machine (a unix socket) runs its containers here: the worker asks the
- * container's own addresses. A remote engine's container is asked to look at its listening
- * sockets (an exec); an image without grep cannot say, and the probe falls back to the wait.
+ * container's own addresses. On a remote engine a connection accepted where the worker has seen
+ * published ports refuse comes from the container itself (portPaths.ts). Elsewhere the container
+ * is asked to look at its listening sockets (an exec); an image without grep cannot say, and the
+ * probe falls back to the wait.
  */
-export function behindPorts(docker: Docker, where: string, endpoint: DockerEndpoint, containerName: string, info: Docker.ContainerInspectInfo): BehindPorts {
+export function behindPorts(docker: Docker, where: string, endpoint: DockerEndpoint, containerName: string, info: Docker.ContainerInspectInfo, remote: RemotePaths): BehindPorts {
   if (endpoint.kind === 'socket') {
     const addresses = Object.values(info.NetworkSettings.Networks ?? {}).flatMap((n) => (n.IPAddress ? [n.IPAddress] : []));
     return (port) => (addresses.length > 0 ? directListener(addresses, port, DIRECT_CONNECT_MS) : undefined);
   }
-  return (port) => async () => {
+  const { paths, refusedAt } = remote;
+  const lookInside = (port: number) => async () => {
     const r = await execInContainer(docker, where, containerName, listeningCheckArgv(port), DIRECT_CONNECT_MS);
     if (r.exitCode === 0) return '';
     if (r.exitCode === 1) return `nothing listens on port ${port} inside the container (its published port accepted for it)`;
     return undefined;
+  };
+  return (port, address) => {
+    const direct = paths.direct(address);
+    return {
+      ask: direct ? async () => '' : lookInside(port),
+      heard: (answer) => {
+        if (answer === 'hung up') paths.hungUp(address);
+        else if (!direct) refusedAt(address);
+      },
+    };
   };
 }
 
@@ -88,7 +109,7 @@ export function behindPorts(docker: Docker, where: string, endpoint: DockerEndpo
  */
 export type HealthWait = (input: WaitHealthyInput, firstLook?: Docker.ContainerInspectInfo) => Promise<void>;
 
-export function healthWait(dockerFor: DockerClientFactory, secrets: SecretStore): HealthWait {
+export function healthWait(dockerFor: DockerClientFactory, secrets: SecretStore, paths: PortPaths = createPortPaths()): HealthWait {
   return async (input, firstLook) => {
     const docker = dockerFor(input.endpoint);
     const where = describeEndpoint(input.endpoint);
@@ -110,10 +131,18 @@ export function healthWait(dockerFor: DockerClientFactory, secrets: SecretStore)
       lookedAt = Date.now();
       return seen;
     };
+    /** A refusal the last round saw, and the start of the container it was seen with. */
+    let refusal: { address: string; startedAt: string } | undefined;
     while (Date.now() - started < input.timeoutMs) {
       beat();
-      const current: Docker.ContainerInspectInfo = info && Date.now() - lookedAt < INSPECT_EVERY_MS ? info : await look();
+      const current: Docker.ContainerInspectInfo = info && !refusal && Date.now() - lookedAt < INSPECT_EVERY_MS ? info : await look();
       info = current;
+      if (refusal) {
+        // It proves the path only if the container ran throughout: one that stopped or restarted
+        // meanwhile had no published port to refuse with.
+        if (current.State.Running && current.State.StartedAt === refusal.startedAt) paths.refused(refusal.address);
+        refusal = undefined;
+      }
       if (!current.State.Running) {
         const raw = await logTail(docker, where, input.containerName, 20).catch((err: unknown) => `(no logs: ${String(err)})`);
         const tail = redact(raw, hidden);
@@ -131,7 +160,10 @@ export function healthWait(dockerFor: DockerClientFactory, secrets: SecretStore)
         }
       }
       const probeMs = Math.min(timing.timeoutMs, MAX_PROBE_MS);
-      const behind = behindPorts(docker, where, input.endpoint, input.containerName, current);
+      const behind = behindPorts(docker, where, input.endpoint, input.containerName, current, {
+        paths,
+        refusedAt: (address) => void (refusal ??= { address, startedAt: current.State.StartedAt }),
+      });
       try {
         problem = input.health
           ? await runProbe(docker, where, input, input.health.probe, probeMs, hidden, behind)
@@ -196,7 +228,7 @@ export async function runProbe(
     if (published === undefined || address === undefined) return `port ${probe.port} is not published${port?.hostIp !== undefined ? ` beyond ${port.hostIp}` : ''}, so the worker cannot reach it for an http probe`;
     return probeHttp(`http://${address}:${published}${probe.path}`, probe.expectStatus, timeoutMs);
   }
-  if (published !== undefined && address !== undefined) return prefixed(`${address}:${published}`, await probeTcp(address, published, timeoutMs, behind(probe.port)));
+  if (published !== undefined && address !== undefined) return prefixed(`${address}:${published}`, await probeTcp(address, published, timeoutMs, behind(probe.port, address)));
   // Not published: ask the container's own kernel whether something listens there.
   const r = await execInContainer(docker, where, input.containerName, listeningCheckArgv(probe.port), timeoutMs);
   return r.exitCode === 0 ? '' : `nothing listens on port ${probe.port} inside the container`;
@@ -214,7 +246,7 @@ function probedPorts(address: string, ports: MappedPort[]): { at: string; hostPo
 async function firstClosedPort(address: string, ports: MappedPort[], timeoutMs: number, behind: BehindPorts): Promise<string> {
   for (const p of probedPorts(address, ports)) {
     beat();
-    const result = await probeTcp(p.at, p.hostPort, timeoutMs, behind(p.containerPort));
+    const result = await probeTcp(p.at, p.hostPort, timeoutMs, behind(p.containerPort, p.at));
     if (result !== '') return prefixed(`${p.at}:${p.hostPort}`, result);
   }
   return '';

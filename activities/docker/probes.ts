@@ -8,11 +8,16 @@ import { Socket } from 'node:net';
  */
 export const SETTLE_MS = 300;
 
-/**
- * Asks what is behind a published port, by another path than the proxy: '' something listens,
- * a problem when nothing does, undefined when it cannot tell (unreachable, no tool in the image).
- */
-export type BehindPort = () => Promise<string | undefined>;
+/** What the published port itself answered, before anything behind it was asked. */
+export type PortAnswer = 'refused' | 'hung up';
+
+/** Who can say what is behind a published port, by another path than the port itself. */
+export interface BehindPort {
+  /** '' something listens, a problem when nothing does, undefined when it cannot tell (unreachable, no tool in the image). */
+  ask(): Promise<string | undefined>;
+  /** Told when the port refused the connection, or accepted it and closed at once (portPaths.ts learns from both). */
+  heard?(answer: PortAnswer): void;
+}
 
 /**
  * '' when the port accepts a connection that stays open. Why "stays open": Docker's userland
@@ -35,14 +40,20 @@ export function probeTcp(host: string, port: number, timeoutMs: number, behind?:
     const settle = (waitMs: number) => setTimeout(() => finish(''), waitMs);
     // Silent past the settle while `behind` had no answer yet: it stayed open, as it must.
     socket.setTimeout(timeoutMs, () => finish(connectedAt !== undefined && Date.now() - connectedAt >= SETTLE_MS ? '' : 'connect timed out'));
-    socket.once('error', (err) => finish(err.message));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (!done && err.code === 'ECONNREFUSED') behind?.heard?.('refused');
+      finish(err.message);
+    });
     socket.once('data', () => finish(''));
-    socket.once('end', () => finish('closed by peer right after connect'));
+    socket.once('end', () => {
+      if (!done) behind?.heard?.('hung up');
+      finish('closed by peer right after connect');
+    });
     socket.connect(port, host, () => {
       const at = (connectedAt = Date.now());
       if (!behind) return void settle(SETTLE_MS);
       const rest = () => settle(Math.max(0, SETTLE_MS - (Date.now() - at)));
-      behind().then((answer) => (answer === undefined ? rest() : finish(answer)), rest);
+      behind.ask().then((answer) => (answer === undefined ? rest() : finish(answer)), rest);
     });
   });
 }
@@ -53,11 +64,13 @@ export function probeTcp(host: string, port: number, timeoutMs: number, behind?:
  * else (the worker cannot route there, e.g. it runs in another container): cannot tell.
  */
 export function directListener(addresses: string[], port: number, timeoutMs: number): BehindPort {
-  return async () => {
-    const answers = await Promise.all(addresses.map((a) => tcpConnect(a, port, timeoutMs)));
-    if (answers.includes('open')) return '';
-    if (answers.length > 0 && answers.every((a) => a === 'refused')) return `nothing listens on port ${port} inside the container (its published port accepted for it)`;
-    return undefined;
+  return {
+    async ask() {
+      const answers = await Promise.all(addresses.map((a) => tcpConnect(a, port, timeoutMs)));
+      if (answers.includes('open')) return '';
+      if (answers.length > 0 && answers.every((a) => a === 'refused')) return `nothing listens on port ${port} inside the container (its published port accepted for it)`;
+      return undefined;
+    },
   };
 }
 

@@ -7,7 +7,9 @@ import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
 import { healthWait, type WaitHealthyInput } from '../../activities/docker/health';
+import { createPortPaths } from '../../activities/docker/portPaths';
 
 /** A port on loopback that accepts and hangs up at once: what a published port with nothing behind it looks like. */
 async function hangingUp(): Promise<{ server: Server; port: number; connections: () => number }> {
@@ -103,5 +105,94 @@ test('a declared http probe: asked often until its first success, a failure coun
     assert.ok(requests >= 4, `${requests} requests`);
   } finally {
     server.close();
+  }
+});
+
+// --- a remote engine: the exec that looks inside, and what a refusal teaches -------------------
+
+/** A remote engine's container: running since `startedAt()`, with an exec that counts its calls and finds a listener. */
+function remoteEngine(startedAt: () => string) {
+  let execs = 0;
+  const docker = {
+    getContainer: () => ({
+      inspect: async () => ({ State: { Running: true, ExitCode: 0, StartedAt: startedAt() }, NetworkSettings: { Networks: {} } }),
+      exec: async () => {
+        execs++;
+        return {
+          start: async () => {
+            const out = new PassThrough();
+            setImmediate(() => out.end());
+            return out;
+          },
+          inspect: async () => ({ ExitCode: 0 }),
+        };
+      },
+    }),
+  } as unknown as Docker;
+  return { docker, execs: () => execs };
+}
+
+const remoteInput = (port: number): WaitHealthyInput => ({ ...input(port, 10_000), endpoint: { kind: 'tcp', host: '127.0.0.1', port: 2375 } });
+
+/** A port nothing listens on yet, and a way to open it (a server that holds connections silently, as httpd does). */
+async function laterPort(): Promise<{ port: number; open: () => Promise<Server> }> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  return {
+    port: port.port,
+    open: async () => {
+      const server = createServer(() => undefined);
+      await new Promise<void>((resolve) => server.listen(port.port, '127.0.0.1', resolve));
+      return server;
+    },
+  };
+}
+
+test('a remote member whose port accepts silently is confirmed by a look inside while the path is unknown', async () => {
+  const { port, open } = await laterPort();
+  const server = await open();
+  const { docker, execs } = remoteEngine(() => '2026-12-04T10:00:00Z');
+  try {
+    await new MockActivityEnvironment().run(healthWait(() => docker, () => '', createPortPaths()), remoteInput(port));
+    assert.equal(execs(), 1);
+  } finally {
+    server.close();
+  }
+});
+
+test('a refusal from a remote member that ran throughout teaches the path: its accept and later members count with no exec', async () => {
+  const paths = createPortPaths();
+  const first = await laterPort();
+  const { docker, execs } = remoteEngine(() => '2026-12-04T10:00:00Z');
+  const opening = new Promise<Server>((resolve) => setTimeout(() => resolve(first.open()), 150));
+  const servers: Server[] = [];
+  try {
+    await new MockActivityEnvironment().run(healthWait(() => docker, () => '', paths), remoteInput(first.port));
+    servers.push(await opening);
+    assert.equal(paths.direct('127.0.0.1'), true, 'learned from the refusal');
+    const second = await laterPort();
+    servers.push(await second.open());
+    await new MockActivityEnvironment().run(healthWait(() => docker, () => '', paths), remoteInput(second.port));
+    assert.equal(execs(), 0, 'no look inside either member');
+  } finally {
+    servers.forEach((s) => s.close());
+  }
+});
+
+test('a refusal from a remote member that restarted meanwhile teaches nothing: it had no port to refuse with', async () => {
+  const paths = createPortPaths();
+  const { port, open } = await laterPort();
+  let looks = 0;
+  // Each look sees a new start: the container restarted between the refusal and the look after it.
+  const { docker, execs } = remoteEngine(() => new Date(Date.UTC(2026, 11, 4, 10, 0, looks++)).toISOString());
+  const opening = new Promise<Server>((resolve) => setTimeout(() => resolve(open()), 150));
+  try {
+    await new MockActivityEnvironment().run(healthWait(() => docker, () => '', paths), remoteInput(port));
+    assert.equal(paths.direct('127.0.0.1'), false);
+    assert.equal(execs(), 1, 'its accept was confirmed by a look inside');
+  } finally {
+    (await opening).close();
   }
 });

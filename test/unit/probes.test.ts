@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { mock, test } from 'node:test';
-import { directListener, probeHttp, probeTcp } from '../../activities/docker/probes';
+import { directListener, probeHttp, probeTcp, type BehindPort, type PortAnswer } from '../../activities/docker/probes';
 
 function listen(server: Server | ReturnType<typeof createHttpServer>): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -29,7 +29,7 @@ test('a silent open connection counts at once when what is behind the port confi
   // Timers frozen: were the probe to wait out its settle, it would never answer.
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
-  assert.equal(await probeTcp('127.0.0.1', port, 2_000, async () => ''), '');
+  assert.equal(await probeTcp('127.0.0.1', port, 2_000, { ask: async () => '' }), '');
   server.close();
 });
 
@@ -57,7 +57,7 @@ test('when nothing behind the port can be asked, the connection must stay open f
   const server = createServer(() => undefined);
   const port = await listen(server);
   const started = Date.now();
-  assert.equal(await probeTcp('127.0.0.1', port, 2_000, async () => undefined), '');
+  assert.equal(await probeTcp('127.0.0.1', port, 2_000, { ask: async () => undefined }), '');
   assert.ok(Date.now() - started >= 290, `answered after ${Date.now() - started} ms`);
   server.close();
 });
@@ -68,9 +68,9 @@ test('directListener: open, refused, or cannot tell', async () => {
   const gone = createServer();
   const closed = await listen(gone);
   await new Promise((r) => gone.close(r));
-  assert.equal(await directListener(['127.0.0.1'], open, 1_000)(), '');
-  assert.match((await directListener(['127.0.0.1'], closed, 1_000)()) ?? '', /nothing listens/);
-  assert.equal(await directListener([], open, 1_000)(), undefined);
+  assert.equal(await directListener(['127.0.0.1'], open, 1_000).ask(), '');
+  assert.match((await directListener(['127.0.0.1'], closed, 1_000).ask()) ?? '', /nothing listens/);
+  assert.equal(await directListener([], open, 1_000).ask(), undefined);
   server.close();
 });
 
@@ -79,6 +79,32 @@ test('a closed port is not', async () => {
   const port = await listen(server);
   await new Promise((r) => server.close(r));
   assert.match(await probeTcp('127.0.0.1', port, 2_000), /ECONNREFUSED/);
+});
+
+test('what the port itself answered reaches the one behind it: a refusal, a hang-up, nothing when it holds', async () => {
+  const heard = (): { answers: PortAnswer[]; behind: BehindPort } => {
+    const answers: PortAnswer[] = [];
+    return { answers, behind: { ask: async () => '', heard: (a) => answers.push(a) } };
+  };
+  const gone = createServer();
+  const closed = await listen(gone);
+  await new Promise((r) => gone.close(r));
+  const refusing = heard();
+  assert.match(await probeTcp('127.0.0.1', closed, 2_000, refusing.behind), /ECONNREFUSED/);
+  assert.deepEqual(refusing.answers, ['refused']);
+
+  const hanging = createServer((socket) => socket.end());
+  const hangUp = heard();
+  // Asked behind it, the answer never comes: the hang-up is what decides.
+  assert.equal(await probeTcp('127.0.0.1', await listen(hanging), 2_000, { ask: () => new Promise(() => undefined), heard: hangUp.behind.heard }), 'closed by peer right after connect');
+  assert.deepEqual(hangUp.answers, ['hung up']);
+  hanging.close();
+
+  const holding = createServer(() => undefined);
+  const held = heard();
+  assert.equal(await probeTcp('127.0.0.1', await listen(holding), 2_000, held.behind), '');
+  assert.deepEqual(held.answers, []);
+  holding.close();
 });
 
 test('an http probe wants the expected status', async () => {
