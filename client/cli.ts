@@ -107,7 +107,7 @@ program
   .command('worker')
   .description('run a worker process against an existing Temporal server')
   .action(async () => {
-    load<typeof import('../workers/main')>('../workers/main');
+    load<typeof import('./commands/worker')>('./commands/worker').runWorker(() => load<typeof import('../workers/main')>('../workers/main'));
   });
 
 program
