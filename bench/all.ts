@@ -6,8 +6,9 @@
 //   node --import tsx bench/all.ts             (~11–12 min on 2 busy cores; most of it Swarm)
 //   BENCH_TRIALS=3 node --import tsx bench/all.ts   (fewer kills and resizes: a quick look)
 //   BENCH_ONLY=placement,ipam …                 (some benches only; the doc is then not written)
-//   BENCH_FULL=1 …                               (also the slow ones: compose, ~2 min, and scale, ~10 min:
-//                                                 200 members beside Swarm, the deploy curve 10–300 in docs/deploy-curve.svg)
+//   BENCH_FULL=1 …                               (also the slow ones: compose, ~2 min, scale, ~10 min:
+//                                                 200 members beside Swarm, the deploy curve 10–300 in docs/deploy-curve.svg,
+//                                                 and the worker's memory at 1,000 simulated members, ~5 min; `npm run build` first)
 //   BENCH_RIG=1 …                                (also the rig: deploy/resize/destroy of 30 across 3 rig hosts beside the floor and Swarm; root, ~15 min)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,14 +19,20 @@ import { parseResults, type BenchResult, type Figure, type ResultRow } from './s
 const ROOT = join(__dirname, '..');
 /** In the order they run: the pure ones first, the Docker ones (which share the engine) last. */
 const BENCHES = ['placement', 'ipam', 'workflow', 'deploy', 'createPath', 'recovery'];
-/** Run with BENCH_FULL=1 (or named in BENCH_ONLY): they take long (scale) or need docker-compose installed (compose). */
-const SLOW_BENCHES = ['compose', 'scale'];
+/**
+ * Run with BENCH_FULL=1 (or named in BENCH_ONLY): they take long (scale, the worker's memory at
+ * 1,000 simulated members) or need docker-compose installed (compose).
+ */
+const SLOW_BENCHES = ['compose', 'scale', 'workerMemorySimulated'];
+/** What a bench is given here unless the caller set it: the simulated worker's baseline and shipped forms only (its knobs are for a run of its own). */
+const BENCH_ENV: Record<string, Record<string, string>> = { workerMemorySimulated: { VARIANTS: 'baseline,as shipped (' } };
 /** Run with BENCH_RIG=1 (or BENCH_ONLY=rig): the 3-host rig (root: netns, sshd and a dockerd per host), ~15 min. */
 const RIG_BENCHES = ['rig'];
 
 function run(bench: string): Promise<{ output: string; code: number }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', `${bench}.bench.ts`)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = { ...BENCH_ENV[bench], ...process.env };
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', `${bench}.bench.ts`)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -40,6 +47,7 @@ const value = (f: Figure | undefined): number | undefined => (f === undefined ? 
 function cell(row: ResultRow, f: Figure | undefined): string {
   if (f === undefined) return '—';
   if (row.kind === 'rate') return `${Math.round(value(f)!).toLocaleString('en-US')} ${row.unit ?? '/s'}`;
+  if (row.kind === 'size') return `${Math.round(value(f)!)} ${row.unit ?? 'MiB'}`;
   if (typeof f === 'number') return `${(f / 1000).toFixed(2)} s`;
   return f.n > 1 ? `${(f.median / 1000).toFixed(2)} s / ${(f.p95 / 1000).toFixed(2)} s` : `${(f.median / 1000).toFixed(2)} s`;
 }

@@ -4,17 +4,17 @@ import type { Summary } from './stats';
 
 export const RESULT_PREFIX = 'BENCH-RESULT ';
 
-/** A time (lower is better) or a rate (higher is better), measured once or over trials. */
+/** A time or a size (lower is better) or a rate (higher is better), measured once or over trials. */
 export type Figure = Summary | number;
 
 export interface ResultRow {
   /** What was measured, for people: `deploy 30 to healthy`. */
   measure: string;
-  kind: 'time' | 'rate';
-  /** For a rate: `placements/s`; times are in ms. */
+  kind: 'time' | 'rate' | 'size';
+  /** For a rate: `placements/s`; for a size: `MiB`; times are in ms. */
   unit?: string;
   clocker: Figure;
-  /** Docker directly with dockerode, in parallel (times), or the naive algorithm (rates). */
+  /** Docker directly with dockerode, in parallel (times), the naive algorithm (rates), or the baseline a size is set against. */
   floor?: Figure;
   swarm?: Figure;
   /** Swarm did not get there within this many ms (no figure for it): its cell and ratio are bounds. */
