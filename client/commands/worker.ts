@@ -24,8 +24,10 @@ export function runWorker(load: () => void): void {
   const shipped: readonly string[] = WORKER_NODE_FLAGS;
   const args = [...process.execArgv, ...workerCommand().filter((arg) => !shipped.includes(arg) || missing.flags.includes(arg))];
   // Its own process group: a signal reaches it once, from here. In this one a Ctrl-C would reach
-  // it twice, and the SDK takes a second signal as "stop now", not "drain".
-  const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...missing.env }, detached: true });
+  // it twice, and the SDK takes a second signal as "stop now", not "drain". (So a SIGKILL of this
+  // process leaves the worker running: a supervisor that kills the whole cgroup, as systemd does,
+  // takes both.) No stdin: a process outside the terminal's foreground group must not read it.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...missing.env }, detached: true });
   const passOn = (signal: NodeJS.Signals) => child.kill(signal);
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, passOn);
