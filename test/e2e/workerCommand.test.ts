@@ -50,6 +50,16 @@ function startCommand(nodeArgs: string[], extraEnv: Record<string, string>, queu
   return { child, output: () => out };
 }
 
+/** The children of `pid` that run the worker's entry (from the sources, tsx may run an esbuild beside it). */
+const workerChildrenOf = (pid: number) => childrenOf(pid).filter((c) => c.argv.some((a) => /workers[/\\]main\.(js|ts)$/.test(a)));
+
+/** Until the command's worker says it polls its task queue; fails at once if the command exits. */
+const untilPolling = (child: ChildProcess, output: () => string): Promise<void> =>
+  waitUntil(`the worker to poll (so far:\n${output()})`, 90_000, async () => {
+    if (child.exitCode !== null) throw new Error(`clocker worker exited ${child.exitCode}:\n${output()}`);
+    return output().includes('clocker worker: task queue');
+  });
+
 const exited = (child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
   child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
@@ -58,12 +68,8 @@ const exited = (child: ChildProcess): Promise<{ code: number | null; signal: Nod
 test('started bare, `clocker worker` runs the worker as a child with the shipped memory settings; SIGTERM drains it and ends both', async () => {
   const { child, output } = startCommand([], {}, `workercmd-bare-${process.pid}`);
   try {
-    await waitUntil(`the worker to poll (so far:\n${output()})`, 90_000, async () => {
-      if (child.exitCode !== null) throw new Error(`clocker worker exited ${child.exitCode}:\n${output()}`);
-      return output().includes('clocker worker: task queue');
-    });
-    // Its only worker child (from the sources, tsx may run an esbuild beside it).
-    const workers = childrenOf(child.pid!).filter((c) => c.argv.some((a) => /workers[/\\]main\.(js|ts)$/.test(a)));
+    await untilPolling(child, output);
+    const workers = workerChildrenOf(child.pid!);
     assert.equal(workers.length, 1, `one worker child: ${JSON.stringify(childrenOf(child.pid!).map((c) => c.argv))}`);
     const worker = workers[0]!;
     for (const [key, value] of Object.entries(WORKER_MALLOC_ENV)) assert.ok(worker.env.includes(`${key}=${value}`), `${key}=${value} in the worker's environment`);
@@ -82,11 +88,8 @@ test('started bare, `clocker worker` runs the worker as a child with the shipped
 test('given its own settings, `clocker worker` runs the worker in its own process and keeps them', async () => {
   const { child, output } = startCommand(['--max-semi-space-size=8'], { MALLOC_ARENA_MAX: '4', MALLOC_TRIM_THRESHOLD_: '65536' }, `workercmd-own-${process.pid}`);
   try {
-    await waitUntil(`the worker to poll (so far:\n${output()})`, 90_000, async () => {
-      if (child.exitCode !== null) throw new Error(`clocker worker exited ${child.exitCode}:\n${output()}`);
-      return output().includes('clocker worker: task queue');
-    });
-    assert.deepEqual(childrenOf(child.pid!).filter((c) => c.argv.some((a) => /workers[/\\]main\.(js|ts)$/.test(a))), [], 'no second process for the worker');
+    await untilPolling(child, output);
+    assert.deepEqual(workerChildrenOf(child.pid!), [], 'no second process for the worker');
     child.kill('SIGTERM');
     assert.deepEqual(await exited(child), { code: 0, signal: null }, output());
   } finally {
