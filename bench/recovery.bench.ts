@@ -24,7 +24,7 @@ import { floorDown, floorRestart, floorUp, HTTPD_COMMAND } from './support/floor
 import { runningAfter } from './support/runningAt';
 import { formatSummary, summarize, type Summary } from './support/stats';
 import { describeSteps, recoverySteps, type Kill } from './support/recoveryBreakdown';
-import { createSwarmService, joinLocalSwarm, leaveLocalSwarm, removeSwarmService, scaleSwarmService, swarmContainers, swarmHealthy } from './support/swarmPeer';
+import { clearSwarmService, createSwarmService, joinLocalSwarm, leaveLocalSwarm, removeSwarmService, scaleSwarmService, swarmContainers, swarmHealthy } from './support/swarmPeer';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 30);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
@@ -200,8 +200,8 @@ async function main(): Promise<void> {
   } finally {
     // Everything this run made goes, whatever failed; a failure to clean up is said, not hidden.
     const cleanup: [string, () => Promise<unknown>][] = [
-      ['swarm service', () => removeSwarmService(docker, SWARM_SERVICE)],
-      ['swarm service (no delay)', () => removeSwarmService(docker, `${SWARM_SERVICE}-nd`)],
+      ['swarm service', () => clearSwarmService(docker, SWARM_SERVICE)],
+      ['swarm service (no delay)', () => clearSwarmService(docker, `${SWARM_SERVICE}-nd`)],
       ['clocker app', async () => (await stack.clocker.status(APP).catch(() => undefined))?.status !== 'DESTROYED' && (await stack.clocker.destroy(APP, DEADLINE_MS).catch(() => undefined))],
       ['floor containers', () => Promise.all([floorDown(docker, FLOOR), floorDown(docker, `${FLOOR}-more`)])],
       ['stack', () => stack.stop()],

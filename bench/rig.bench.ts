@@ -36,7 +36,7 @@ import { printResult, type ResultRow } from './support/benchResult';
 import { floorDown, floorNetworkDown, floorNetworkUp, floorUpOn, HTTPD_COMMAND, type FloorEngine } from './support/floor';
 import { runningAfter } from './support/runningAt';
 import { formatSummary, summarize, type Summary } from './support/stats';
-import { createSwarmService, removeSwarmService, scaleSwarmService, swarmContainers } from './support/swarmPeer';
+import { clearSwarmService, createSwarmService, scaleSwarmService, swarmContainers } from './support/swarmPeer';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 30);
@@ -304,7 +304,7 @@ async function main(): Promise<void> {
         await swarmRound(manager, engines, swarm).catch(async (err: unknown) => {
           swarmFailed = `Swarm round ${round + 1}: ${err instanceof Error ? err.message : String(err)}`;
           console.error(swarmFailed);
-          await removeSwarmService(manager!, SWARM_SERVICE, 120_000);
+          await clearSwarmService(manager!, SWARM_SERVICE, 120_000);
         });
       }
     }
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
   } finally {
     // The rig's dockerds go with it (their containers too); the apps go first so the worker stops touching them.
     const cleanup: [string, () => Promise<unknown>][] = [
-      ['swarm service', async () => manager && removeSwarmService(manager, SWARM_SERVICE, 60_000)],
+      ['swarm service', async () => manager && clearSwarmService(manager, SWARM_SERVICE, 60_000)],
       ...apps.map((app): [string, () => Promise<unknown>] => [
         `clocker app ${app}`,
         async () => {
