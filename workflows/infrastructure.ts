@@ -54,6 +54,7 @@ import {
   type HostUsageReport,
   admissionQuery,
   allocateAddressUpdate,
+  allocateAddressesUpdate,
   allocateSubnetUpdate,
   hostAddressUpdate,
   infraStatusQuery,
@@ -69,6 +70,7 @@ import {
   validateRemoveHost,
   validateResize,
   validateAllocateAddress,
+  validateAllocateAddresses,
   validateAllocateSubnet,
   validatePlaceRequest,
   validateReleaseAddress,
@@ -151,6 +153,8 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
     description: HELP.allocateAddressUpdate,
     validator: (req) => validateAllocateAddress(state.data.ipam, req),
   });
+  // Adds no command (an Update's events are the client's): a worker without it rejects the Update, and the activity falls back to allocateAddress.
+  setHandler(allocateAddressesUpdate, counted((req) => state.allocateAddresses(req)), { description: HELP.allocateAddressesUpdate, validator: validateAllocateAddresses });
   setHandler(releaseAddressUpdate, counted((req) => state.releaseAddress(req)), { description: HELP.releaseAddressUpdate, validator: validateReleaseAddress });
   setHandler(hostAddressUpdate, counted((req) => setHostAddress(state.data, req)), {
     description: HELP.hostAddressUpdate,

@@ -4,10 +4,12 @@
 import { hostView } from '../domain/infra/hostView';
 import type { Assignment, HostRecord, InfraState } from '../domain/infra/model';
 import { infraView, type InfraView } from '../domain/infra/statusView';
-import { allocateAddress, allocateSubnet, findSubnetByOwner, releaseAddress, releaseSubnet, type IpamIssue, type SubnetInfo } from '../domain/ipam';
+import { allocateAddress, allocateSubnet, findSubnetByOwner, formatIpamIssues, releaseAddress, releaseSubnet, type IpamIssue, type SubnetInfo } from '../domain/ipam';
 import { placeBatch, release } from '../domain/placement';
 import type {
   AddressAllocation,
+  AllocateAddressesRequest,
+  AllocateAddressesResult,
   AllocateAddressRequest,
   AllocateSubnetRequest,
   PlaceRequest,
@@ -71,6 +73,21 @@ export class InfrastructureState {
     const { subnetId, ...request } = req;
     const result = allocateAddress(this.data.ipam, subnetId, request);
     return result.ok ? { ok: true, value: { subnetId, address: result.address, static: result.static } } : result;
+  }
+
+  /** Every owner's requests in order; an owner's first refusal ends its own, not the others'. */
+  allocateAddresses(req: AllocateAddressesRequest): AllocateAddressesResult {
+    return {
+      owners: req.owners.map(({ owner, requests }) => {
+        const allocations: AddressAllocation[] = [];
+        for (const [i, r] of requests.entries()) {
+          const outcome = this.allocateAddress({ subnetId: r.subnetId, owner, ...(r.address === undefined ? {} : { address: r.address }) });
+          if (!outcome.ok) return { owner, refusedAt: i, reason: formatIpamIssues(outcome.issues).replace(/\n/g, '; ') };
+          allocations.push(outcome.value);
+        }
+        return { owner, allocations };
+      }),
+    };
   }
 
   releaseAddress(req: ReleaseAddressRequest): ReleaseAddressResult {

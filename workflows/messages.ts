@@ -48,6 +48,20 @@ export interface AddressAllocation {
   address: string;
   static: boolean;
 }
+/**
+ * Many owners' addresses in one Update: the members one placement gives a service (one Update
+ * instead of one per member and network). Each owner's requests are taken in order; the first one
+ * IPAM refuses ends that owner's, and what it got before stays held (as one Update per address
+ * leaves it; the owner's release gives it back).
+ */
+export interface AllocateAddressesRequest {
+  owners: { owner: string; requests: { subnetId: string; address?: string }[] }[];
+}
+/** Per owner, in the request's order: its allocations, one per request, or the request IPAM refused and why. */
+export type OwnerAddresses = { owner: string; allocations: AddressAllocation[] } | { owner: string; refusedAt: number; reason: string };
+export interface AllocateAddressesResult {
+  owners: OwnerAddresses[];
+}
 export interface ReleaseAddressRequest {
   subnetId: string;
   owner: string;
@@ -67,6 +81,7 @@ export const setHostPolicyUpdate = defineUpdate<HostPolicy, [HostPolicy]>('setHo
 export const allocateSubnetUpdate = defineUpdate<SubnetInfo, [AllocateSubnetRequest]>('allocateSubnet');
 export const releaseSubnetUpdate = defineUpdate<ReleaseSubnetResult, [ReleaseSubnetRequest]>('releaseSubnet');
 export const allocateAddressUpdate = defineUpdate<AddressAllocation, [AllocateAddressRequest]>('allocateAddress');
+export const allocateAddressesUpdate = defineUpdate<AllocateAddressesResult, [AllocateAddressesRequest]>('allocateAddresses');
 export const releaseAddressUpdate = defineUpdate<ReleaseAddressResult, [ReleaseAddressRequest]>('releaseAddress');
 export const infraStatusQuery = defineQuery<InfraView>('status');
 /** A dry run of the scheduler for a whole application (its requests in start order): books nothing. */
@@ -279,6 +294,7 @@ export const HELP = {
   allocateSubnetUpdate: 'internal: carves a subnet for an application network.',
   releaseSubnetUpdate: 'internal: gives an application network\'s subnet back.',
   allocateAddressUpdate: 'internal: hands out an address in a subnet.',
+  allocateAddressesUpdate: 'internal: hands out the addresses of the members one placement gave a service, in one update.',
   releaseAddressUpdate: 'internal: gives an address back.',
   infraStatusQuery: 'Hosts (capacity, usage, what is placed where), subnets and policy: what `clocker infra status` shows.',
   admissionQuery: 'internal: the preflight\'s dry run of the scheduler for a whole application; books nothing.',

@@ -4,7 +4,7 @@
 import { formatIpamIssues, validateAddressRequest, validateSubnetRequest, type IpamIssue, type IpamState } from '../domain/ipam';
 import { formatIssues, validatePlacementRequest } from '../domain/placement';
 import type { AddHostRequest, RemoveHostRequest, ResizeRequest } from './messages';
-import type { AllocateAddressRequest, AllocateSubnetRequest, PlaceRequest, ReleaseAddressRequest, ReleaseRequest, ReleaseSubnetRequest } from './messages';
+import type { AllocateAddressesRequest, AllocateAddressRequest, AllocateSubnetRequest, PlaceRequest, ReleaseAddressRequest, ReleaseRequest, ReleaseSubnetRequest } from './messages';
 
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
@@ -69,6 +69,23 @@ export function validateAllocateAddress(ipam: IpamState, req: AllocateAddressReq
   checkText('subnetId', req.subnetId);
   const { subnetId, ...request } = req;
   throwIpamIssues('address request', validateAddressRequest(ipam, subnetId, request));
+}
+
+/** The shape only: what IPAM refuses (a static address outside the subnet, a full subnet) is that owner's answer, not the whole Update's. */
+export function validateAllocateAddresses(req: AllocateAddressesRequest): void {
+  checkObject('an addresses request', req);
+  if (!Array.isArray(req.owners) || req.owners.length === 0) throw new Error('owners must be a non-empty list');
+  req.owners.forEach((o, i) => {
+    checkObject(`owners[${i}]`, o);
+    checkText(`owners[${i}].owner`, o.owner);
+    if (!Array.isArray(o.requests)) throw new Error(`owners[${i}].requests must be a list`);
+    o.requests.forEach((r, j) => {
+      checkObject(`owners[${i}].requests[${j}]`, r);
+      checkText(`owners[${i}].requests[${j}].subnetId`, r.subnetId);
+      if (r.address !== undefined) checkText(`owners[${i}].requests[${j}].address`, r.address);
+    });
+  });
+  if (new Set(req.owners.map((o) => o.owner)).size !== req.owners.length) throw new Error('owners must not repeat');
 }
 
 export function validateReleaseAddress(req: ReleaseAddressRequest): void {

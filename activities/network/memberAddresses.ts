@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { workflowIds } from '../../domain/naming';
-import { allocateAddressUpdate, infraStatusQuery, releaseAddressUpdate } from '../../workflows/messages';
+import { allocateAddressesUpdate, allocateAddressUpdate, infraStatusQuery, releaseAddressUpdate, type AllocateAddressesResult } from '../../workflows/messages';
 import { InfrastructureNotFoundError, SubnetRejectedError } from '../errors';
 import { whileBeating } from '../heartbeatTicker';
 
@@ -31,6 +31,17 @@ export type MemberAddressAnswer = { addresses: Record<string, string> } | { refu
 
 /** IPAM Updates in flight at once: the infrastructure takes several per workflow task, and one member's wait does not hold the rest. */
 const ALLOCATIONS_IN_FLIGHT = 8;
+
+/** Members per allocateAddresses Update: a placement of hundreds stays a few Updates of modest payload. */
+const OWNERS_PER_UPDATE = 250;
+
+/**
+ * An infrastructure worker without the Update's handler (a release before it) rejects the Update
+ * with this text (the TypeScript SDK's, for an Update no handler took); no history is written.
+ */
+export function isMissingUpdateHandler(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && /No registered handler for update/.test(err.cause?.message ?? '');
+}
 
 export const memberAddressOwner = (app: string, service: string, member: string) => `${app}/${service}/${member}`;
 
@@ -87,6 +98,57 @@ export function memberAddressActivities(temporal: Client) {
     return addresses;
   };
 
+  /** Undefined when the infrastructure's worker does not know the Update yet. */
+  const allocateInBatches = async (req: MembersAddressRequest, base: string): Promise<Record<string, MemberAddressAnswer> | undefined> => {
+    const answers: Record<string, MemberAddressAnswer> = {};
+    for (let from = 0; from < req.members.length; from += OWNERS_PER_UPDATE) {
+      const chunk = req.members.slice(from, from + OWNERS_PER_UPDATE);
+      const owners = chunk.map((m) => ({
+        owner: memberAddressOwner(req.app, req.service, m.member),
+        requests: m.networks.map((n) => ({ subnetId: n.subnetId, ...(n.address ? { address: n.address } : {}) })),
+      }));
+      let result: AllocateAddressesResult;
+      try {
+        result = await infra(req.infrastructure).executeUpdate(allocateAddressesUpdate, { args: [{ owners }], updateId: `${base}/batch/${from}` });
+      } catch (err) {
+        // Owners that got addresses in an earlier chunk get the same ones again one by one.
+        if (isMissingUpdateHandler(err)) return undefined;
+        if (err instanceof WorkflowNotFoundError) throw new InfrastructureNotFoundError(req.infrastructure);
+        // The validator checks only the shape this function builds: a rejection is a bug here, not the members'.
+        if (err instanceof WorkflowUpdateFailedError) throw new SubnetRejectedError(req.infrastructure, `addresses of ${req.app}/${req.service}`, err.cause?.message ?? err.message);
+        throw err;
+      }
+      chunk.forEach((m, i) => {
+        const answer = result.owners[i];
+        if (!answer || answer.owner !== owners[i]!.owner) throw new Error(`allocateAddresses answered out of order at ${i} (${answer?.owner ?? 'nothing'} for ${owners[i]!.owner})`);
+        answers[m.member] =
+          'allocations' in answer
+            ? { addresses: Object.fromEntries(m.networks.map((n, j) => [n.id, answer.allocations[j]!.address])) }
+            : { refused: new SubnetRejectedError(req.infrastructure, `${answer.owner} on ${m.networks[answer.refusedAt]?.id ?? '?'}`, `address refused: ${answer.reason}`).message };
+      });
+    }
+    return answers;
+  };
+
+  /** One Update per member and network, several members at once: for an infrastructure worker of an earlier release. */
+  const allocateOneByOne = async (req: MembersAddressRequest, base: string): Promise<Record<string, MemberAddressAnswer>> => {
+    const answers: Record<string, MemberAddressAnswer> = {};
+    const queue = [...req.members];
+    const lane = async () => {
+      for (let m = queue.shift(); m !== undefined; m = queue.shift()) {
+        const owner = memberAddressOwner(req.app, req.service, m.member);
+        try {
+          answers[m.member] = { addresses: await allocate(req.infrastructure, owner, m.networks, `${base}/${m.member}`) };
+        } catch (err) {
+          if (!(err instanceof SubnetRejectedError)) throw err;
+          answers[m.member] = { refused: err.message };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ALLOCATIONS_IN_FLIGHT, queue.length) }, lane));
+    return answers;
+  };
+
   return {
     /** Network id → the member's address on it. */
     async allocateMemberAddresses(req: MemberAddressRequest): Promise<Record<string, string>> {
@@ -95,27 +157,15 @@ export function memberAddressActivities(temporal: Client) {
 
     /**
      * Member → its addresses (or IPAM's refusal), for every member of one placement: one step of
-     * the service's history instead of one per member. A refusal is that member's; anything else
-     * (the infrastructure gone, a Temporal error) fails the call, which retries as a whole (IPAM
-     * answers an owner that asks again with the address it holds).
+     * the service's history, and one Update of the infrastructure's per 250 members (an
+     * infrastructure worker of an earlier release has no such Update: then one Update per member
+     * and network, as before). A refusal is that member's; anything else (the infrastructure
+     * gone, a Temporal error) fails the call, which retries as a whole (IPAM answers an owner that
+     * asks again with the address it holds).
      */
     async allocateMembersAddresses(req: MembersAddressRequest): Promise<Record<string, MemberAddressAnswer>> {
       const base = updateBase();
-      const answers: Record<string, MemberAddressAnswer> = {};
-      const queue = [...req.members];
-      const lane = async () => {
-        for (let m = queue.shift(); m !== undefined; m = queue.shift()) {
-          const owner = memberAddressOwner(req.app, req.service, m.member);
-          try {
-            answers[m.member] = { addresses: await allocate(req.infrastructure, owner, m.networks, `${base}/${m.member}`) };
-          } catch (err) {
-            if (!(err instanceof SubnetRejectedError)) throw err;
-            answers[m.member] = { refused: err.message };
-          }
-        }
-      };
-      await whileBeating(() => Promise.all(Array.from({ length: Math.min(ALLOCATIONS_IN_FLIGHT, queue.length) }, lane)));
-      return answers;
+      return whileBeating(async () => (await allocateInBatches(req, base)) ?? (await allocateOneByOne(req, base)));
     },
   };
 }

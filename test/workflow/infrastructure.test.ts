@@ -9,7 +9,10 @@ import { Worker } from '@temporalio/worker';
 import type { HostRecord } from '../../domain/infra/model';
 import { workflowIds } from '../../domain/naming';
 import type { infrastructure, InfrastructureInput } from '../../workflows/infrastructure';
+import { defineUpdate } from '@temporalio/workflow';
+import { isMissingUpdateHandler } from '../../activities/network/memberAddresses';
 import {
+  allocateAddressesUpdate,
   allocateAddressUpdate,
   allocateSubnetUpdate,
   infraStatusQuery,
@@ -176,6 +179,53 @@ describe('infrastructure workflow', { skip: skipUnlessPresent('temporal') }, () 
     const good = await handle.executeUpdate(placeContainersUpdate, { args: [{ app: 'a', service: 's', members: ['1'] }], updateId: 'good' });
     assert.ok(good.ok);
     assert.deepEqual(await acceptedUpdateIds(handle), ['good']);
+  });
+
+  test('many owners take their addresses in one Update: a refusal is its owner\'s alone, asking again answers the same, and a worker without the handler is told apart', async () => {
+    const handle = await start({ name: 'batch', hosts: [host('h1')] });
+    const subnet = await handle.executeUpdate(allocateSubnetUpdate, { args: [{ owner: 'shop/net', cidr: '10.30.0.0/24' }] });
+    const other = await handle.executeUpdate(allocateSubnetUpdate, { args: [{ owner: 'shop/back', cidr: '10.30.1.0/24' }] });
+    const owners = [
+      { owner: 'shop/web/1', requests: [{ subnetId: subnet.id }, { subnetId: other.id }] },
+      // Outside its subnet: this owner is refused, at its first request; the others are not.
+      { owner: 'shop/web/2', requests: [{ subnetId: subnet.id, address: '10.99.0.5' }] },
+      { owner: 'shop/web/3', requests: [{ subnetId: subnet.id, address: '10.30.0.40' }] },
+      // Refused at its second request: what it got at the first stays held, as one Update per address leaves it.
+      { owner: 'shop/web/4', requests: [{ subnetId: subnet.id }, { subnetId: 'nowhere' }] },
+    ];
+    const answer = await handle.executeUpdate(allocateAddressesUpdate, { args: [{ owners }], updateId: 'batch-1' });
+    assert.deepEqual(answer.owners.map((o) => o.owner), owners.map((o) => o.owner));
+    const [one, two, three, four] = answer.owners;
+    assert.ok(one && 'allocations' in one, JSON.stringify(one));
+    assert.deepEqual(one.allocations.map((a) => a.subnetId), [subnet.id, other.id]);
+    assert.ok(two && 'refusedAt' in two, JSON.stringify(two));
+    assert.equal(two.refusedAt, 0);
+    assert.match(two.reason, /10\.99\.0\.5/);
+    assert.ok(three && 'allocations' in three, JSON.stringify(three));
+    assert.deepEqual(three.allocations, [{ subnetId: subnet.id, address: '10.30.0.40', static: true }]);
+    assert.ok(four && 'refusedAt' in four, JSON.stringify(four));
+    assert.equal(four.refusedAt, 1);
+    const held = (await handle.query(infraStatusQuery)).subnets.find((s) => s.id === subnet.id)!.addresses;
+    assert.deepEqual(held.map((h) => h.owner).sort(), ['shop/web/1', 'shop/web/3', 'shop/web/4']);
+    assert.notEqual(one.allocations[0]!.address, held.find((h) => h.owner === 'shop/web/4')!.address);
+
+    // A retried activity asks again (another Update id after a continueAsNew): the same addresses.
+    const again = await handle.executeUpdate(allocateAddressesUpdate, { args: [{ owners: [owners[0]!] }], updateId: 'batch-2' });
+    assert.deepEqual(again.owners[0], one);
+
+    // The shape is checked before history; IPAM's refusals are answers, not rejections.
+    assert.match(await rejection(handle.executeUpdate(allocateAddressesUpdate, { args: [{ owners: [owners[0]!, owners[0]!] }], updateId: 'twice' })), /owners must not repeat/);
+    assert.match(await rejection(handle.executeUpdate(allocateAddressesUpdate, { args: [{ owners: [] }], updateId: 'none' })), /owners must be a non-empty list/);
+
+    // What a worker of an earlier release answers for an Update it has no handler for: the activity falls back on this.
+    const unknown = await handle.executeUpdate(defineUpdate<unknown, [unknown]>('noSuchUpdate'), { args: [{}], updateId: 'unknown' }).then(
+      () => assert.fail('accepted'),
+      (e: unknown) => e,
+    );
+    assert.ok(isMissingUpdateHandler(unknown), String(unknown));
+    assert.ok(!isMissingUpdateHandler(await handle.executeUpdate(allocateAddressesUpdate, { args: [{ owners: [] }], updateId: 'none-again' }).catch((e: unknown) => e)));
+    const ids = await acceptedUpdateIds(handle);
+    for (const rejected of ['twice', 'none', 'unknown']) assert.ok(!ids.includes(rejected), `${rejected} not in history`);
   });
 
   test('state survives continueAsNew, and updates sent across the switch still work', async () => {

@@ -33,6 +33,12 @@ describe('members take their addresses from IPAM', { skip: skipUnlessPresent('te
     return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).length;
   };
 
+  /** How many Updates of this name the infrastructure took (accepted into its history). */
+  const updatesTaken = async (name: string) => {
+    const history = await env.client.workflow.getHandle(workflowIds.infrastructure('addr')).fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === name).length;
+  };
+
   test('the members of one placement take distinct addresses in the subnet in one activity; a resize takes the new ones in one more; destroy gives them back', async () => {
     await clocker.ensureInfrastructure(fakeHosts('addr', { maxContainers: 10 }));
     const bp = blueprint('addr', [serviceSpec({ id: 'web', image: 'web:1', count: 5, size: { initial: 5, min: 1, max: 10 }, networks: [{ network: 'default', aliases: [] }] })], 'addr');
@@ -52,12 +58,16 @@ describe('members take their addresses from IPAM', { skip: skipUnlessPresent('te
     const svc = workflowIds.service('addr', 'web');
     assert.equal(await activityCalls(svc, 'allocateMembersAddresses'), 1);
     assert.equal(await activityCalls(svc, 'allocateMemberAddresses'), 0);
+    // One Update of the infrastructure for the placement's five members, not one per member.
+    assert.equal(await updatesTaken('allocateAddresses'), 1);
+    assert.equal(await updatesTaken('allocateAddress'), 0);
 
     await clocker.resizeService('addr', 'web', { size: 8 });
     await clocker.waitFor('addr', (v) => v.services[0]!.members.filter((m) => m.state === 'RUNNING').length === 8, 30_000);
     const grown = await addresses();
     assert.equal(new Set(grown).size, 8, `distinct: ${grown.join(', ')}`);
     assert.equal(await activityCalls(svc, 'allocateMembersAddresses'), 2);
+    assert.equal(await updatesTaken('allocateAddresses'), 2);
     const held = (await clocker.infrastructureStatus('addr')).subnets.find((s) => s.owner === 'addr/default')?.addresses ?? [];
     assert.deepEqual(held.map((h) => h.address).sort(), [...grown].sort());
 
