@@ -60,6 +60,7 @@ import {
   infraStatusQuery,
   placeContainersUpdate,
   releaseAddressUpdate,
+  releaseAddressesUpdate,
   releaseContainersUpdate,
   setHostPolicyUpdate,
   releaseSubnetUpdate,
@@ -74,6 +75,7 @@ import {
   validateAllocateSubnet,
   validatePlaceRequest,
   validateReleaseAddress,
+  validateReleaseAddresses,
   validateReleaseRequest,
   validateReleaseSubnet,
 } from './requestValidation';
@@ -153,9 +155,10 @@ export async function infrastructure(input: InfrastructureInput): Promise<void> 
     description: HELP.allocateAddressUpdate,
     validator: (req) => validateAllocateAddress(state.data.ipam, req),
   });
-  // Adds no command (an Update's events are the client's): a worker without it rejects the Update, and the activity falls back to allocateAddress.
-  setHandler(allocateAddressesUpdate, counted((req) => state.allocateAddresses(req)), { description: HELP.allocateAddressesUpdate, validator: validateAllocateAddresses });
   setHandler(releaseAddressUpdate, counted((req) => state.releaseAddress(req)), { description: HELP.releaseAddressUpdate, validator: validateReleaseAddress });
+  // These two add no command (an Update's events are the client's): a worker without them rejects the Update, and the activities fall back to one Update per address.
+  setHandler(allocateAddressesUpdate, counted((req) => state.allocateAddresses(req)), { description: HELP.allocateAddressesUpdate, validator: validateAllocateAddresses });
+  setHandler(releaseAddressesUpdate, counted((req) => state.releaseAddresses(req)), { description: HELP.releaseAddressesUpdate, validator: validateReleaseAddresses });
   setHandler(hostAddressUpdate, counted((req) => setHostAddress(state.data, req)), {
     description: HELP.hostAddressUpdate,
     validator: (req) => {

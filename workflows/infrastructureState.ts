@@ -14,6 +14,8 @@ import type {
   AllocateSubnetRequest,
   PlaceRequest,
   PlaceResult,
+  ReleaseAddressesRequest,
+  ReleaseAddressesResult,
   ReleaseAddressRequest,
   ReleaseAddressResult,
   ReleaseRequest,
@@ -92,6 +94,10 @@ export class InfrastructureState {
 
   releaseAddress(req: ReleaseAddressRequest): ReleaseAddressResult {
     return { released: releaseAddress(this.data.ipam, req.subnetId, req.owner).released ?? null };
+  }
+
+  releaseAddresses(req: ReleaseAddressesRequest): ReleaseAddressesResult {
+    return { released: req.releases.map((r) => this.releaseAddress(r).released) };
   }
 
   view(): InfraView {

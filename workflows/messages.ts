@@ -69,6 +69,14 @@ export interface ReleaseAddressRequest {
 export interface ReleaseAddressResult {
   released: string | null;
 }
+/** Many addresses given back in one Update: what a service's released members held. */
+export interface ReleaseAddressesRequest {
+  releases: ReleaseAddressRequest[];
+}
+/** Per release, in order: the address given back, or null when the owner held none there. */
+export interface ReleaseAddressesResult {
+  released: (string | null)[];
+}
 export type { InfraView, HostStatusView, SubnetStatusView, AddressHolding } from '../domain/infra/statusView';
 export type { SubnetInfo } from '../domain/ipam';
 
@@ -83,6 +91,7 @@ export const releaseSubnetUpdate = defineUpdate<ReleaseSubnetResult, [ReleaseSub
 export const allocateAddressUpdate = defineUpdate<AddressAllocation, [AllocateAddressRequest]>('allocateAddress');
 export const allocateAddressesUpdate = defineUpdate<AllocateAddressesResult, [AllocateAddressesRequest]>('allocateAddresses');
 export const releaseAddressUpdate = defineUpdate<ReleaseAddressResult, [ReleaseAddressRequest]>('releaseAddress');
+export const releaseAddressesUpdate = defineUpdate<ReleaseAddressesResult, [ReleaseAddressesRequest]>('releaseAddresses');
 export const infraStatusQuery = defineQuery<InfraView>('status');
 /** A dry run of the scheduler for a whole application (its requests in start order): books nothing. */
 export const admissionQuery = defineQuery<AdmissionAnswer, [PlaceRequest[]]>('admission');
@@ -296,6 +305,7 @@ export const HELP = {
   allocateAddressUpdate: 'internal: hands out an address in a subnet.',
   allocateAddressesUpdate: 'internal: hands out the addresses of the members one placement gave a service, in one update.',
   releaseAddressUpdate: 'internal: gives an address back.',
+  releaseAddressesUpdate: 'internal: gives back the addresses of a service\'s released members, in one update.',
   infraStatusQuery: 'Hosts (capacity, usage, what is placed where), subnets and policy: what `clocker infra status` shows.',
   admissionQuery: 'internal: the preflight\'s dry run of the scheduler for a whole application; books nothing.',
   resizeSignal: 'Active SSH hosts wanted: `{"hosts": 4}`. Spares are provisioned up to it, extra hosts drained back to spares.',

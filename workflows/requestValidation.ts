@@ -4,7 +4,7 @@
 import { formatIpamIssues, validateAddressRequest, validateSubnetRequest, type IpamIssue, type IpamState } from '../domain/ipam';
 import { formatIssues, validatePlacementRequest } from '../domain/placement';
 import type { AddHostRequest, RemoveHostRequest, ResizeRequest } from './messages';
-import type { AllocateAddressesRequest, AllocateAddressRequest, AllocateSubnetRequest, PlaceRequest, ReleaseAddressRequest, ReleaseRequest, ReleaseSubnetRequest } from './messages';
+import type { AllocateAddressesRequest, AllocateAddressRequest, AllocateSubnetRequest, PlaceRequest, ReleaseAddressesRequest, ReleaseAddressRequest, ReleaseRequest, ReleaseSubnetRequest } from './messages';
 
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
@@ -92,6 +92,16 @@ export function validateReleaseAddress(req: ReleaseAddressRequest): void {
   checkObject('an address release', req);
   checkText('subnetId', req.subnetId);
   checkText('owner', req.owner);
+}
+
+export function validateReleaseAddresses(req: ReleaseAddressesRequest): void {
+  checkObject('an addresses release', req);
+  if (!Array.isArray(req.releases) || req.releases.length === 0) throw new Error('releases must be a non-empty list');
+  req.releases.forEach((r, i) => {
+    checkObject(`releases[${i}]`, r);
+    checkText(`releases[${i}].subnetId`, r.subnetId);
+    checkText(`releases[${i}].owner`, r.owner);
+  });
 }
 
 // --- host signals (signals have no validators: the workflow logs and ignores what these refuse)

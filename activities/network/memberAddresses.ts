@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { workflowIds } from '../../domain/naming';
-import { allocateAddressesUpdate, allocateAddressUpdate, infraStatusQuery, releaseAddressUpdate, type AllocateAddressesResult } from '../../workflows/messages';
+import { allocateAddressesUpdate, allocateAddressUpdate, infraStatusQuery, releaseAddressesUpdate, releaseAddressUpdate, type AllocateAddressesResult } from '../../workflows/messages';
 import { InfrastructureNotFoundError, SubnetRejectedError } from '../errors';
 import { whileBeating } from '../heartbeatTicker';
 
@@ -32,8 +32,9 @@ export type MemberAddressAnswer = { addresses: Record<string, string> } | { refu
 /** IPAM Updates in flight at once: the infrastructure takes several per workflow task, and one member's wait does not hold the rest. */
 const ALLOCATIONS_IN_FLIGHT = 8;
 
-/** Members per allocateAddresses Update: a placement of hundreds stays a few Updates of modest payload. */
+/** Members per allocateAddresses Update, addresses per releaseAddresses Update: hundreds stay a few Updates of modest payload. */
 const OWNERS_PER_UPDATE = 250;
+const RELEASES_PER_UPDATE = 500;
 
 /**
  * An infrastructure worker without the Update's handler (a release before it) rejects the Update
@@ -62,13 +63,22 @@ export async function releaseMemberAddresses(temporal: Client, req: { infrastruc
   const held = view.subnets.flatMap((subnet) =>
     subnet.addresses.filter((h) => (owners ? owners.includes(h.owner) : h.owner.startsWith(prefix))).map((h) => ({ subnetId: subnet.id, ...h })),
   );
-  // Several Updates in flight (was: one after the other, ~60 ms each: two seconds for 30 members).
-  const queue = [...held];
-  const lane = async () => {
-    // Idempotent in IPAM: a retried activity releasing again changes nothing.
-    for (let h = queue.shift(); h !== undefined; h = queue.shift()) await handle.executeUpdate(releaseAddressUpdate, { args: [{ subnetId: h.subnetId, owner: h.owner }] });
-  };
-  await Promise.all(Array.from({ length: Math.min(ALLOCATIONS_IN_FLIGHT, queue.length) }, lane));
+  if (held.length === 0) return [];
+  // Idempotent in IPAM: a retried activity releasing again changes nothing.
+  const releases = held.map((h) => ({ subnetId: h.subnetId, owner: h.owner }));
+  try {
+    for (let from = 0; from < releases.length; from += RELEASES_PER_UPDATE) {
+      await handle.executeUpdate(releaseAddressesUpdate, { args: [{ releases: releases.slice(from, from + RELEASES_PER_UPDATE) }] });
+    }
+  } catch (err) {
+    if (!isMissingUpdateHandler(err)) throw err;
+    // An infrastructure worker of an earlier release: one Update per address, several in flight.
+    const queue = [...releases];
+    const lane = async () => {
+      for (let r = queue.shift(); r !== undefined; r = queue.shift()) await handle.executeUpdate(releaseAddressUpdate, { args: [r] });
+    };
+    await Promise.all(Array.from({ length: Math.min(ALLOCATIONS_IN_FLIGHT, queue.length) }, lane));
+  }
   return held.map((h) => h.address);
 }
 

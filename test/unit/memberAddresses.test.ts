@@ -1,4 +1,4 @@
-// allocateMembersAddresses against a fake infrastructure handle: one Update per 250 members,
+// allocateMembersAddresses and releaseMemberAddresses against a fake infrastructure handle: one Update per 250 members,
 // answers mapped back to network ids, a refusal kept to its member, and the fall-back to one
 // Update per member and network when the infrastructure's worker has no allocateAddresses handler
 // (a release before it). The real workflow's side: test/workflow/infrastructure.test.ts.
@@ -7,9 +7,9 @@ import { describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { memberAddressActivities, type MemberAddressAnswer, type MembersAddressRequest } from '../../activities/network/memberAddresses';
+import { memberAddressActivities, releaseMemberAddresses, type MemberAddressAnswer, type MembersAddressRequest } from '../../activities/network/memberAddresses';
 import { InfrastructureNotFoundError, SubnetRejectedError } from '../../activities/errors';
-import type { AllocateAddressesRequest, AllocateAddressRequest, OwnerAddresses } from '../../workflows/messages';
+import type { AllocateAddressesRequest, AllocateAddressRequest, InfraView, OwnerAddresses, ReleaseAddressesRequest } from '../../workflows/messages';
 
 interface Sent {
   name: string;
@@ -18,9 +18,12 @@ interface Sent {
 }
 
 /** A client whose infrastructure answers Updates with `answer` (or throws what it throws), recording each. */
-function fakeInfra(answer: (name: string, arg: unknown) => unknown): { client: Client; sent: Sent[] } {
+function fakeInfra(answer: (name: string, arg: unknown) => unknown, view?: Pick<InfraView, 'subnets'>): { client: Client; sent: Sent[] } {
   const sent: Sent[] = [];
   const handle = {
+    async query() {
+      return view;
+    },
     async executeUpdate(def: { name: string }, options: { args: [unknown]; updateId?: string }) {
       sent.push({ name: def.name, arg: options.args[0], updateId: options.updateId });
       return answer(def.name, options.args[0]);
@@ -107,5 +110,30 @@ describe('allocateMembersAddresses', () => {
       throw new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.nonRetryable('owners must not repeat'));
     });
     await assert.rejects(run(rejected.client, request(2)), (err: unknown) => err instanceof SubnetRejectedError && /owners must not repeat/.test(err.message) && !err.retryable);
+  });
+});
+
+describe('releaseMemberAddresses', () => {
+  const held = (owners: string[]): Pick<InfraView, 'subnets'> =>
+    ({ subnets: [{ id: '10.1.0.0/24', addresses: owners.map((owner, i) => ({ owner, address: `10.1.0.${i + 2}`, static: false })) }] }) as unknown as Pick<InfraView, 'subnets'>;
+
+  test('what the named members hold goes back in one Update; other services\' addresses stay', async () => {
+    const { client, sent } = fakeInfra((_name, arg) => ({ released: (arg as ReleaseAddressesRequest).releases.map(() => 'x') }), held(['shop/web/1', 'shop/web/2', 'shop/api/1', 'shop/web/3']));
+    const released = await releaseMemberAddresses(client, { infrastructure: 'lab', app: 'shop', service: 'web', members: ['1', '3'] });
+    assert.deepEqual(released, ['10.1.0.2', '10.1.0.5']);
+    assert.deepEqual(sent.map((s) => [s.name, (s.arg as ReleaseAddressesRequest).releases.map((r) => r.owner)]), [['releaseAddresses', ['shop/web/1', 'shop/web/3']]]);
+    const all = fakeInfra((_name, arg) => ({ released: (arg as ReleaseAddressesRequest).releases.map(() => 'x') }), held(['shop/web/1', 'shop/web/2', 'shop/api/1']));
+    assert.deepEqual(await releaseMemberAddresses(all.client, { infrastructure: 'lab', app: 'shop', service: 'web' }), ['10.1.0.2', '10.1.0.3']);
+  });
+
+  test('nothing held: no Update; a worker without the handler: one Update per address', async () => {
+    const none = fakeInfra(() => assert.fail('no Update expected'), held(['shop/api/1']));
+    assert.deepEqual(await releaseMemberAddresses(none.client, { infrastructure: 'lab', app: 'shop', service: 'web' }), []);
+    const old = fakeInfra((name) => {
+      if (name === 'releaseAddresses') throw missingHandler();
+      return { released: 'x' };
+    }, held(['shop/web/1', 'shop/web/2']));
+    assert.deepEqual(await releaseMemberAddresses(old.client, { infrastructure: 'lab', app: 'shop', service: 'web' }), ['10.1.0.2', '10.1.0.3']);
+    assert.deepEqual(old.sent.map((s) => s.name), ['releaseAddresses', 'releaseAddress', 'releaseAddress']);
   });
 });

@@ -17,6 +17,7 @@ import {
   allocateSubnetUpdate,
   infraStatusQuery,
   placeContainersUpdate,
+  releaseAddressesUpdate,
   releaseContainersUpdate,
   releaseSubnetUpdate,
   type PlaceRequest,
@@ -181,7 +182,7 @@ describe('infrastructure workflow', { skip: skipUnlessPresent('temporal') }, () 
     assert.deepEqual(await acceptedUpdateIds(handle), ['good']);
   });
 
-  test('many owners take their addresses in one Update: a refusal is its owner\'s alone, asking again answers the same, and a worker without the handler is told apart', async () => {
+  test('many owners take their addresses in one Update (and give them back in one): a refusal is its owner\'s alone, asking again answers the same, and a worker without the handler is told apart', async () => {
     const handle = await start({ name: 'batch', hosts: [host('h1')] });
     const subnet = await handle.executeUpdate(allocateSubnetUpdate, { args: [{ owner: 'shop/net', cidr: '10.30.0.0/24' }] });
     const other = await handle.executeUpdate(allocateSubnetUpdate, { args: [{ owner: 'shop/back', cidr: '10.30.1.0/24' }] });
@@ -224,8 +225,17 @@ describe('infrastructure workflow', { skip: skipUnlessPresent('temporal') }, () 
     );
     assert.ok(isMissingUpdateHandler(unknown), String(unknown));
     assert.ok(!isMissingUpdateHandler(await handle.executeUpdate(allocateAddressesUpdate, { args: [{ owners: [] }], updateId: 'none-again' }).catch((e: unknown) => e)));
+    // Given back in one Update, in order; an owner holding nothing there answers null.
+    const back = await handle.executeUpdate(releaseAddressesUpdate, {
+      args: [{ releases: [{ subnetId: subnet.id, owner: 'shop/web/3' }, { subnetId: subnet.id, owner: 'shop/web/2' }, { subnetId: other.id, owner: 'shop/web/1' }] }],
+      updateId: 'release-1',
+    });
+    assert.deepEqual(back.released, ['10.30.0.40', null, one.allocations[1]!.address]);
+    const left = (await handle.query(infraStatusQuery)).subnets.flatMap((s) => s.addresses.map((h) => h.owner)).sort();
+    assert.deepEqual(left, ['shop/web/1', 'shop/web/4']);
+    assert.match(await rejection(handle.executeUpdate(releaseAddressesUpdate, { args: [{ releases: [{ subnetId: subnet.id, owner: '' }] }], updateId: 'no-owner' })), /releases\[0\]\.owner must be/);
     const ids = await acceptedUpdateIds(handle);
-    for (const rejected of ['twice', 'none', 'unknown']) assert.ok(!ids.includes(rejected), `${rejected} not in history`);
+    for (const rejected of ['twice', 'none', 'unknown', 'no-owner']) assert.ok(!ids.includes(rejected), `${rejected} not in history`);
   });
 
   test('state survives continueAsNew, and updates sent across the switch still work', async () => {

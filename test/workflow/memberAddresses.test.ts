@@ -72,6 +72,9 @@ describe('members take their addresses from IPAM', { skip: skipUnlessPresent('te
     assert.deepEqual(held.map((h) => h.address).sort(), [...grown].sort());
 
     assert.equal((await clocker.destroy('addr', 30_000)).status, 'DESTROYED');
+    // The eight addresses went back in one Update.
+    assert.equal(await updatesTaken('releaseAddresses'), 1);
+    assert.equal(await updatesTaken('releaseAddress'), 0);
     const left = (await clocker.infrastructureStatus('addr')).subnets.filter((s) => s.addresses.some((h) => h.owner.startsWith('addr/')));
     assert.deepEqual(left, []);
   });
