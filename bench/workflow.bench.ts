@@ -1,7 +1,10 @@
 // Placement through the infrastructure workflow on a real Temporal dev server: Updates per
 // second when each Update places a batch of 100 members, beside the naive way measured in
 // the same run (one Update per member). Both go one at a time (a service awaiting its
-// placement) and with several in flight (many services deploying at once).
+// placement) and with several in flight (many services deploying at once). Then member
+// addresses: a placement of 30 taking its addresses in one allocateAddresses Update and giving
+// them back in one releaseAddresses, beside one Update per address with 8 in flight (what the
+// activities did before, and still do against an infrastructure worker without those handlers).
 // Run: node --import tsx bench/workflow.bench.ts   (~40 s; starts and stops its own server)
 import { Worker } from '@temporalio/worker';
 import type { HostRecord } from '../domain/infra/model';
@@ -9,7 +12,16 @@ import { workflowIds } from '../domain/naming';
 import { startTestEnv, workflowBundle } from '../test/support/temporalEnv';
 import { printResult, type ResultRow } from './support/benchResult';
 import type { infrastructure } from '../workflows/infrastructure';
-import { infraStatusQuery, placeContainersUpdate, type PlaceRequest } from '../workflows/messages';
+import {
+  allocateAddressesUpdate,
+  allocateAddressUpdate,
+  allocateSubnetUpdate,
+  infraStatusQuery,
+  placeContainersUpdate,
+  releaseAddressesUpdate,
+  releaseAddressUpdate,
+  type PlaceRequest,
+} from '../workflows/messages';
 
 const TASK_QUEUE = 'workflow-bench';
 const HOSTS = 100;
@@ -18,6 +30,9 @@ const BATCH = 100;
 const BATCHED_UPDATES = Number(process.env.BATCHED_UPDATES ?? 50);
 const SINGLE_UPDATES = Number(process.env.SINGLE_UPDATES ?? 500);
 const IN_FLIGHT = 8;
+/** Members per placement, and placements per side, for the address rows. */
+const PLACEMENT = 30;
+const ADDRESS_ROUNDS = Number(process.env.ADDRESS_ROUNDS ?? 20);
 
 function hosts(): HostRecord[] {
   return Array.from({ length: HOSTS }, (_, i) => ({
@@ -99,6 +114,31 @@ async function main(): Promise<void> {
       console.log(`  => batching places ${(rate(batched.members, batched.ms) / rate(naive.members, naive.ms)).toFixed(1)}x more members per second`);
       resultRows.push({ measure: `scheduler through the infrastructure workflow: ${batched.name}`, kind: 'rate', unit: 'placements/s', clocker: rate(batched.members, batched.ms), floor: rate(naive.members, naive.ms), note: 'naive: 1 member per Update' });
     }
+
+    // Member addresses: rounds alternate the two ways on one infrastructure and subnet.
+    const infra = await freshInfrastructure();
+    const subnet = await infra.executeUpdate(allocateSubnetUpdate, { args: [{ owner: 'bench/net' }] });
+    const ms = { batch: { take: 0, give: 0 }, single: { take: 0, give: 0 } };
+    for (let round = 0; round < ADDRESS_ROUNDS; round++) {
+      const owners = (way: string) => Array.from({ length: PLACEMENT }, (_, m) => `bench/${way}${round}/${m}`);
+      const batchOwners = owners('b');
+      let t = performance.now();
+      const taken = await infra.executeUpdate(allocateAddressesUpdate, { args: [{ owners: batchOwners.map((owner) => ({ owner, requests: [{ subnetId: subnet.id }] })) }] });
+      if (taken.owners.some((o) => !('allocations' in o))) throw new Error('an address was refused');
+      ms.batch.take += performance.now() - t;
+      t = performance.now();
+      await infra.executeUpdate(releaseAddressesUpdate, { args: [{ releases: batchOwners.map((owner) => ({ subnetId: subnet.id, owner })) }] });
+      ms.batch.give += performance.now() - t;
+      const singleOwners = owners('s');
+      ms.single.take += await timed(PLACEMENT, IN_FLIGHT, async (i) => void (await infra.executeUpdate(allocateAddressUpdate, { args: [{ subnetId: subnet.id, owner: singleOwners[i]! }] })));
+      ms.single.give += await timed(PLACEMENT, IN_FLIGHT, async (i) => void (await infra.executeUpdate(releaseAddressUpdate, { args: [{ subnetId: subnet.id, owner: singleOwners[i]! }] })));
+    }
+    const per = (total: number) => total / ADDRESS_ROUNDS;
+    console.log(`member addresses of a placement of ${PLACEMENT}, ${ADDRESS_ROUNDS} rounds: take ${per(ms.batch.take).toFixed(1)} ms in one Update, ${per(ms.single.take).toFixed(1)} ms one per address (${IN_FLIGHT} in flight); give back ${per(ms.batch.give).toFixed(1)} ms / ${per(ms.single.give).toFixed(1)} ms`);
+    resultRows.push(
+      { measure: `member addresses of a placement of ${PLACEMENT} through the infrastructure workflow: taken`, kind: 'time', clocker: per(ms.batch.take), floor: per(ms.single.take), note: `naive: one Update per address, ${IN_FLIGHT} in flight; ${ADDRESS_ROUNDS} rounds, mean` },
+      { measure: `member addresses of a placement of ${PLACEMENT} through the infrastructure workflow: given back`, kind: 'time', clocker: per(ms.batch.give), floor: per(ms.single.give), note: `naive: one Update per address, ${IN_FLIGHT} in flight; ${ADDRESS_ROUNDS} rounds, mean` },
+    );
     printResult({ bench: 'workflow', rows: resultRows });
   } finally {
     worker.shutdown();
