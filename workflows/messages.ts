@@ -55,7 +55,7 @@ export interface AddressAllocation {
  * leaves it; the owner's release gives it back).
  */
 export interface AllocateAddressesRequest {
-  owners: { owner: string; requests: { subnetId: string; address?: string }[] }[];
+  owners: { owner: string; requests: Omit<AllocateAddressRequest, 'owner'>[] }[];
 }
 /** Per owner, in the request's order: its allocations, one per request, or the request IPAM refused and why. */
 export type OwnerAddresses = { owner: string; allocations: AddressAllocation[] } | { owner: string; refusedAt: number; reason: string };

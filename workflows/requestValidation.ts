@@ -22,6 +22,17 @@ function checkText(what: string, value: unknown): void {
   if (typeof value !== 'string' || value === '') throw new Error(`${what} must be a non-empty string (got ${JSON.stringify(value)})`);
 }
 
+function checkNonEmptyList(what: string, value: unknown): asserts value is unknown[] {
+  if (!Array.isArray(value) || value.length === 0) throw new Error(`${what} must be a non-empty list`);
+}
+
+/** One address given back; `at` prefixes the field names when it is an item of a list. */
+function checkAddressRelease(what: string, req: unknown, at = ''): void {
+  checkObject(what, req);
+  checkText(`${at}subnetId`, req.subnetId);
+  checkText(`${at}owner`, req.owner);
+}
+
 const oneLine = (text: string) => text.replace(/\n/g, '; ');
 
 function throwIpamIssues(what: string, issues: readonly IpamIssue[]): void {
@@ -32,7 +43,7 @@ export function validatePlaceRequest(req: PlaceRequest): void {
   checkObject('a placement request', req);
   checkId('app', req.app);
   checkId('service', req.service);
-  if (!Array.isArray(req.members) || req.members.length === 0) throw new Error('members must be a non-empty list');
+  checkNonEmptyList('members', req.members);
   req.members.forEach((m, i) => checkId(`members[${i}]`, m));
   if (new Set(req.members).size !== req.members.length) throw new Error('members must not repeat');
   // Everything else (duplicates, resources, constraints, the predicate's syntax, rankers) at once.
@@ -74,7 +85,7 @@ export function validateAllocateAddress(ipam: IpamState, req: AllocateAddressReq
 /** The shape only: what IPAM refuses (a static address outside the subnet, a full subnet) is that owner's answer, not the whole Update's. */
 export function validateAllocateAddresses(req: AllocateAddressesRequest): void {
   checkObject('an addresses request', req);
-  if (!Array.isArray(req.owners) || req.owners.length === 0) throw new Error('owners must be a non-empty list');
+  checkNonEmptyList('owners', req.owners);
   req.owners.forEach((o, i) => {
     checkObject(`owners[${i}]`, o);
     checkText(`owners[${i}].owner`, o.owner);
@@ -89,19 +100,13 @@ export function validateAllocateAddresses(req: AllocateAddressesRequest): void {
 }
 
 export function validateReleaseAddress(req: ReleaseAddressRequest): void {
-  checkObject('an address release', req);
-  checkText('subnetId', req.subnetId);
-  checkText('owner', req.owner);
+  checkAddressRelease('an address release', req);
 }
 
 export function validateReleaseAddresses(req: ReleaseAddressesRequest): void {
   checkObject('an addresses release', req);
-  if (!Array.isArray(req.releases) || req.releases.length === 0) throw new Error('releases must be a non-empty list');
-  req.releases.forEach((r, i) => {
-    checkObject(`releases[${i}]`, r);
-    checkText(`releases[${i}].subnetId`, r.subnetId);
-    checkText(`releases[${i}].owner`, r.owner);
-  });
+  checkNonEmptyList('releases', req.releases);
+  req.releases.forEach((r, i) => checkAddressRelease(`releases[${i}]`, r, `releases[${i}].`));
 }
 
 // --- host signals (signals have no validators: the workflow logs and ignores what these refuse)

@@ -44,6 +44,9 @@ export function isMissingUpdateHandler(err: unknown): boolean {
   return err instanceof WorkflowUpdateFailedError && /No registered handler for update/.test(err.cause?.message ?? '');
 }
 
+/** What IPAM is asked for one network of a member: its subnet, and the blueprint's static address if it names one. */
+const addressRequest = (n: MemberAddressRequest['networks'][number]) => ({ subnetId: n.subnetId, ...(n.address ? { address: n.address } : {}) });
+
 export const memberAddressOwner = (app: string, service: string, member: string) => `${app}/${service}/${member}`;
 
 /**
@@ -95,7 +98,7 @@ export function memberAddressActivities(temporal: Client) {
   const allocate = async (infrastructure: string, owner: string, networks: MemberAddressRequest['networks'], base: string): Promise<Record<string, string>> => {
     const addresses: Record<string, string> = {};
     for (const n of networks) {
-      const request = { subnetId: n.subnetId, owner, ...(n.address ? { address: n.address } : {}) };
+      const request = { ...addressRequest(n), owner };
       const allocated = await infra(infrastructure)
         .executeUpdate(allocateAddressUpdate, { args: [request], updateId: `${base}/${n.id}` })
         .catch((err: unknown) => {
@@ -115,7 +118,7 @@ export function memberAddressActivities(temporal: Client) {
       const chunk = req.members.slice(from, from + OWNERS_PER_UPDATE);
       const owners = chunk.map((m) => ({
         owner: memberAddressOwner(req.app, req.service, m.member),
-        requests: m.networks.map((n) => ({ subnetId: n.subnetId, ...(n.address ? { address: n.address } : {}) })),
+        requests: m.networks.map(addressRequest),
       }));
       let result: AllocateAddressesResult;
       try {
