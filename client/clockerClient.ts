@@ -1,6 +1,6 @@
 // The typed client library behind the CLI (and the tests): start, watch and stop Clocker's
 // workflows by their well-known ids.
-import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { planChanges, planText } from '../domain/application/plan';
 import type { PreflightProblem } from '../domain/application/preflightProblems';
@@ -10,6 +10,7 @@ import type { Blueprint } from '../domain/blueprint/model';
 import type { InfrastructureSpec } from '../domain/infra/model';
 import { workflowIds } from '../domain/naming';
 import { blueprintSizeProblem } from './payloadSize';
+import { queryUnanswered } from './queryUnanswered';
 import { pendingMemberSteps, withMemberSteps } from './progress/memberSteps';
 import { applicationStaticDetails, applicationSummary, infrastructureStaticDetails, infrastructureSummary, preflightSummary } from '../domain/console/staticSummary';
 import type { HostPolicy } from '../domain/infra/hostPolicy';
@@ -391,10 +392,3 @@ export interface EffectorSent {
 /** How long the application's status may lag its services' after an effector (see waitForEffector). */
 const STATUS_FOLLOW_GRACE_MS = 5_000;
 
-/** gRPC's status code DEADLINE_EXCEEDED. */
-const DEADLINE_EXCEEDED = 4;
-
-/** A query the server gave up on because no worker took it in time (DEADLINE_EXCEEDED): worth asking again. */
-function queryUnanswered(err: unknown): boolean {
-  return err instanceof ServiceError && err.cause instanceof Error && 'code' in err.cause && err.cause.code === DEADLINE_EXCEEDED;
-}

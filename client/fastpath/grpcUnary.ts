@@ -17,6 +17,7 @@ export class GrpcCallError extends Error {
 
 export const GRPC_NOT_FOUND = 5;
 export const GRPC_DEADLINE_EXCEEDED = 4;
+export const GRPC_CANCELLED = 1;
 
 export function openSession(address: string, timeoutMs: number): Promise<ClientHttp2Session> {
   return new Promise((resolve, reject) => {
