@@ -6,7 +6,7 @@
 //   node --import tsx bench/all.ts             (~11–12 min on 2 busy cores; most of it Swarm)
 //   BENCH_TRIALS=3 node --import tsx bench/all.ts   (fewer kills and resizes: a quick look)
 //   BENCH_ONLY=placement,ipam …                 (some benches only; the doc is then not written)
-//   BENCH_FULL=1 …                               (also the slow ones: compose, ~2 min, scale, ~10 min:
+//   BENCH_FULL=1 …                               (also the slow ones: compose, ~2 min, scale, ~20 min:
 //                                                 200 members beside Swarm, the deploy curve 10–300 in docs/deploy-curve.svg,
 //                                                 and the worker's memory at 1,000 simulated members, ~5 min; `npm run build` first)
 //   BENCH_RIG=1 …                                (also the rig: deploy/resize/destroy of 30 across 3 rig hosts beside the floor and Swarm; root, ~15 min)

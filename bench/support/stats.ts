@@ -15,6 +15,11 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
+/** Arithmetic mean; NaN for none. */
+export function mean(samples: readonly number[]): number {
+  return samples.length === 0 ? Number.NaN : samples.reduce((a, b) => a + b, 0) / samples.length;
+}
+
 export function summarize(samples: readonly number[]): Summary {
   return { median: percentile(samples, 50), p95: percentile(samples, 95), n: samples.length };
 }

@@ -4,13 +4,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseResults, printResult } from '../../bench/support/benchResult';
 import { recoverySteps } from '../../bench/support/recoveryBreakdown';
-import { percentile, summarize } from '../../bench/support/stats';
+import { mean, percentile, summarize } from '../../bench/support/stats';
 
 test('median and p95 are nearest-rank over the sorted samples', () => {
   const ten = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
   assert.deepEqual(summarize(ten), { median: 5, p95: 10, n: 10 });
   assert.equal(percentile([42], 95), 42);
   assert.ok(Number.isNaN(percentile([], 50)));
+});
+
+test('the mean of the curve\'s trials; none is NaN, not 0', () => {
+  assert.equal(mean([1.0, 1.2]), 1.1);
+  assert.equal(mean([3]), 3);
+  assert.ok(Number.isNaN(mean([])));
 });
 
 test('a printed result line is read back by the collector, other output ignored', () => {
