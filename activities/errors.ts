@@ -64,6 +64,18 @@ export class DockerUnavailableError extends ClockerError {
   }
 }
 
+/**
+ * Docker answered 5xx because a call inside the engine timed out or dropped (containerd, the
+ * swarm's raft, a registry it was reaching): the engine itself is up, and the same request can
+ * pass a moment later, as it does under load on a busy host.
+ */
+export class DockerBusyError extends ClockerError {
+  readonly retryable = true;
+  constructor(readonly endpoint: string, readonly operation: string, readonly statusCode: number | undefined, detail: string) {
+    super(`Docker at ${endpoint}: ${operation} timed out inside the engine${statusCode ? ` (HTTP ${statusCode})` : ''}, retried: ${detail}`);
+  }
+}
+
 /** Docker refused a request for a reason that a retry will not change. */
 export class DockerRequestError extends ClockerError {
   readonly retryable = false;
@@ -246,6 +258,7 @@ export const allErrorClasses = [
   HostKeyMismatchError,
   CommandTimeoutError,
   DockerUnavailableError,
+  DockerBusyError,
   DockerRequestError,
   ImageNotFoundError,
   ImageBuildError,
