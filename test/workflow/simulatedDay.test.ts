@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Liveness, ProbeResult } from '../../activities/hosts/dockerProbe';
 import { placementActivities } from '../../activities/infrastructure/placement';
+import { queryUnanswered } from '../../client/queryUnanswered';
 import type { ServiceView } from '../../domain/application/status';
 import { DEFAULT_DOCKER_SETTINGS } from '../../domain/infra/machines';
 import { hostMonitorWorkflowId, workflowIds } from '../../domain/naming';
@@ -117,7 +118,16 @@ describe('a simulated day', { skip: skipUnlessPresent('temporal') }, () => {
   test('thousands of member deaths, resizes and monitor rotations: every history bounded, state intact', { timeout: 30 * 60_000 }, async () => {
     const { clocker } = tier!;
     const service = client.workflow.getHandle(workflowIds.service(APP, 'web'));
-    const view = (): Promise<ServiceView> => service.query(serviceStatusQuery);
+    // A query the loaded dev server gives up on (no worker took it in time) is asked again, a few times.
+    const view = async (): Promise<ServiceView> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await service.query(serviceStatusQuery);
+        } catch (err) {
+          if (!queryUnanswered(err) || attempt === 5) throw err;
+        }
+      }
+    };
     await clocker.deploy(blueprint(APP, [serviceSpec({ id: 'web', image: 'web:1', count: SIZE, size: { initial: SIZE, min: SIZE - 2, max: SIZE + 2 }, policies: POLICIES })], INFRA));
     assert.equal((await clocker.waitFor(APP, (v) => v.status !== 'DEPLOYING', 60_000)).status, 'RUNNING');
     const started = Date.now();
