@@ -11,6 +11,8 @@ export const LABEL = {
   member: 'io.clocker.member',
   network: 'io.clocker.network',
   volume: 'io.clocker.volume',
+  /** On a member's container: the infrastructure it is booked in, so a host shared by two infrastructures is swept by each of its own only. */
+  infrastructure: 'io.clocker.infrastructure',
 } as const;
 
 export interface MemberRef {
@@ -24,11 +26,13 @@ export function containerName(ref: MemberRef): string {
   return `${ref.app}.${ref.service}.${ref.member}`;
 }
 
-export function memberLabels(ref: MemberRef): Record<string, string> {
-  return { [LABEL.managed]: 'true', [LABEL.app]: ref.app, [LABEL.service]: ref.service, [LABEL.member]: ref.member };
+/** A member container's labels; `infrastructure` is absent on containers of earlier releases. */
+export function memberLabels(ref: MemberRef, infrastructure?: string): Record<string, string> {
+  const labels = { [LABEL.managed]: 'true', [LABEL.app]: ref.app, [LABEL.service]: ref.service, [LABEL.member]: ref.member };
+  return infrastructure === undefined ? labels : { ...labels, [LABEL.infrastructure]: infrastructure };
 }
 
-/** True when `labels` mark a container as exactly this member (safe to adopt). */
+/** True when `labels` mark a container as exactly this member (safe to adopt); the infrastructure label is not asked for. */
 export function isMember(labels: Record<string, string> | undefined, ref: MemberRef): boolean {
   const want = memberLabels(ref);
   return labels !== undefined && Object.entries(want).every(([k, v]) => labels[k] === v);

@@ -237,7 +237,9 @@ function wireHostSignals(input: InfrastructureInput, books: HostBooks, lifecycle
         const failures = books.failures(hostId);
         let problem: string | undefined;
         try {
-          const removed = await sweeping.removeOrphanContainers({ endpoint: report.docker, keep: books.bookedOn(hostId) });
+          // Only its own: another infrastructure's members on a shared host are not written off here.
+          const own = patched('infra-sweep-own') ? { infrastructure: input.name } : {};
+          const removed = await sweeping.removeOrphanContainers({ endpoint: report.docker, keep: books.bookedOn(hostId), ...own });
           if (removed.length > 0) log.info(`host ${hostId} is back: removed ${removed.length} written-off containers: ${removed.join(', ')}`);
         } catch (err) {
           problem = `back, but the containers of members written off there were not removed: ${failureText(err)}`;

@@ -280,6 +280,7 @@ export class ServiceMembers {
           ...(spec.health ? { health: spec.health } : {}),
           healthTimeoutMs: HEALTH_TIMEOUT_MS,
           secretNames: referencedSecrets(Object.values(version.env)),
+          ...this.ownership(),
           members: ready.map(({ create }) => ({ ref: create.ref, networks: create.networks })),
         });
       } catch (err) {
@@ -311,6 +312,14 @@ export class ServiceMembers {
     return settled();
   }
 
+  /**
+   * The infrastructure a new container is labelled with, so that a host shared with another
+   * infrastructure is swept by each of its own only (workflows/infrastructure.ts).
+   */
+  private ownership(): { infrastructure?: string } {
+    return patched('svc-infra-label') ? { infrastructure: this.infrastructure } : {};
+  }
+
   /** The member's ref and its network attachments (with the addresses IPAM gave it). */
   private memberCreate(a: Assignment, version: ServiceVersion, addresses: Record<string, string>): MemberCreate {
     const { spec } = version;
@@ -333,7 +342,7 @@ export class ServiceMembers {
   private async startMemberAlone(a: Assignment, version: ServiceVersion, { ref, networks }: MemberCreate): Promise<void> {
     const { spec } = version;
     const secretNames = referencedSecrets(Object.values(version.env));
-    const info = await slow.startMember({ endpoint: a.host.docker, ref, spec, env: version.env, networks, dns: version.dns, hostAddress: a.host.address, ...(spec.health ? { health: spec.health } : {}), healthTimeoutMs: HEALTH_TIMEOUT_MS, secretNames });
+    const info = await slow.startMember({ endpoint: a.host.docker, ref, spec, env: version.env, networks, dns: version.dns, hostAddress: a.host.address, ...(spec.health ? { health: spec.health } : {}), healthTimeoutMs: HEALTH_TIMEOUT_MS, secretNames, ...this.ownership() });
     this.state.created(a.member, info);
     this.state.memberRunning(a.member);
   }
@@ -350,7 +359,7 @@ export class ServiceMembers {
           ? await this.addressesFor(a.member, version)
           : {};
       const member = this.memberCreate(a, version, addresses);
-      const create = { endpoint: a.host.docker, ref, spec, env: version.env, networks: member.networks, dns: version.dns };
+      const create = { endpoint: a.host.docker, ref, spec, env: version.env, networks: member.networks, dns: version.dns, ...this.ownership() };
       if (patched('svc-start-member-one-call')) {
         // One activity creates, starts and waits for health: half the history per member, the same retries.
         await this.startMemberAlone(a, version, member);

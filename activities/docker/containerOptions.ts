@@ -26,6 +26,7 @@ export function containerCreateOptions(
   env: Record<string, string>,
   networks: NetworkAttachment[] = [],
   dns: string[] = [],
+  infrastructure?: string,
 ): Docker.ContainerCreateOptions {
   const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([k]) => !k.startsWith(LABEL_PREFIX)));
   const exposed: Record<string, object> = {};
@@ -66,7 +67,7 @@ export function containerCreateOptions(
     Env: Object.entries(env)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}=${v}`),
-    Labels: { ...userLabels, ...memberLabels(ref) },
+    Labels: { ...userLabels, ...memberLabels(ref, infrastructure) },
     ExposedPorts: exposed,
     HostConfig: hostConfig,
   };

@@ -31,6 +31,8 @@ export interface EnsureContainerInput {
   /** Application networks to join, named for this host, with the blueprint's network id. */
   networks?: (NetworkAttachment & { id: string })[];
   dns?: string[];
+  /** The infrastructure the member is booked in, labelled on its container (services of earlier releases do not send it). */
+  infrastructure?: string;
 }
 
 export interface ContainerInfo {
@@ -104,7 +106,7 @@ export function memberContainers(dockerFor: DockerClientFactory, secrets: Secret
   }
 
   async function ensure(input: EnsureContainerInput): Promise<EnsuredMember> {
-    const { endpoint, ref, spec, env = {}, networks = [], dns = [] } = input;
+    const { endpoint, ref, spec, env = {}, networks = [], dns = [], infrastructure } = input;
     const docker = dockerFor(endpoint);
     const where = describeEndpoint(endpoint);
     const name = containerName(ref);
@@ -126,7 +128,7 @@ export function memberContainers(dockerFor: DockerClientFactory, secrets: Secret
     await ensureImage();
     cancelled.throwIfAborted();
     await checkHostPolicy(temporal, ref, spec);
-    const options = containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns);
+    const options = containerCreateOptions(ref, spec, resolveEnv(spec, env), networks, dns, infrastructure);
     reportStep('creating');
     const create = () => docker.createContainer(options).then((c) => c.id);
     let id: string;

@@ -42,6 +42,8 @@ export interface StartMembersInput {
   health?: HealthCheck;
   healthTimeoutMs: number;
   secretNames?: string[];
+  /** The infrastructure the members are booked in, labelled on their containers. */
+  infrastructure?: string;
   /** Each member with the networks it joins (its own addresses on them). */
   members: { ref: MemberRef; networks?: (NetworkAttachment & { id: string })[] }[];
 }

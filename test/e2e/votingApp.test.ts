@@ -177,6 +177,8 @@ describe('the voting app from its Compose file', { skip: skipUnlessPresent('temp
     assert.deepEqual(view.services.map((s) => s.id).sort(), ['db', 'redis', 'result', 'vote', 'worker'], 'seed is in a profile that was not asked for');
     assert.ok(view.services.every((s) => s.status === 'RUNNING' && s.members.length === 1), JSON.stringify(view.services.map((s) => [s.id, s.status])));
     assert.equal((await appContainers(docker, APP)).some((c) => c.Labels[LABEL.service] === 'seed'), false);
+    // Each container names the infrastructure it is booked in (a Compose file deploys to "local"): a host's sweep takes only its own.
+    assert.deepEqual([...new Set((await appContainers(docker, APP)).map((c) => c.Labels[LABEL.infrastructure]))], [view.location]);
 
     // "8080:80" and "8081:80" publish on every address of the engine's machine.
     for (const address of ['127.0.0.1', otherAddress()]) {

@@ -39,6 +39,8 @@ export interface FakeContainer {
   env: Record<string, string>;
   /** The Docker networks it was created on, by name (`<app>.<id>` bridge, `<app>_<id>` overlay). */
   networks?: string[];
+  /** Its io.clocker.infrastructure label: the infrastructure the service said it is booked in. */
+  infrastructure?: string;
 }
 
 export class FakeEngine {
@@ -151,7 +153,7 @@ export class FakeEngine {
 
   activities(): ContainerActivities {
     return {
-      ensureContainer: async ({ endpoint, ref, spec, env = {}, networks = [] }: EnsureContainerInput) => {
+      ensureContainer: async ({ endpoint, ref, spec, env = {}, networks = [], infrastructure }: EnsureContainerInput) => {
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
         const name = containerName(ref);
         const key = `${host}/${name}`;
@@ -172,7 +174,7 @@ export class FakeEngine {
             throw ApplicationFailure.create({ type: 'ImageNotFoundError', message: `image ${spec.image} is not on ${host}`, nonRetryable: true });
           }
           const templated = Object.fromEntries(Object.entries(env).map(([k, t]) => [k, templateText(t)]));
-          this.containers.set(key, { name, host, image: spec.image, env: { ...spec.env, ...templated }, networks: networks.map((n) => n.name) });
+          this.containers.set(key, { name, host, image: spec.image, env: { ...spec.env, ...templated }, networks: networks.map((n) => n.name), ...(infrastructure !== undefined && { infrastructure }) });
           this.created.push(key);
           this.log.push(`create ${name}`);
           const svc = `${ref.app}.${ref.service}`;
@@ -239,11 +241,13 @@ export class FakeEngine {
           ),
         );
       },
-      removeOrphanContainers: async ({ endpoint, keep }) => {
+      removeOrphanContainers: async ({ endpoint, keep, infrastructure }) => {
         await new Promise((r) => setTimeout(r, this.sweepDelayMs));
         const host = endpoint.kind === 'tcp' ? endpoint.host : endpoint.socketPath;
         const kept = new Set(keep.map(containerName));
-        const removed = [...this.containers.values()].filter((c) => c.host === host && !kept.has(c.name)).map((c) => c.name);
+        // As the real sweep (activities/docker/orphans.ts): another infrastructure's labelled containers stay.
+        const others = (c: FakeContainer) => infrastructure !== undefined && c.infrastructure !== undefined && c.infrastructure !== infrastructure;
+        const removed = [...this.containers.values()].filter((c) => c.host === host && !kept.has(c.name) && !others(c)).map((c) => c.name);
         for (const name of removed) this.containers.delete(`${host}/${name}`);
         this.log.push(`sweep ${host} ${removed.join(',')}`);
         return removed;

@@ -34,6 +34,13 @@ test('create options carry image, argv, sorted env, ports and member labels', ()
   });
 });
 
+test("the infrastructure the service names is labelled on the container; a blueprint cannot spoof it", () => {
+  const spec = serviceSpec({ id: 'web', image: 'clocker/busybox:1', labels: { 'io.clocker.infrastructure': 'spoofed' } });
+  const ref = { app: 'shop', service: 'web', member: '1' };
+  assert.equal(containerCreateOptions(ref, spec, {}, [], [], 'rack-a').Labels?.['io.clocker.infrastructure'], 'rack-a');
+  assert.equal(containerCreateOptions(ref, spec, {}).Labels?.['io.clocker.infrastructure'], undefined);
+});
+
 test('no command or entrypoint keeps the image defaults', () => {
   const options = containerCreateOptions({ app: 'a', service: 's', member: '1' }, serviceSpec({ id: 's', image: 'i' }), {});
   assert.equal('Cmd' in options, false);

@@ -21,6 +21,14 @@ test('member labels identify the member exactly', () => {
   assert.equal(isMember(undefined, ref), false);
 });
 
+test("a member's infrastructure is labelled when known, and not asked for when adopting", () => {
+  const labels = memberLabels(ref, 'rack-a');
+  assert.equal(labels['io.clocker.infrastructure'], 'rack-a');
+  assert.equal(isMember(labels, ref), true, 'a container of this release is the member');
+  assert.equal(isMember(memberLabels(ref), ref), true, 'so is one of an earlier release, without the label');
+  assert.equal('io.clocker.infrastructure' in memberLabels(ref), false);
+});
+
 test('workflow ids follow the design', () => {
   assert.equal(workflowIds.infrastructure('local'), 'clocker/infra/local');
   assert.equal(workflowIds.application('shop'), 'clocker/app/shop');
