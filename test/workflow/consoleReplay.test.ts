@@ -3,7 +3,9 @@
 // add a summary to every activity call. A summary is user metadata on the command, which
 // replay does not compare, so no patch is needed; this test is what says so. (Current details,
 // handler descriptions and child summaries are in the plain bundle that releaseReplay.test.ts
-// replays.) Also: replaying emits none of Clocker's metrics.
+// replays.) Also: replaying emits none of Clocker's metrics. The newest release kept is enough:
+// what the interceptors add does not depend on which release wrote the history, and
+// releaseReplay.test.ts replays every release.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,9 +15,10 @@ import { workflowInterceptorModules, workflowsPath } from '../../workers/createW
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
-test('histories of earlier releases replay with the summaries and metrics interceptors', async () => {
-  const kept = releases();
-  assert.ok(kept.length > 0, `no release folder under ${HISTORIES_ROOT}`);
+test('histories of the newest release kept replay with the summaries and metrics interceptors', async () => {
+  const newest = releases().sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1);
+  assert.ok(newest !== undefined, `no release folder under ${HISTORIES_ROOT}`);
+  const kept = [newest];
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules(), logger: new DefaultLogger('ERROR') });
   const failures: string[] = [];
   let replayed = 0;
