@@ -197,13 +197,13 @@ export const PATCHES = {
   },
   'svc-infra-label': {
     change: "a service names its infrastructure in every member start (startMembers, startMember, ensureContainer: `infrastructure`), which labels the container io.clocker.infrastructure; services of earlier releases made containers without it",
-    since: '0.2.0',
-    removeAfter: '0.2.0',
+    since: '0.3.0',
+    removeAfter: '0.3.0',
   },
   'infra-sweep-own': {
     change: "a host back from a failure is swept with the infrastructure's name (removeOrphanContainers: `infrastructure`), so containers labelled as another infrastructure's stay; before, every unbooked member container on the host went",
-    since: '0.2.0',
-    removeAfter: '0.2.0',
+    since: '0.3.0',
+    removeAfter: '0.3.0',
   },
 } as const satisfies Record<string, PatchEntry>;
 
